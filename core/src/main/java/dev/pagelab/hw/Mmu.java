@@ -1,0 +1,664 @@
+package dev.pagelab.hw;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The memory-management unit of one i386 processor using 32-bit paging (Intel SDM vol. 3A,
+ * chapter 4): control registers, the two-level walk, protection, A/D updates, page faults,
+ * and a {@link Tlb}.
+ *
+ * <h2>Registers</h2>
+ * CR0 (PE bit 0, WP bit 16, PG bit 31), CR2 (the last faulting address), CR3 (page-directory
+ * base in bits 31:12), CR4 (PSE bit 4, PGE bit 7; PAE is not modelled and is refused), and the
+ * current privilege level: CPL 3 is user mode, CPL 0-2 supervisor mode.
+ *
+ * <h2>The walk</h2>
+ * <ol>
+ *   <li>PG=0: the linear address is the physical address.</li>
+ *   <li>Read the PDE at {@code (CR3 & ~0xFFF) | (vaddr[31:22] << 2)}. P=0: fault, P=0 in the
+ *       error code.</li>
+ *   <li>PS=1 and CR4.PSE=1: a 4 MiB page. A reserved bit set (bit 21, or bits 20:13 above the
+ *       physical address width): fault with P=1 and RSVD=1. Else check rights on the PDE, set
+ *       A (and D on a write) in it, and the address is {@code PDE[31:22] | vaddr[21:0]} (plus
+ *       bits 39:32 from PDE[20:13] when the width allows).</li>
+ *   <li>Otherwise set A in the PDE, read the PTE at {@code (PDE & ~0xFFF) | (vaddr[21:12] << 2)};
+ *       P=0: fault. Check rights on PDE AND PTE, set A (and D on a write) in the PTE; the
+ *       address is {@code PTE[31:12] | vaddr[11:0]}.</li>
+ * </ol>
+ * Rights over both levels: a CPL 3 access needs U/S=1 in both; a CPL 3 write needs R/W=1 in
+ * both; a supervisor write needs R/W=1 in both only when CR0.WP=1. A faulting access never
+ * sets D and never sets A in the leaf.
+ *
+ * <p><b>Choices the SDM leaves open, settled as QEMU's x86 model does:</b> the PDE's A flag is
+ * set as soon as the walk moves on to the page table, so a fault at the table level (P=0 in
+ * the PTE, or a protection violation) still leaves A=1 in the directory entry; a TLB entry
+ * whose cached rights do not allow an access, or that was cached clean and is now written, is
+ * not trusted: the MMU walks again (this is how D gets set, and a stale entry can never grant
+ * more than the tables do now). Following the SDM (4.10.4.1), a page fault drops any TLB entry
+ * for the faulting page. CR0 writes that change PG, WP or PE and CR4 writes that change PSE
+ * or PGE flush the whole TLB, global entries included.
+ *
+ * <h2>Failure</h2>
+ * {@link #translate} returns {@link #FAULT} and records the fault ({@link #lastFault()},
+ * {@link #cr2()}); the read and write methods throw {@link PageFaultException}. An address
+ * outside 32 bits is an {@link IllegalArgumentException}. Not thread-safe.
+ */
+public final class Mmu {
+    /** Returned by {@link #translate} when the access faults. */
+    public static final long FAULT = -1;
+
+    /** CR0.PE, bit 0: protected mode; paging requires it. */
+    public static final long CR0_PE = 1L;
+    /** CR0.WP, bit 16: supervisor writes honour R/W=0. */
+    public static final long CR0_WP = 1L << 16;
+    /** CR0.PG, bit 31: paging on. */
+    public static final long CR0_PG = 1L << 31;
+    /** CR4.PSE, bit 4: PS=1 in a PDE maps a 4 MiB page. */
+    public static final long CR4_PSE = 1L << 4;
+    /** CR4.PAE, bit 5: PAE paging, which pagelab does not model. */
+    public static final long CR4_PAE = 1L << 5;
+    /** CR4.PGE, bit 7: G=1 translations survive CR3 loads. */
+    public static final long CR4_PGE = 1L << 7;
+
+    private static final long FAULT_FLAG = Long.MIN_VALUE;
+    private static final PageFault.Cause[] CAUSES = PageFault.Cause.values();
+
+    private final PhysicalMemory memory;
+    private final Tlb tlb;
+    private final boolean tlbOn;
+    private final int physicalAddressBits;
+    private final int largeReservedMask;
+
+    private long cr0;
+    private long cr2;
+    private long cr3;
+    private long cr4;
+    private int cpl;
+    private boolean paging;
+    private boolean writeProtect;
+    private boolean pse;
+    private boolean pge;
+
+    private long lastFaultVaddr;
+    private int lastFaultErrorCode;
+    private PageFault.Cause lastFaultCause;
+    private long lastFaultEntry;
+    /** Entry address of the fault the last walk hit; set only on faults. */
+    private long walkFaultEntry;
+
+    private long accesses;
+    private long tlbHits;
+    private long tlbMisses;
+    private long tlbRewalks;
+    private long walks;
+    private long faults;
+    private long accessedBitsSet;
+    private long dirtyBitsSet;
+    private long invlpgs;
+    private long tlbFlushes;
+    private final MmuStats stats = new StatsView();
+
+    /** An MMU over {@code memory} with the default TLB and a 32-bit physical address width. */
+    public Mmu(PhysicalMemory memory) {
+        this(memory, TlbConfig.DEFAULT);
+    }
+
+    /** An MMU over {@code memory} with a TLB of the given shape and a 32-bit physical address width. */
+    public Mmu(PhysicalMemory memory, TlbConfig tlbConfig) {
+        this(memory, tlbConfig, 32);
+    }
+
+    /**
+     * An MMU over {@code memory}.
+     *
+     * @param physicalAddressBits the processor's physical address width M, 32 to 40: 4 MiB
+     *                            entries may use bits 20:13 for address bits M-1:32 (PSE-36)
+     *                            and the rest of them are reserved
+     */
+    public Mmu(PhysicalMemory memory, TlbConfig tlbConfig, int physicalAddressBits) {
+        this.memory = memory;
+        this.tlb = new Tlb(tlbConfig);
+        this.tlbOn = tlbConfig.enabled();
+        this.physicalAddressBits = physicalAddressBits;
+        this.largeReservedMask = Pde.largeReservedMask(physicalAddressBits);
+    }
+
+    // ---------------------------------------------------------------- registers
+
+    /** CR0. */
+    public long cr0() {
+        return cr0;
+    }
+
+    /**
+     * MOV to CR0. Setting PG without PE is refused as the processor refuses it (#GP). A change
+     * of PG, WP or PE flushes the TLB.
+     */
+    public void setCr0(long value) {
+        check32("setCr0", value);
+        if ((value & CR0_PG) != 0 && (value & CR0_PE) == 0) {
+            throw new IllegalStateException("setCr0: " + Addresses.hex(value)
+                    + " sets PG without PE; the processor raises #GP(0)");
+        }
+        if (((value ^ cr0) & (CR0_PG | CR0_WP | CR0_PE)) != 0) {
+            flushAll();
+        }
+        cr0 = value;
+        paging = (value & CR0_PG) != 0;
+        writeProtect = (value & CR0_WP) != 0;
+    }
+
+    /** CR2: the linear address of the last page fault. */
+    public long cr2() {
+        return cr2;
+    }
+
+    /** MOV to CR2 (a handler may clear it). */
+    public void setCr2(long value) {
+        check32("setCr2", value);
+        cr2 = value;
+    }
+
+    /** CR3: the page directory's physical address in bits 31:12, PWT/PCD in bits 3 and 4. */
+    public long cr3() {
+        return cr3;
+    }
+
+    /** MOV to CR3: a new page directory; every non-global TLB entry is dropped, even if the value is the same. */
+    public void setCr3(long value) {
+        check32("setCr3", value);
+        cr3 = value;
+        tlb.flushNonGlobal();
+        tlbFlushes++;
+    }
+
+    /** CR4. */
+    public long cr4() {
+        return cr4;
+    }
+
+    /** MOV to CR4. A change of PSE or PGE flushes the TLB, global entries included. PAE is refused. */
+    public void setCr4(long value) {
+        check32("setCr4", value);
+        if ((value & CR4_PAE) != 0) {
+            throw new UnsupportedOperationException("setCr4: " + Addresses.hex(value)
+                    + " sets PAE; pagelab models 32-bit paging only");
+        }
+        if (((value ^ cr4) & (CR4_PSE | CR4_PGE)) != 0) {
+            flushAll();
+        }
+        cr4 = value;
+        pse = (value & CR4_PSE) != 0;
+        pge = (value & CR4_PGE) != 0;
+    }
+
+    /** The current privilege level, 0 to 3. */
+    public int cpl() {
+        return cpl;
+    }
+
+    /** Changes the privilege level: 3 is user mode, 0-2 are supervisor mode. */
+    public void setCpl(int cpl) {
+        if (cpl < 0 || cpl > 3) {
+            throw new IllegalArgumentException("setCpl: privilege level " + cpl + " is not 0..3");
+        }
+        this.cpl = cpl;
+    }
+
+    /** Whether CR0.PG is set. */
+    public boolean pagingEnabled() {
+        return paging;
+    }
+
+    /** INVLPG: drops the TLB entry of the page holding {@code vaddr}, 4 KiB or 4 MiB. */
+    public void invlpg(long vaddr) {
+        Addresses.checkLinear("invlpg", vaddr);
+        invlpgs++;
+        tlb.invalidatePage(vaddr);
+    }
+
+    /** The physical memory this MMU translates into. */
+    public PhysicalMemory memory() {
+        return memory;
+    }
+
+    /** The TLB, for looking at what it caches. */
+    public Tlb tlb() {
+        return tlb;
+    }
+
+    /** The physical address width M given at construction. */
+    public int physicalAddressBits() {
+        return physicalAddressBits;
+    }
+
+    // ---------------------------------------------------------------- translation
+
+    /**
+     * Translates {@code vaddr} for a read or a write at the current privilege level, exactly as
+     * an access would: the TLB is used and filled, A and D flags are written into the tables.
+     *
+     * @return the physical address, or {@link #FAULT} with the fault in {@link #lastFault()}
+     *         and CR2
+     */
+    public long translate(long vaddr, boolean write) {
+        if ((vaddr >>> 32) != 0) {
+            Addresses.checkLinear(write ? "translate (write)" : "translate (read)", vaddr);
+        }
+        accesses++;
+        if (!paging) {
+            return vaddr;
+        }
+        boolean user = cpl == 3;
+        if (tlbOn) {
+            long e = tlb.lookup(vaddr);
+            if (e != Tlb.MISS) {
+                if (cachedAllows(e, write, user)) {
+                    tlbHits++;
+                    return paddrOf(e, vaddr);
+                }
+                tlbRewalks++;
+            } else {
+                tlbMisses++;
+            }
+        }
+        return walkAndFill(vaddr, write, user);
+    }
+
+    private boolean cachedAllows(long e, boolean write, boolean user) {
+        if (user && (e & Tlb.USER) == 0) {
+            return false;
+        }
+        if (write) {
+            if ((e & Tlb.DIRTY) == 0) {
+                return false;
+            }
+            return (e & Tlb.WRITABLE) != 0 || (!user && !writeProtect);
+        }
+        return true;
+    }
+
+    private static long paddrOf(long e, long vaddr) {
+        long frame = e & Tlb.FRAME_MASK;
+        return (e & Tlb.LARGE_MARK) != 0
+                ? frame | (vaddr & Addresses.LARGE_PAGE_OFFSET_MASK)
+                : frame | (vaddr & Addresses.PAGE_OFFSET_MASK);
+    }
+
+    private long walkAndFill(long vaddr, boolean write, boolean user) {
+        walks++;
+        long r = walk(vaddr, write, user, true);
+        if (r < 0) {
+            raise(vaddr, r);
+            return FAULT;
+        }
+        if (tlbOn) {
+            long flags = r & (Tlb.WRITABLE | Tlb.USER | Tlb.DIRTY | Tlb.GLOBAL);
+            long pfn = (r & Tlb.FRAME_MASK) >>> Addresses.PAGE_SHIFT;
+            if ((r & Tlb.LARGE_MARK) != 0) {
+                tlb.insertLarge(vaddr, pfn, flags);
+            } else {
+                tlb.insertSmall(vaddr, pfn, flags);
+            }
+            if (Checks.ENABLED) {
+                tlb.checkInvariants();
+            }
+        }
+        return paddrOf(r, vaddr);
+    }
+
+    private void raise(long vaddr, long walkResult) {
+        faults++;
+        cr2 = vaddr;
+        lastFaultVaddr = vaddr;
+        lastFaultErrorCode = (int) (walkResult & 0xFF);
+        lastFaultCause = CAUSES[(int) ((walkResult >>> 8) & 0xFF)];
+        lastFaultEntry = walkFaultEntry;
+        tlb.invalidatePage(vaddr);
+    }
+
+    /**
+     * The 32-bit two-level walk. Returns the translation packed as a TLB entry (frame, combined
+     * W and U, D after this access, G, and {@link Tlb#LARGE_MARK} for 4 MiB pages), or a
+     * negative value: {@code FAULT_FLAG | cause << 8 | errorCode}, with the deciding entry's
+     * address in {@link #walkFaultEntry}. With {@code commit} false nothing is written and
+     * nothing counted: that is the dry run behind {@link #explain}.
+     */
+    private long walk(long vaddr, boolean write, boolean user, boolean commit) {
+        int access = (write ? PageFault.ERR_WRITE : 0) | (user ? PageFault.ERR_USER : 0);
+        long pdeAddr = (cr3 & 0xFFFF_F000L) | ((vaddr >>> Addresses.LARGE_PAGE_SHIFT) << 2);
+        int pde = memory.read32(pdeAddr);
+        if ((pde & Pde.PRESENT) == 0) {
+            return fault(PageFault.Cause.DIRECTORY_NOT_PRESENT, access, pdeAddr);
+        }
+        if ((pde & Pde.PAGE_SIZE) != 0 && pse) {
+            if ((pde & largeReservedMask) != 0) {
+                return fault(PageFault.Cause.RESERVED_BIT,
+                        access | PageFault.ERR_PRESENT | PageFault.ERR_RESERVED, pdeAddr);
+            }
+            PageFault.Cause denied = denied(pde, write, user, writeProtect);
+            if (denied != null) {
+                return fault(denied, access | PageFault.ERR_PRESENT, pdeAddr);
+            }
+            int leaf = commit ? setAccessedDirty(pdeAddr, pde, write) : pde;
+            return packed(Pde.largePaddr(leaf), pde, leaf, write) | Tlb.LARGE_MARK;
+        }
+        if (commit && (pde & Pde.ACCESSED) == 0) {
+            memory.write32(pdeAddr, pde | Pde.ACCESSED);
+            accessedBitsSet++;
+        }
+        long pteAddr = Pde.tablePaddr(pde) | (((vaddr >>> Addresses.PAGE_SHIFT) & 0x3FF) << 2);
+        int pte = memory.read32(pteAddr);
+        if ((pte & Pte.PRESENT) == 0) {
+            return fault(PageFault.Cause.TABLE_NOT_PRESENT, access, pteAddr);
+        }
+        int rights = pde & pte;
+        PageFault.Cause denied = denied(rights, write, user, writeProtect);
+        if (denied != null) {
+            return fault(denied, access | PageFault.ERR_PRESENT, pteAddr);
+        }
+        int leaf = commit ? setAccessedDirty(pteAddr, pte, write) : pte;
+        return packed(Pte.paddr(leaf), rights, leaf, write);
+    }
+
+    private long packed(long frame, int rights, int leaf, boolean write) {
+        long flags = Tlb.VALID
+                | ((rights & Pte.WRITABLE) != 0 ? Tlb.WRITABLE : 0)
+                | ((rights & Pte.USER) != 0 ? Tlb.USER : 0)
+                | (write || (leaf & Pte.DIRTY) != 0 ? Tlb.DIRTY : 0)
+                | (pge && (leaf & Pte.GLOBAL) != 0 ? Tlb.GLOBAL : 0);
+        return frame | flags;
+    }
+
+    /** The rule an access breaks given the combined U/S and R/W bits, or null when allowed. */
+    static PageFault.Cause denied(int rights, boolean write, boolean user, boolean writeProtect) {
+        if (user && (rights & Pte.USER) == 0) {
+            return PageFault.Cause.USER_TO_SUPERVISOR;
+        }
+        if (write && (rights & Pte.WRITABLE) == 0 && (user || writeProtect)) {
+            return PageFault.Cause.WRITE_TO_READ_ONLY;
+        }
+        return null;
+    }
+
+    private int setAccessedDirty(long entryPaddr, int entry, boolean write) {
+        int wanted = entry | Pte.ACCESSED | (write ? Pte.DIRTY : 0);
+        if (wanted != entry) {
+            memory.write32(entryPaddr, wanted);
+            if ((entry & Pte.ACCESSED) == 0) {
+                accessedBitsSet++;
+            }
+            if (write && (entry & Pte.DIRTY) == 0) {
+                dirtyBitsSet++;
+            }
+        }
+        return wanted;
+    }
+
+    private long fault(PageFault.Cause cause, int errorCode, long entryPaddr) {
+        walkFaultEntry = entryPaddr;
+        return FAULT_FLAG | ((long) cause.ordinal() << 8) | errorCode;
+    }
+
+    /** The last page fault, or null if none happened yet. */
+    public PageFault lastFault() {
+        return lastFaultCause == null ? null
+                : new PageFault(lastFaultVaddr, lastFaultErrorCode, lastFaultCause, lastFaultEntry);
+    }
+
+    /**
+     * What an access would do, without doing it: no TLB, no A/D writes, no counts, CR2 as it
+     * was. Uses the current CR0, CR3, CR4 and the given privilege level.
+     *
+     * @return the physical address, or the fault the access would raise
+     */
+    public Outcome probe(long vaddr, boolean write, int cpl) {
+        Addresses.checkLinear("probe", vaddr);
+        if (!paging) {
+            return new Outcome(vaddr, null);
+        }
+        long r = walk(vaddr, write, cpl == 3, false);
+        if (r < 0) {
+            return new Outcome(FAULT, new PageFault(vaddr, (int) (r & 0xFF), CAUSES[(int) ((r >>> 8) & 0xFF)],
+                    walkFaultEntry));
+        }
+        return new Outcome(paddrOf(r, vaddr), null);
+    }
+
+    /**
+     * The result of a {@link #probe}.
+     *
+     * @param paddr the physical address, or {@link #FAULT}
+     * @param fault the fault, or null when the access translates
+     */
+    public record Outcome(long paddr, PageFault fault) {
+        /** Whether the access translates. */
+        public boolean translates() {
+            return fault == null;
+        }
+    }
+
+    /** Every step of the walk for {@code vaddr}, and what each kind of access would do. */
+    public WalkExplanation explain(long vaddr) {
+        Addresses.checkLinear("explain", vaddr);
+        List<WalkExplanation.Step> steps = new ArrayList<>();
+        if (paging) {
+            long pdeAddr = (cr3 & 0xFFFF_F000L) | ((long) Addresses.directoryIndex(vaddr) << 2);
+            int pde = memory.read32(pdeAddr);
+            boolean large = Pde.isPresent(pde) && Pde.isLarge(pde) && pse;
+            steps.add(new WalkExplanation.Step(WalkExplanation.Level.DIRECTORY, Addresses.directoryIndex(vaddr),
+                    pdeAddr, pde, large));
+            if (Pde.isPresent(pde) && !large) {
+                long pteAddr = Pde.tablePaddr(pde) | ((long) Addresses.tableIndex(vaddr) << 2);
+                steps.add(new WalkExplanation.Step(WalkExplanation.Level.TABLE, Addresses.tableIndex(vaddr),
+                        pteAddr, memory.read32(pteAddr), false));
+            }
+        }
+        List<WalkExplanation.Verdict> verdicts = new ArrayList<>();
+        for (int level : new int[] {0, 3}) {
+            for (boolean write : new boolean[] {false, true}) {
+                verdicts.add(new WalkExplanation.Verdict(level, write, probe(vaddr, write, level)));
+            }
+        }
+        return new WalkExplanation(vaddr, cr0, cr3, cr4, steps, verdicts);
+    }
+
+    // ---------------------------------------------------------------- accesses
+
+    /** Reads the byte at {@code vaddr}. */
+    public int read8(long vaddr) {
+        return memory.read8(translateOrThrow(vaddr, false));
+    }
+
+    /** Reads the little-endian 16-bit value at {@code vaddr}. */
+    public int read16(long vaddr) {
+        return (int) read(vaddr, 2);
+    }
+
+    /** Reads the little-endian 32-bit value at {@code vaddr}. */
+    public int read32(long vaddr) {
+        return (int) read(vaddr, 4);
+    }
+
+    /** Writes the low byte of {@code value} at {@code vaddr}. */
+    public void write8(long vaddr, int value) {
+        memory.write8(translateOrThrow(vaddr, true), value);
+    }
+
+    /** Writes the low 16 bits of {@code value} at {@code vaddr}. */
+    public void write16(long vaddr, int value) {
+        write(vaddr, value, 2);
+    }
+
+    /** Writes {@code value} at {@code vaddr}. */
+    public void write32(long vaddr, int value) {
+        write(vaddr, value, 4);
+    }
+
+    /**
+     * Copies {@code length} bytes from virtual {@code vaddr} into {@code dst}. Every page is
+     * translated before any byte is read.
+     */
+    public void readBytes(long vaddr, byte[] dst, int offset, int length) {
+        long[] paddrs = translateRange(vaddr, length, false);
+        int done = 0;
+        for (int i = 0; i < paddrs.length; i++) {
+            int n = Math.min(length - done, Addresses.PAGE_BYTES - Addresses.pageOffset(paddrs[i]));
+            memory.readBytes(paddrs[i], dst, offset + done, n);
+            done += n;
+        }
+    }
+
+    /**
+     * Copies {@code length} bytes of {@code src} to virtual {@code vaddr}. Every page is
+     * translated before any byte is written, so a fault writes nothing.
+     */
+    public void writeBytes(long vaddr, byte[] src, int offset, int length) {
+        long[] paddrs = translateRange(vaddr, length, true);
+        int done = 0;
+        for (int i = 0; i < paddrs.length; i++) {
+            int n = Math.min(length - done, Addresses.PAGE_BYTES - Addresses.pageOffset(paddrs[i]));
+            memory.writeBytes(paddrs[i], src, offset + done, n);
+            done += n;
+        }
+    }
+
+    private long[] translateRange(long vaddr, int length, boolean write) {
+        if (length < 0 || vaddr < 0 || vaddr + length > Addresses.LINEAR_SPACE_BYTES) {
+            throw new IllegalArgumentException((write ? "writeBytes" : "readBytes") + ": range "
+                    + Addresses.hex(vaddr) + " +" + length + " is outside the 32-bit address space");
+        }
+        if (length == 0) {
+            return new long[0];
+        }
+        long first = Addresses.alignDown(vaddr);
+        long last = Addresses.alignDown(vaddr + length - 1);
+        long[] paddrs = new long[(int) ((last - first) >>> Addresses.PAGE_SHIFT) + 1];
+        for (int i = 0; i < paddrs.length; i++) {
+            long at = i == 0 ? vaddr : first + ((long) i << Addresses.PAGE_SHIFT);
+            paddrs[i] = translateOrThrow(at, write);
+        }
+        return paddrs;
+    }
+
+    private long read(long vaddr, int bytes) {
+        if (Addresses.pageOffset(vaddr) <= Addresses.PAGE_BYTES - bytes) {
+            long paddr = translateOrThrow(vaddr, false);
+            return bytes == 2 ? memory.read16(paddr) : memory.read32(paddr) & 0xFFFF_FFFFL;
+        }
+        byte[] buffer = new byte[bytes];
+        readBytes(vaddr, buffer, 0, bytes);
+        long value = 0;
+        for (int i = 0; i < bytes; i++) {
+            value |= (long) (buffer[i] & 0xFF) << (8 * i);
+        }
+        return value;
+    }
+
+    private void write(long vaddr, int value, int bytes) {
+        if (Addresses.pageOffset(vaddr) <= Addresses.PAGE_BYTES - bytes) {
+            long paddr = translateOrThrow(vaddr, true);
+            if (bytes == 2) {
+                memory.write16(paddr, value);
+            } else {
+                memory.write32(paddr, value);
+            }
+            return;
+        }
+        byte[] buffer = new byte[bytes];
+        for (int i = 0; i < bytes; i++) {
+            buffer[i] = (byte) (value >>> (8 * i));
+        }
+        writeBytes(vaddr, buffer, 0, bytes);
+    }
+
+    private long translateOrThrow(long vaddr, boolean write) {
+        long paddr = translate(vaddr, write);
+        if (paddr == FAULT) {
+            throw new PageFaultException(lastFault());
+        }
+        return paddr;
+    }
+
+    // ---------------------------------------------------------------- counters
+
+    /** What this MMU has done, as a live read-only view. */
+    public MmuStats stats() {
+        return stats;
+    }
+
+    /** Sets every counter back to zero. */
+    public void resetStats() {
+        accesses = tlbHits = tlbMisses = tlbRewalks = walks = faults = 0;
+        accessedBitsSet = dirtyBitsSet = invlpgs = tlbFlushes = 0;
+    }
+
+    private void flushAll() {
+        tlb.flushAll();
+        tlbFlushes++;
+    }
+
+    private static void check32(String operation, long value) {
+        if ((value >>> 32) != 0) {
+            throw new IllegalArgumentException(operation + ": " + Addresses.hex(value) + " does not fit in 32 bits");
+        }
+    }
+
+    private final class StatsView implements MmuStats {
+        @Override
+        public long accesses() {
+            return accesses;
+        }
+
+        @Override
+        public long tlbHits() {
+            return tlbHits;
+        }
+
+        @Override
+        public long tlbMisses() {
+            return tlbMisses;
+        }
+
+        @Override
+        public long tlbRewalks() {
+            return tlbRewalks;
+        }
+
+        @Override
+        public long walks() {
+            return walks;
+        }
+
+        @Override
+        public long faults() {
+            return faults;
+        }
+
+        @Override
+        public long accessedBitsSet() {
+            return accessedBitsSet;
+        }
+
+        @Override
+        public long dirtyBitsSet() {
+            return dirtyBitsSet;
+        }
+
+        @Override
+        public long invlpgs() {
+            return invlpgs;
+        }
+
+        @Override
+        public long tlbFlushes() {
+            return tlbFlushes;
+        }
+
+        @Override
+        public String toString() {
+            return snapshot().toString();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.pagelab.hw;
+
+import java.util.List;
+
+/**
+ * Every step of a page walk for one linear address, as {@link Mmu#explain} found it, and what
+ * a read and a write would do at CPL 0 and at CPL 3. Nothing was changed to find it out.
+ *
+ * @param vaddr    the linear address explained
+ * @param cr0      CR0 at the time
+ * @param cr3      CR3 at the time
+ * @param cr4      CR4 at the time
+ * @param steps    the entries read: the PDE, then the PTE if the PDE points to a page table
+ * @param verdicts CPL 0 read, CPL 0 write, CPL 3 read, CPL 3 write
+ */
+public record WalkExplanation(long vaddr, long cr0, long cr3, long cr4, List<Step> steps, List<Verdict> verdicts) {
+
+    /** The level of a paging entry. */
+    public enum Level {
+        /** A page-directory entry, indexed by bits 31:22. */
+        DIRECTORY,
+        /** A page-table entry, indexed by bits 21:12. */
+        TABLE
+    }
+
+    /**
+     * One entry read by the walk.
+     *
+     * @param level      directory or table
+     * @param index      the entry's index, 0 to 1023
+     * @param entryPaddr where the entry is in physical memory
+     * @param entry      the entry's 32 bits
+     * @param largePage  whether this directory entry maps a 4 MiB page (PS=1 and CR4.PSE=1)
+     */
+    public record Step(Level level, int index, long entryPaddr, int entry, boolean largePage) {
+        /** The decoding table for this entry's kind. */
+        public List<EntryBit> bits() {
+            if (level == Level.TABLE) {
+                return Pte.BITS;
+            }
+            return largePage ? Pde.LARGE_BITS : Pde.TABLE_BITS;
+        }
+    }
+
+    /**
+     * What one kind of access would do.
+     *
+     * @param cpl     0 or 3
+     * @param write   a write rather than a read
+     * @param outcome the physical address or the fault
+     */
+    public record Verdict(int cpl, boolean write, Mmu.Outcome outcome) {
+    }
+
+    /** The verdict for a supervisor read: mapped or not, as the kernel sees it. */
+    public Mmu.Outcome supervisorRead() {
+        return verdicts.get(0).outcome();
+    }
+
+    /** The explanation as lines of text for a person. */
+    public String render() {
+        StringBuilder out = new StringBuilder();
+        out.append("linear address ").append(Addresses.hex(vaddr)).append(": directory index ")
+                .append(Addresses.directoryIndex(vaddr)).append(" (bits 31:22), table index ")
+                .append(Addresses.tableIndex(vaddr)).append(" (bits 21:12), offset ")
+                .append(String.format("0x%03X", Addresses.pageOffset(vaddr))).append(" (bits 11:0)\n");
+        out.append(String.format("CR0=%s (PG=%d WP=%d)  CR3=%s  CR4=%s (PSE=%d PGE=%d)%n", Addresses.hex(cr0),
+                (cr0 >>> 31) & 1, (cr0 >>> 16) & 1, Addresses.hex(cr3), Addresses.hex(cr4),
+                (cr4 >>> 4) & 1, (cr4 >>> 7) & 1));
+        if ((cr0 & Mmu.CR0_PG) == 0) {
+            out.append("paging is off (CR0.PG=0): the linear address is the physical address\n");
+        }
+        for (Step step : steps) {
+            renderStep(out, step);
+        }
+        Mmu.Outcome read = supervisorRead();
+        if (read.translates()) {
+            out.append("physical address ").append(Addresses.hex(read.paddr())).append('\n');
+        } else {
+            out.append("not mapped: ").append(read.fault().cause().text()).append('\n');
+        }
+        out.append("rights:\n");
+        for (Verdict v : verdicts) {
+            out.append(String.format("  CPL %d %-5s ", v.cpl(), v.write() ? "write" : "read"));
+            if (v.outcome().translates()) {
+                out.append("ok -> ").append(Addresses.hex(v.outcome().paddr()));
+            } else {
+                PageFault f = v.outcome().fault();
+                out.append(String.format("#PF error code 0x%X (%s): %s", f.errorCode(), f.decodedErrorCode(),
+                        f.cause().text()));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void renderStep(StringBuilder out, Step step) {
+        String name = step.level() == Level.DIRECTORY ? "PDE" : "PTE";
+        out.append(String.format("%s %d at %s = %s%n", name, step.index(), Addresses.hex(step.entryPaddr()),
+                Addresses.hex(step.entry() & 0xFFFF_FFFFL)));
+        int e = step.entry();
+        if (!Pte.isPresent(e)) {
+            out.append("    P   = 0  not present: the walk stops here\n");
+            return;
+        }
+        for (EntryBit bit : step.bits()) {
+            out.append(String.format("    %-4s= %d  %s%n", bit.name(), bit.isSet(e) ? 1 : 0, bit.meaning(e)));
+        }
+        int avail = Pte.available(e);
+        if (avail != 0) {
+            out.append(String.format("    AVL = %d  bits 11:9, free for the operating system%n", avail));
+        }
+        if (step.level() == Level.TABLE) {
+            out.append("    -> 4 KiB frame at ").append(Addresses.hex(Pte.paddr(e))).append('\n');
+        } else if (step.largePage()) {
+            out.append("    -> 4 MiB page at ").append(Addresses.hex(Pde.largePaddr(e))).append('\n');
+        } else {
+            out.append("    -> page table at ").append(Addresses.hex(Pde.tablePaddr(e))).append('\n');
+        }
+    }
+}

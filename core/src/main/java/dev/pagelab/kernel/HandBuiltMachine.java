@@ -1,0 +1,110 @@
+package dev.pagelab.kernel;
+
+import dev.pagelab.hw.Addresses;
+import dev.pagelab.hw.Mmu;
+import dev.pagelab.hw.PhysicalMemory;
+import dev.pagelab.hw.Pde;
+import dev.pagelab.hw.Pte;
+import dev.pagelab.hw.TlbConfig;
+
+/**
+ * A 16 MiB PC whose page tables are written by hand, entry by entry, the way a first-day
+ * kernel does before it has a frame allocator. It is the machine of {@code pagelab demo} and
+ * {@code pagelab explain} until the real boot arrives.
+ *
+ * <pre>
+ *  physical                                    virtual
+ *  0x00000000 +----------------------+         0x00000000-0x003FFFFF  identity (page 0 left
+ *             | page 0 (never mapped)|                                not present: null guard)
+ *  0x00001000 | page directory       |         0x08048000             one user page -> 0x00800000
+ *  0x00002000 | PT: identity 0-4 MiB |         0xC0000000-0xC03FFFFF  first 4 MiB again (higher
+ *  0x00003000 | PT: 0xC0000000       |                                half); kernel text at
+ *  0x00004000 | PT: user 0x08000000  |                                0xC0100000 read-only
+ *  0x000A0000 | hole: VGA and ROMs   |         0xC0400000-0xC07FFFFF  one 4 MiB page -> 0x00400000
+ *  0x00100000 | "kernel" image       |
+ *  0x00400000 | 4 MiB page           |
+ *  0x00800000 | user frame           |
+ *  0x01000000 +----------------------+
+ * </pre>
+ *
+ * CR3 = 0x00001000, CR4 = PSE, CR0 = PE | WP | PG: paging is on when {@link #build} returns.
+ */
+public final class HandBuiltMachine {
+    /** Total RAM and address space of the machine. */
+    public static final long MEMORY_BYTES = 16L << 20;
+    /** Physical address of the page directory. */
+    public static final long DIRECTORY_PADDR = 0x1000;
+    /** Physical address of the page table that identity-maps the first 4 MiB. */
+    public static final long IDENTITY_TABLE_PADDR = 0x2000;
+    /** Physical address of the page table behind 0xC0000000. */
+    public static final long HIGHER_HALF_TABLE_PADDR = 0x3000;
+    /** Physical address of the page table behind the user page. */
+    public static final long USER_TABLE_PADDR = 0x4000;
+    /** The higher-half kernel base, page-directory entry 768. */
+    public static final long KERNEL_BASE = 0xC000_0000L;
+    /** The kernel's text, mapped read-only: physical 1 MiB seen at 3 GiB + 1 MiB. */
+    public static final long KERNEL_TEXT_VADDR = 0xC010_0000L;
+    /** Pages of kernel text mapped read-only. */
+    public static final int KERNEL_TEXT_PAGES = 4;
+    /** A kernel data page, writable, at 3 GiB + 1 MiB + 16 KiB. */
+    public static final long KERNEL_DATA_VADDR = KERNEL_TEXT_VADDR + KERNEL_TEXT_PAGES * (long) Addresses.PAGE_BYTES;
+    /** The 4 MiB page's linear address (page-directory entry 769). */
+    public static final long LARGE_PAGE_VADDR = 0xC040_0000L;
+    /** The 4 MiB page's physical address. */
+    public static final long LARGE_PAGE_PADDR = 0x0040_0000L;
+    /** The user page: where an ELF executable's text traditionally starts. */
+    public static final long USER_PAGE_VADDR = 0x0804_8000L;
+    /** The user page's frame. */
+    public static final long USER_PAGE_PADDR = 0x0080_0000L;
+    /** The VGA window and option ROMs: not RAM in this machine. */
+    public static final long HOLE_PADDR = 0xA_0000L;
+    /** Size of the hole, up to 1 MiB. */
+    public static final long HOLE_BYTES = 0x10_0000L - HOLE_PADDR;
+
+    private HandBuiltMachine() {
+    }
+
+    /** Builds the tables in a fresh 16 MiB memory, turns paging on, and returns the MMU at CPL 0. */
+    public static Mmu build(TlbConfig tlb) {
+        PhysicalMemory memory = PhysicalMemory.builder(MEMORY_BYTES).hole(HOLE_PADDR, HOLE_BYTES).build();
+        Mmu mmu = new Mmu(memory, tlb);
+        writeTables(memory);
+        // Something recognisable to read: a "kernel" signature and a user-page greeting.
+        memory.write32(0x10_0000, 0x1BADB002);
+        memory.writeBytes(USER_PAGE_PADDR, "hello from user space\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        mmu.setCr3(DIRECTORY_PADDR);
+        mmu.setCr4(Mmu.CR4_PSE);
+        mmu.setCr0(Mmu.CR0_PE | Mmu.CR0_WP | Mmu.CR0_PG);
+        return mmu;
+    }
+
+    /** {@link #build(TlbConfig)} with the default TLB. */
+    public static Mmu build() {
+        return build(TlbConfig.DEFAULT);
+    }
+
+    private static void writeTables(PhysicalMemory memory) {
+        int kernel = Pte.PRESENT | Pte.WRITABLE;
+        // Identity map of 0-4 MiB, page 0 left out so that a NULL dereference faults.
+        for (int i = 1; i < Addresses.ENTRIES_PER_TABLE; i++) {
+            memory.write32(IDENTITY_TABLE_PADDR + 4L * i, Pte.make(i, kernel));
+        }
+        // The same 4 MiB again at 0xC0000000, with the kernel text read-only.
+        for (int i = 0; i < Addresses.ENTRIES_PER_TABLE; i++) {
+            long paddr = (long) i << Addresses.PAGE_SHIFT;
+            boolean text = paddr >= 0x10_0000 && paddr < 0x10_0000 + KERNEL_TEXT_PAGES * (long) Addresses.PAGE_BYTES;
+            memory.write32(HIGHER_HALF_TABLE_PADDR + 4L * i, Pte.make(i, text ? Pte.PRESENT : kernel));
+        }
+        // One user page.
+        memory.write32(USER_TABLE_PADDR + 4L * Addresses.tableIndex(USER_PAGE_VADDR),
+                Pte.make(USER_PAGE_PADDR >>> Addresses.PAGE_SHIFT, Pte.PRESENT | Pte.WRITABLE | Pte.USER));
+
+        memory.write32(DIRECTORY_PADDR, Pde.table(IDENTITY_TABLE_PADDR >>> Addresses.PAGE_SHIFT, kernel));
+        memory.write32(DIRECTORY_PADDR + 4L * Addresses.directoryIndex(KERNEL_BASE),
+                Pde.table(HIGHER_HALF_TABLE_PADDR >>> Addresses.PAGE_SHIFT, kernel));
+        memory.write32(DIRECTORY_PADDR + 4L * Addresses.directoryIndex(LARGE_PAGE_VADDR),
+                Pde.large(LARGE_PAGE_PADDR, kernel));
+        memory.write32(DIRECTORY_PADDR + 4L * Addresses.directoryIndex(USER_PAGE_VADDR),
+                Pde.table(USER_TABLE_PADDR >>> Addresses.PAGE_SHIFT, kernel | Pde.USER));
+    }
+}

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code pagelab} command: one subcommand a job. */
 @Command(name = "pagelab",
+        scope = CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = {
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             ExplainCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Run 'pagelab COMMAND --help' for a command's options."})

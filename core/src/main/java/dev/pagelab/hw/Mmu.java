@@ -267,16 +267,11 @@ public final class Mmu {
     }
 
     private boolean cachedAllows(long e, boolean write, boolean user) {
-        if (user && (e & Tlb.USER) == 0) {
-            return false;
-        }
-        if (write) {
-            if ((e & Tlb.DIRTY) == 0) {
-                return false;
-            }
-            return (e & Tlb.WRITABLE) != 0 || (!user && !writeProtect);
-        }
-        return true;
+        // The bits the entry must have, computed without branching on the access kind: reads
+        // and writes come in random order, and a branch on them would mispredict.
+        long need = (user ? Tlb.USER : 0)
+                | (write ? Tlb.DIRTY | (user || writeProtect ? Tlb.WRITABLE : 0) : 0);
+        return (e & need) == need;
     }
 
     private static long paddrOf(long e, long vaddr) {
@@ -326,20 +321,19 @@ public final class Mmu {
      * nothing counted: that is the dry run behind {@link #explain}.
      */
     private long walk(long vaddr, boolean write, boolean user, boolean commit) {
-        int access = (write ? PageFault.ERR_WRITE : 0) | (user ? PageFault.ERR_USER : 0);
         long pdeAddr = (cr3 & 0xFFFF_F000L) | ((vaddr >>> Addresses.LARGE_PAGE_SHIFT) << 2);
         int pde = memory.read32(pdeAddr);
         if ((pde & Pde.PRESENT) == 0) {
-            return fault(PageFault.Cause.DIRECTORY_NOT_PRESENT, access, pdeAddr);
+            return fault(PageFault.Cause.DIRECTORY_NOT_PRESENT, access(write, user), pdeAddr);
         }
         if ((pde & Pde.PAGE_SIZE) != 0 && pse) {
             if ((pde & largeReservedMask) != 0) {
                 return fault(PageFault.Cause.RESERVED_BIT,
-                        access | PageFault.ERR_PRESENT | PageFault.ERR_RESERVED, pdeAddr);
+                        access(write, user) | PageFault.ERR_PRESENT | PageFault.ERR_RESERVED, pdeAddr);
             }
             PageFault.Cause denied = denied(pde, write, user, writeProtect);
             if (denied != null) {
-                return fault(denied, access | PageFault.ERR_PRESENT, pdeAddr);
+                return fault(denied, access(write, user) | PageFault.ERR_PRESENT, pdeAddr);
             }
             int leaf = commit ? setAccessedDirty(pdeAddr, pde, write) : pde;
             return packed(Pde.largePaddr(leaf), pde, leaf, write) | Tlb.LARGE_MARK;
@@ -351,22 +345,27 @@ public final class Mmu {
         long pteAddr = Pde.tablePaddr(pde) | (((vaddr >>> Addresses.PAGE_SHIFT) & 0x3FF) << 2);
         int pte = memory.read32(pteAddr);
         if ((pte & Pte.PRESENT) == 0) {
-            return fault(PageFault.Cause.TABLE_NOT_PRESENT, access, pteAddr);
+            return fault(PageFault.Cause.TABLE_NOT_PRESENT, access(write, user), pteAddr);
         }
         int rights = pde & pte;
         PageFault.Cause denied = denied(rights, write, user, writeProtect);
         if (denied != null) {
-            return fault(denied, access | PageFault.ERR_PRESENT, pteAddr);
+            return fault(denied, access(write, user) | PageFault.ERR_PRESENT, pteAddr);
         }
         int leaf = commit ? setAccessedDirty(pteAddr, pte, write) : pte;
         return packed(Pte.paddr(leaf), rights, leaf, write);
+    }
+
+    /** The W/R and U/S bits of a page-fault error code for this access. */
+    private static int access(boolean write, boolean user) {
+        return (write ? PageFault.ERR_WRITE : 0) | (user ? PageFault.ERR_USER : 0);
     }
 
     private long packed(long frame, int rights, int leaf, boolean write) {
         long flags = Tlb.VALID
                 | ((rights & Pte.WRITABLE) != 0 ? Tlb.WRITABLE : 0)
                 | ((rights & Pte.USER) != 0 ? Tlb.USER : 0)
-                | (write || (leaf & Pte.DIRTY) != 0 ? Tlb.DIRTY : 0)
+                | ((((leaf >>> Pte.DIRTY_BIT) | (write ? 1 : 0)) & 1) << Tlb.DIRTY_BIT)
                 | (pge && (leaf & Pte.GLOBAL) != 0 ? Tlb.GLOBAL : 0);
         return frame | flags;
     }
@@ -376,20 +375,21 @@ public final class Mmu {
         if (user && (rights & Pte.USER) == 0) {
             return PageFault.Cause.USER_TO_SUPERVISOR;
         }
-        if (write && (rights & Pte.WRITABLE) == 0 && (user || writeProtect)) {
+        // The entry's bit first: it is almost always set, while reads and writes alternate at random.
+        if ((rights & Pte.WRITABLE) == 0 && write && (user || writeProtect)) {
             return PageFault.Cause.WRITE_TO_READ_ONLY;
         }
         return null;
     }
 
     private int setAccessedDirty(long entryPaddr, int entry, boolean write) {
-        int wanted = entry | Pte.ACCESSED | (write ? Pte.DIRTY : 0);
+        int wanted = entry | Pte.ACCESSED | ((write ? 1 : 0) << Pte.DIRTY_BIT);
         if (wanted != entry) {
             memory.write32(entryPaddr, wanted);
             if ((entry & Pte.ACCESSED) == 0) {
                 accessedBitsSet++;
             }
-            if (write && (entry & Pte.DIRTY) == 0) {
+            if (((wanted ^ entry) & Pte.DIRTY) != 0) {
                 dirtyBitsSet++;
             }
         }

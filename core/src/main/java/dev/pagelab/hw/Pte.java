@@ -30,6 +30,8 @@ public final class Pte {
     public static final int ACCESSED = 1 << 5;
     /** D: set by the MMU when a write goes through this entry. */
     public static final int DIRTY = 1 << 6;
+    /** The position of D, for branch-free arithmetic on it. */
+    public static final int DIRTY_BIT = 6;
     /** PAT: selects the memory type together with PCD and PWT (recorded, no effect). */
     public static final int PAT = 1 << 7;
     /** G: with CR4.PGE=1 the translation survives a CR3 load in the TLB. */

@@ -29,7 +29,8 @@ public final class Tlb {
     static final long VALID = 1;
     static final long WRITABLE = 1 << 1;
     static final long USER = 1 << 2;
-    static final long DIRTY = 1 << 3;
+    static final int DIRTY_BIT = 3;
+    static final long DIRTY = 1 << DIRTY_BIT;
     static final long GLOBAL = 1 << 4;
     static final int TAG_SHIFT = 40;
     static final long FRAME_MASK = 0xFF_FFFF_F000L;
@@ -75,12 +76,15 @@ public final class Tlb {
         long wanted = (vpn << TAG_SHIFT) | VALID;
         if (small.length != 0) {
             int base = (int) (vpn & setMask) * ways;
+            // Every way is compared and the match selected without a branch: which way holds
+            // a page is random, and an early exit would mispredict on most hits.
+            int hit = -1;
             for (int i = base, end = base + ways; i < end; i++) {
-                long e = small[i];
-                if ((e & ~(FRAME_MASK | 0xFFE)) == wanted) {
-                    smallUsed[i] = ++clock;
-                    return e;
-                }
+                hit = (small[i] & ~(FRAME_MASK | 0xFFE)) == wanted ? i : hit;
+            }
+            if (hit >= 0) {
+                smallUsed[hit] = ++clock;
+                return small[hit];
             }
         }
         if (large.length != 0) {

@@ -2,6 +2,7 @@ package dev.pagelab.hw;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The memory-management unit of one i386 processor using 32-bit paging (Intel SDM vol. 3A,
@@ -34,10 +35,16 @@ import java.util.List;
  * set as soon as the walk moves on to the page table, so a fault at the table level (P=0 in
  * the PTE, or a protection violation) still leaves A=1 in the directory entry; a TLB entry
  * whose cached rights do not allow an access, or that was cached clean and is now written, is
- * not trusted: the MMU walks again (this is how D gets set, and a stale entry can never grant
- * more than the tables do now). Following the SDM (4.10.4.1), a page fault drops any TLB entry
+ * not trusted: the MMU walks again. This is how D gets set, and it means a stale entry never
+ * refuses an access that the tables now allow (it may still allow one they now forbid: SDM
+ * 4.10.4.2 leaves that to software's INVLPG). Following the SDM (4.10.4.1), a page fault drops any TLB entry
  * for the faulting page. CR0 writes that change PG, WP or PE and CR4 writes that change PSE
  * or PGE flush the whole TLB, global entries included.
+ *
+ * <p><b>Missing memory.</b> A paging entry or a data access at a physical address beyond the
+ * end of this machine's memory reads as all ones and drops writes, like a read from an empty
+ * bus; it is not an error of the simulator. An all-ones PDE is present with PS and the reserved
+ * bit 21 set, so under CR4.PSE it faults with RSVD=1.
  *
  * <h2>Failure</h2>
  * {@link #translate} returns {@link #FAULT} and records the fault ({@link #lastFault()},
@@ -65,6 +72,7 @@ public final class Mmu {
     private static final PageFault.Cause[] CAUSES = PageFault.Cause.values();
 
     private final PhysicalMemory memory;
+    private final long memorySizeBytes;
     private final Tlb tlb;
     private final boolean tlbOn;
     private final int physicalAddressBits;
@@ -118,6 +126,7 @@ public final class Mmu {
      */
     public Mmu(PhysicalMemory memory, TlbConfig tlbConfig, int physicalAddressBits) {
         this.memory = memory;
+        this.memorySizeBytes = memory.sizeBytes();
         this.tlb = new Tlb(tlbConfig);
         this.tlbOn = tlbConfig.enabled();
         this.physicalAddressBits = physicalAddressBits;
@@ -322,7 +331,7 @@ public final class Mmu {
      */
     private long walk(long vaddr, boolean write, boolean user, boolean commit) {
         long pdeAddr = (cr3 & 0xFFFF_F000L) | ((vaddr >>> Addresses.LARGE_PAGE_SHIFT) << 2);
-        int pde = memory.read32(pdeAddr);
+        int pde = readEntry(pdeAddr);
         if ((pde & Pde.PRESENT) == 0) {
             return fault(PageFault.Cause.DIRECTORY_NOT_PRESENT, access(write, user), pdeAddr);
         }
@@ -339,11 +348,11 @@ public final class Mmu {
             return packed(Pde.largePaddr(leaf), pde, leaf, write) | Tlb.LARGE_MARK;
         }
         if (commit && (pde & Pde.ACCESSED) == 0) {
-            memory.write32(pdeAddr, pde | Pde.ACCESSED);
+            writeEntry(pdeAddr, pde | Pde.ACCESSED);
             accessedBitsSet++;
         }
         long pteAddr = Pde.tablePaddr(pde) | (((vaddr >>> Addresses.PAGE_SHIFT) & 0x3FF) << 2);
-        int pte = memory.read32(pteAddr);
+        int pte = readEntry(pteAddr);
         if ((pte & Pte.PRESENT) == 0) {
             return fault(PageFault.Cause.TABLE_NOT_PRESENT, access(write, user), pteAddr);
         }
@@ -385,7 +394,7 @@ public final class Mmu {
     private int setAccessedDirty(long entryPaddr, int entry, boolean write) {
         int wanted = entry | Pte.ACCESSED | ((write ? 1 : 0) << Pte.DIRTY_BIT);
         if (wanted != entry) {
-            memory.write32(entryPaddr, wanted);
+            writeEntry(entryPaddr, wanted);
             if ((entry & Pte.ACCESSED) == 0) {
                 accessedBitsSet++;
             }
@@ -394,6 +403,17 @@ public final class Mmu {
             }
         }
         return wanted;
+    }
+
+    /** A paging entry; all ones past the end of memory (an empty bus). */
+    private int readEntry(long paddr) {
+        return paddr <= memorySizeBytes - 4 ? memory.read32(paddr) : -1;
+    }
+
+    private void writeEntry(long paddr, int entry) {
+        if (paddr <= memorySizeBytes - 4) {
+            memory.write32(paddr, entry);
+        }
     }
 
     private long fault(PageFault.Cause cause, int errorCode, long entryPaddr) {
@@ -415,6 +435,9 @@ public final class Mmu {
      */
     public Outcome probe(long vaddr, boolean write, int cpl) {
         Addresses.checkLinear("probe", vaddr);
+        if (cpl < 0 || cpl > 3) {
+            throw new IllegalArgumentException("probe: privilege level " + cpl + " is not 0..3");
+        }
         if (!paging) {
             return new Outcome(vaddr, null);
         }
@@ -445,14 +468,14 @@ public final class Mmu {
         List<WalkExplanation.Step> steps = new ArrayList<>();
         if (paging) {
             long pdeAddr = (cr3 & 0xFFFF_F000L) | ((long) Addresses.directoryIndex(vaddr) << 2);
-            int pde = memory.read32(pdeAddr);
+            int pde = readEntry(pdeAddr);
             boolean large = Pde.isPresent(pde) && Pde.isLarge(pde) && pse;
             steps.add(new WalkExplanation.Step(WalkExplanation.Level.DIRECTORY, Addresses.directoryIndex(vaddr),
                     pdeAddr, pde, large));
             if (Pde.isPresent(pde) && !large) {
                 long pteAddr = Pde.tablePaddr(pde) | ((long) Addresses.tableIndex(vaddr) << 2);
                 steps.add(new WalkExplanation.Step(WalkExplanation.Level.TABLE, Addresses.tableIndex(vaddr),
-                        pteAddr, memory.read32(pteAddr), false));
+                        pteAddr, readEntry(pteAddr), false));
             }
         }
         List<WalkExplanation.Verdict> verdicts = new ArrayList<>();
@@ -468,7 +491,8 @@ public final class Mmu {
 
     /** Reads the byte at {@code vaddr}. */
     public int read8(long vaddr) {
-        return memory.read8(translateOrThrow(vaddr, false));
+        long paddr = translateOrThrow(vaddr, false);
+        return paddr < memorySizeBytes ? memory.read8(paddr) : 0xFF;
     }
 
     /** Reads the little-endian 16-bit value at {@code vaddr}. */
@@ -483,7 +507,10 @@ public final class Mmu {
 
     /** Writes the low byte of {@code value} at {@code vaddr}. */
     public void write8(long vaddr, int value) {
-        memory.write8(translateOrThrow(vaddr, true), value);
+        long paddr = translateOrThrow(vaddr, true);
+        if (paddr < memorySizeBytes) {
+            memory.write8(paddr, value);
+        }
     }
 
     /** Writes the low 16 bits of {@code value} at {@code vaddr}. */
@@ -501,11 +528,16 @@ public final class Mmu {
      * translated before any byte is read.
      */
     public void readBytes(long vaddr, byte[] dst, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, dst.length);
         long[] paddrs = translateRange(vaddr, length, false);
         int done = 0;
         for (int i = 0; i < paddrs.length; i++) {
             int n = Math.min(length - done, Addresses.PAGE_BYTES - Addresses.pageOffset(paddrs[i]));
-            memory.readBytes(paddrs[i], dst, offset + done, n);
+            if (paddrs[i] <= memorySizeBytes - n) {
+                memory.readBytes(paddrs[i], dst, offset + done, n);
+            } else {
+                java.util.Arrays.fill(dst, offset + done, offset + done + n, (byte) 0xFF);
+            }
             done += n;
         }
     }
@@ -515,11 +547,14 @@ public final class Mmu {
      * translated before any byte is written, so a fault writes nothing.
      */
     public void writeBytes(long vaddr, byte[] src, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
         long[] paddrs = translateRange(vaddr, length, true);
         int done = 0;
         for (int i = 0; i < paddrs.length; i++) {
             int n = Math.min(length - done, Addresses.PAGE_BYTES - Addresses.pageOffset(paddrs[i]));
-            memory.writeBytes(paddrs[i], src, offset + done, n);
+            if (paddrs[i] <= memorySizeBytes - n) {
+                memory.writeBytes(paddrs[i], src, offset + done, n);
+            }
             done += n;
         }
     }
@@ -545,6 +580,9 @@ public final class Mmu {
     private long read(long vaddr, int bytes) {
         if (Addresses.pageOffset(vaddr) <= Addresses.PAGE_BYTES - bytes) {
             long paddr = translateOrThrow(vaddr, false);
+            if (paddr > memorySizeBytes - bytes) {
+                return bytes == 2 ? 0xFFFF : 0xFFFF_FFFFL;
+            }
             return bytes == 2 ? memory.read16(paddr) : memory.read32(paddr) & 0xFFFF_FFFFL;
         }
         byte[] buffer = new byte[bytes];
@@ -559,6 +597,9 @@ public final class Mmu {
     private void write(long vaddr, int value, int bytes) {
         if (Addresses.pageOffset(vaddr) <= Addresses.PAGE_BYTES - bytes) {
             long paddr = translateOrThrow(vaddr, true);
+            if (paddr > memorySizeBytes - bytes) {
+                return;
+            }
             if (bytes == 2) {
                 memory.write16(paddr, value);
             } else {

@@ -11,7 +11,7 @@ public interface MmuStats {
     /** Translations served by the TLB without a walk. */
     long tlbHits();
 
-    /** Translations that found nothing in the TLB. */
+    /** Translations that found nothing in the TLB (0 when the TLB is off: see {@link #walks()}). */
     long tlbMisses();
 
     /**

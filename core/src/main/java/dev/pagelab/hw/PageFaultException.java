@@ -2,8 +2,10 @@ package dev.pagelab.hw;
 
 /**
  * Thrown by the {@link Mmu}'s read and write methods when an access faults and nothing
- * handles the fault. The memory and the page tables are as the fault left them: A flags of
- * the entries used before the failing check may be set (as on hardware), nothing was written.
+ * handles the fault. No data was written. The page tables are as the fault left them: the A
+ * flags of entries used before the failing check may be set, and for an access that spans two
+ * pages and faults on the second, the first page's A (and, for a write, D) flags may be set,
+ * since it was translated first.
  */
 public final class PageFaultException extends RuntimeException {
     private final transient PageFault fault;

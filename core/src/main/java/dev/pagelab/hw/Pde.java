@@ -90,7 +90,7 @@ public final class Pde {
             throw new IllegalArgumentException("Pde.table: flags 0x" + Integer.toHexString(flags)
                     + " have PS set; use Pde.large for a 4 MiB page");
         }
-        return Pte.make(tablePfn, flags);
+        return Pte.make("Pde.table", tablePfn, flags);
     }
 
     /**

@@ -99,7 +99,7 @@ public final class PhysicalMemory {
          */
         public Builder hole(long paddr, long bytes) {
             if (!Addresses.isPageAligned(paddr) || !Addresses.isPageAligned(bytes) || bytes <= 0
-                    || paddr < 0 || paddr + bytes > sizeBytes) {
+                    || paddr < 0 || paddr > sizeBytes || bytes > sizeBytes - paddr) {
                 throw new IllegalArgumentException("hole [" + Addresses.hex(paddr) + ", "
                         + Addresses.hex(paddr + bytes) + ") must be 4 KiB aligned, non-empty and inside "
                         + "the memory of " + Addresses.hex(sizeBytes) + " bytes");

@@ -62,12 +62,16 @@ public final class Pte {
 
     /** An entry mapping frame {@code pfn} with {@code flags} (bits 11:0). */
     public static int make(long pfn, int flags) {
+        return make("Pte.make", pfn, flags);
+    }
+
+    static int make(String operation, long pfn, int flags) {
         if (pfn < 0 || pfn > 0xFFFFF) {
-            throw new IllegalArgumentException("Pte.make: frame number 0x" + Long.toHexString(pfn)
+            throw new IllegalArgumentException(operation + ": frame number 0x" + Long.toHexString(pfn)
                     + " does not fit in 20 bits");
         }
         if ((flags & ~FLAGS_MASK) != 0) {
-            throw new IllegalArgumentException("Pte.make: flags 0x" + Integer.toHexString(flags)
+            throw new IllegalArgumentException(operation + ": flags 0x" + Integer.toHexString(flags)
                     + " reach past bit 11");
         }
         return (int) (pfn << Addresses.PAGE_SHIFT) | flags;

@@ -46,12 +46,12 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static final List<Access> TOUR = List.of(
-            new Access(0, false, 0xC010_0000L, 0, "kernel text through the higher half"),
+            new Access(0, false, 0xC010_0000L, 0, "kernel .text (its Multiboot header) through the higher half"),
             new Access(0, false, 0xC010_0004L, 0, "same page again"),
-            new Access(0, true, HandBuiltMachine.KERNEL_DATA_VADDR, 0x600DF00D, "kernel data"),
+            new Access(0, true, HandBuiltMachine.KERNEL_DATA_VADDR, 0x600DF00D, "kernel .data"),
             new Access(0, false, HandBuiltMachine.KERNEL_DATA_VADDR, 0, "read back what was written"),
             new Access(0, false, 0xC040_0123L, 0, "inside the 4 MiB page"),
-            new Access(0, true, 0xC010_0000L, 0xDEADBEEF, "write to read-only text, CR0.WP=1"),
+            new Access(0, true, 0xC010_0000L, 0xDEADBEEF, "write to read-only .text, CR0.WP=1"),
             new Access(3, true, HandBuiltMachine.USER_PAGE_VADDR + 0x40, 42, "user program writes its page"),
             new Access(3, false, HandBuiltMachine.USER_PAGE_VADDR, 0, "user reads its page"),
             new Access(3, false, 0xC010_0000L, 0, "user reads kernel memory"),
@@ -62,8 +62,10 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Mmu mmu = HandBuiltMachine.build(tlbOptions.config());
+        HandBuiltMachine.Booted booted = HandBuiltMachine.boot(tlbOptions.config());
+        Mmu mmu = booted.mmu();
         mmu.resetStats();
+        describeBoot(out, booted.boot().report());
         describeMachine(out, mmu);
 
         out.println();
@@ -128,8 +130,17 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void describeMachine(PrintWriter out, Mmu mmu) {
+    private static void describeBoot(PrintWriter out, dev.pagelab.boot.BootReport report) {
         out.println("pagelab demo: page tables written by hand on a 16 MiB PC");
+        out.println();
+        out.printf("Booted %s (see 'pagelab boot --machine %s'): Multiboot information at %s,%n",
+                HandBuiltMachine.MACHINE, HandBuiltMachine.MACHINE, Addresses.hex(report.mbi().mbiPaddr()));
+        out.printf("kernel image %s linked at 0xC0100000, %,d of %,d usable frames free.%n", report.kernelExtent(),
+                report.freeFrames(), report.usableFrames());
+        out.println("The kernel writes its first page tables by hand into its own .bss, as the seeds' loader.s does.");
+    }
+
+    private static void describeMachine(PrintWriter out, Mmu mmu) {
         out.println();
         out.printf("Page directory at %s (CR3):%n", Addresses.hex(mmu.cr3() & ~0xFFFL));
         for (int index = 0; index < 1024; index++) {

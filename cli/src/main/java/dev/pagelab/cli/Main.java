@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ""},
         subcommands = {
             DemoCommand.class,
+            BootCommand.class,
             ExplainCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,
@@ -37,7 +38,8 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             // Bad input and misuse are reported in one line; a bug keeps its stack trace.
             if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
-                    || ex instanceof java.io.UncheckedIOException) {
+                    || ex instanceof java.io.UncheckedIOException || ex instanceof dev.pagelab.boot.BadInputException
+                    || ex instanceof dev.pagelab.pmm.FrameAllocatorException) {
                 commandLine.getErr().println("pagelab " + commandLine.getCommandName() + ": " + ex.getMessage());
                 return 2;
             }

@@ -21,6 +21,8 @@ class DemoCommandTest {
         assertThat(out).contains("CR2=0x00000000 error code 0x0", "CR2=0xD0000000 error code 0x0");
         // The hole reads as 0xFF bytes.
         assertThat(out).containsPattern("0xC00B8000  0x000B8000  0xFFFFFFFF");
+        assertThat(out).containsPattern("3  0    write\\s+0xC01A0000  0x001A0000 .*miss\\s+A in PTE 416, D in PTE 416");
+        assertThat(out).contains("Booted qemu-pc-16M", "kernel image [0x00100000, 0x00200000)");
         // The stale entry, then the fresh one after INVLPG.
         assertThat(out).contains("-> 0x600DF00D  (the TLB still holds the old frame: stale)",
                 "read again -> 0x0BADC0DE");

@@ -11,8 +11,8 @@ class ExplainCommandTest {
         assertThat(run.status()).isZero();
         assertThat(run.out())
                 .contains("directory index 768", "table index 256")
-                .contains("PDE 768 at 0x00001C00 = 0x00003003")
-                .contains("PTE 256 at 0x00003400 = 0x00100001")
+                .contains("PDE 768 at 0x001C0C00 = 0x001C2003")
+                .contains("PTE 256 at 0x001C2400 = 0x00100001")
                 .contains("physical address 0x00100000")
                 .containsPattern("CPL 0 read\\s+ok -> 0x00100000")
                 .containsPattern("CPL 0 write #PF error code 0x3")

@@ -24,11 +24,14 @@ class HandBuiltMachineTest {
 
     @Test
     void build_registers_areCr3DirectoryPsePeWpPgAndCpl0() {
-        assertThat(mmu.cr3()).isEqualTo(0x1000L);
+        assertThat(mmu.cr3()).isEqualTo(0x1C_0000L);
         assertThat(mmu.cr4()).isEqualTo(Mmu.CR4_PSE);
         assertThat(mmu.cr0()).isEqualTo(Mmu.CR0_PE | Mmu.CR0_WP | Mmu.CR0_PG);
         assertThat(mmu.cpl()).isZero();
-        assertThat(mmu.memory().sizeBytes()).isEqualTo(16L << 20);
+        // The 32-bit physical address space, with 16 MiB of RAM in it (QEMU pc, -m 16M).
+        assertThat(mmu.memory().sizeBytes()).isEqualTo(1L << 32);
+        assertThat(mmu.memory().isRam(HandBuiltMachine.MEMORY_BYTES - 1)).isTrue();
+        assertThat(mmu.memory().isRam(HandBuiltMachine.MEMORY_BYTES)).isFalse();
     }
 
     @Test
@@ -44,8 +47,8 @@ class HandBuiltMachineTest {
     void build_kernelData_afterTextIsWritableAtCpl0() {
         mmu.write32(HandBuiltMachine.KERNEL_DATA_VADDR, 0x600D_DA7A);
 
-        assertThat(HandBuiltMachine.KERNEL_DATA_VADDR).isEqualTo(0xC010_4000L);
-        assertThat(mmu.memory().read32(0x0010_4000L)).isEqualTo(0x600D_DA7A);
+        assertThat(HandBuiltMachine.KERNEL_DATA_VADDR).isEqualTo(0xC01A_0000L);
+        assertThat(mmu.memory().read32(0x001A_0000L)).isEqualTo(0x600D_DA7A);
     }
 
     @Test

@@ -1,0 +1,266 @@
+package dev.pagelab.kernel;
+
+import dev.pagelab.boot.BootException;
+import dev.pagelab.boot.BootModule;
+import dev.pagelab.boot.BootReport;
+import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.boot.FrameRange;
+import dev.pagelab.boot.FrameSpan;
+import dev.pagelab.boot.MemoryMap;
+import dev.pagelab.boot.MemoryRegion;
+import dev.pagelab.boot.Multiboot1Info;
+import dev.pagelab.hw.Addresses;
+import dev.pagelab.hw.PhysicalMemory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The first thing the kernel does, as the seeds' {@code kmain} does it: check the bootloader's
+ * magic, read the Multiboot information from physical memory (never from the loader's Java
+ * objects), sanitise the memory map, and work out who holds every frame.
+ *
+ * <p>Reserved, by reason, in this order of precedence when they overlap:
+ * <ol>
+ *   <li>firmware: every frame that is not wholly inside usable memory; frames the map does not
+ *       mention at all are "not in map";</li>
+ *   <li>the kernel image, {@code [kernel_physical_start, kernel_physical_end)} from the linker
+ *       labels;</li>
+ *   <li>each module, {@code [mod_start, mod_end)};</li>
+ *   <li>the boot information: the MBI, its mmap, the module records and every string;</li>
+ *   <li>low memory: by default the whole first MiB, which Linux has kept out of its page
+ *       allocator since 5.13 (BIOS data, real-mode trampolines, option ROMs); optionally only
+ *       page 0, so that a NULL frame is never handed out.</li>
+ * </ol>
+ * Reserved ranges are widened to whole frames: a frame that holds one byte of the kernel is the
+ * kernel's.
+ */
+public final class KernelEntry {
+    /** How much of low memory the kernel keeps for itself. */
+    public enum LowMemory {
+        /** The whole first MiB (Linux since 5.13). */
+        FIRST_MIB(0x10_0000),
+        /** Only page 0. */
+        PAGE_ZERO(Addresses.PAGE_BYTES);
+
+        private final long bytes;
+
+        LowMemory(long bytes) {
+            this.bytes = bytes;
+        }
+
+        /** The bytes kept, from address 0. */
+        public long bytes() {
+            return bytes;
+        }
+    }
+
+    private KernelEntry() {
+    }
+
+    /**
+     * Runs the kernel's entry checks on the machine as the loader left it.
+     *
+     * @param eax         EAX at entry: must be 0x2BADB002
+     * @param ebx         EBX at entry: the MBI's physical address
+     * @param kernelStart the linker label {@code kernel_physical_start}
+     * @param kernelEnd   the linker label {@code kernel_physical_end}
+     * @param source      where the map came from, for the report
+     * @throws dev.pagelab.boot.MemoryMapException when the magic is wrong or the MBI cannot be read
+     * @throws BootException when the MBI has no memory information at all
+     */
+    public static BootReport enter(PhysicalMemory memory, int eax, long ebx, long kernelStart, long kernelEnd,
+                                   LowMemory lowMemory, String source) {
+        Multiboot1Info.checkMagic(eax);
+        Multiboot1Info mbi = Multiboot1Info.read(memory, ebx);
+        List<String> warnings = new ArrayList<>(mbi.warnings());
+        if (mbi.regions().isEmpty()) {
+            throw new BootException("MBI at " + Addresses.hex(ebx), "flags", "no memory map and no mem_lower/mem_upper:"
+                    + " the kernel cannot know which memory is free");
+        }
+        MemoryMap.Sanitized sanitized = MemoryMap.sanitize(mbi.regions());
+        MemoryMap map = sanitized.map();
+
+        List<Claim> claims = new ArrayList<>();
+        claims.add(new Claim(kernelStart, kernelEnd, FrameOwner.KERNEL_IMAGE, "kernel"));
+        for (BootModule m : mbi.modules()) {
+            claims.add(new Claim(m.startPaddr(), m.endPaddr(), FrameOwner.MODULE, m.string()));
+        }
+        for (long[] range : bootInformationRanges(memory, mbi)) {
+            claims.add(new Claim(range[0], range[1], FrameOwner.BOOT_INFORMATION, "Multiboot"));
+        }
+        claims.add(new Claim(0, lowMemory.bytes(), FrameOwner.LOW_MEMORY,
+                lowMemory == LowMemory.FIRST_MIB ? "first MiB" : "page 0"));
+
+        List<FrameSpan> layout = layout(map, claims);
+        return new BootReport(source, mbi, map, sanitized.changes(), sanitized.notes(), kernelStart, kernelEnd, layout, warnings);
+    }
+
+    private record Claim(long start, long end, FrameOwner owner, String label) {
+        long startPfn() {
+            return Addresses.paddrToPfn(start);
+        }
+
+        long endPfn() {
+            return Addresses.paddrToPfn(Addresses.alignUp(end));
+        }
+    }
+
+    /**
+     * The MBI itself and what it points to, each as [start, end): re-read from memory, since
+     * the kernel has to keep exactly the bytes the loader wrote.
+     */
+    private static List<long[]> bootInformationRanges(PhysicalMemory memory, Multiboot1Info mbi) {
+        List<long[]> out = new ArrayList<>();
+        long base = mbi.mbiPaddr();
+        out.add(new long[] {base, base + Multiboot1Info.INFO_BYTES});
+        if (mbi.hasMmap() && mbi.mmapBytes() > 0) {
+            out.add(new long[] {mbi.mmapPaddr(), mbi.mmapPaddr() + mbi.mmapBytes()});
+        }
+        if (mbi.hasFlag(Multiboot1Info.FLAG_CMDLINE)) {
+            addString(memory, out, u32(memory, base + Multiboot1Info.OFFSET_CMDLINE));
+        }
+        if (mbi.hasFlag(Multiboot1Info.FLAG_MODULES) && !mbi.modules().isEmpty()) {
+            long table = u32(memory, base + Multiboot1Info.OFFSET_MODS_ADDR);
+            out.add(new long[] {table, table + (long) Multiboot1Info.MODULE_BYTES * mbi.modules().size()});
+            for (int i = 0; i < mbi.modules().size(); i++) {
+                addString(memory, out, u32(memory, table + (long) Multiboot1Info.MODULE_BYTES * i + 8));
+            }
+        }
+        if (mbi.hasFlag(Multiboot1Info.FLAG_BOOT_LOADER_NAME)) {
+            addString(memory, out, u32(memory, base + Multiboot1Info.OFFSET_BOOT_LOADER_NAME));
+        }
+        return out;
+    }
+
+    private static long u32(PhysicalMemory memory, long paddr) {
+        return Integer.toUnsignedLong(memory.read32(paddr));
+    }
+
+    /** The NUL-terminated string at {@code paddr}, terminator included (Multiboot1Info has read it already). */
+    private static void addString(PhysicalMemory memory, List<long[]> out, long paddr) {
+        if (paddr == 0 || paddr >= memory.sizeBytes()) {
+            return;
+        }
+        long end = paddr;
+        while (end < memory.sizeBytes() && memory.read8(end) != 0 && end - paddr < Multiboot1Info.MAX_STRING_BYTES) {
+            end++;
+        }
+        out.add(new long[] {paddr, Math.min(end + 1, memory.sizeBytes())});
+    }
+
+    /**
+     * Paints every frame in [0, top): firmware and holes from the map, then the claims in order
+     * of precedence over the usable frames.
+     */
+    private static List<FrameSpan> layout(MemoryMap map, List<Claim> claims) {
+        long topPfn = 0;
+        for (MemoryRegion r : map.regions()) {
+            if (Long.compareUnsigned(r.base(), MemoryMap.ADDRESSABLE_LIMIT) < 0) {
+                long end = Long.compareUnsigned(r.end(), MemoryMap.ADDRESSABLE_LIMIT) > 0
+                        ? MemoryMap.ADDRESSABLE_LIMIT : r.end();
+                topPfn = Math.max(topPfn, Addresses.paddrToPfn(Addresses.alignUp(end)));
+            }
+        }
+        List<FrameSpan> spans = new ArrayList<>();
+        long pfn = 0;
+        for (FrameRange usable : map.usableFrameRanges()) {
+            addNonUsable(map, spans, pfn, usable.startPfn());
+            addUsable(spans, usable, claims);
+            pfn = usable.endPfn();
+        }
+        addNonUsable(map, spans, pfn, topPfn);
+        return List.copyOf(spans);
+    }
+
+    /** Frames [from, to) that are not whole usable frames: firmware where a region touches them, else holes. */
+    private static void addNonUsable(MemoryMap map, List<FrameSpan> spans, long from, long to) {
+        for (long pfn = from; pfn < to; ) {
+            long paddr = Addresses.pfnToPaddr(pfn);
+            String label = firmwareLabel(map, paddr);
+            long next = pfn + 1;
+            while (next < to && firmwareLabel(map, Addresses.pfnToPaddr(next)).equals(label)) {
+                next = skipWithin(map, next, to, label);
+            }
+            append(spans, new FrameSpan(pfn, next, label.isEmpty() ? FrameOwner.NOT_IN_MAP : FrameOwner.FIRMWARE, label));
+            pfn = next;
+        }
+    }
+
+    /** Jumps to the end of the region holding frame {@code pfn}, or one frame on. */
+    private static long skipWithin(MemoryMap map, long pfn, long to, String label) {
+        long paddr = Addresses.pfnToPaddr(pfn);
+        long regionEnd = map.regionAt(paddr).map(MemoryRegion::end).orElse(nextRegionStart(map, paddr));
+        long endPfn = Math.max(pfn + 1, Addresses.paddrToPfn(regionEnd));
+        return Math.min(to, endPfn);
+    }
+
+    private static long nextRegionStart(MemoryMap map, long paddr) {
+        for (MemoryRegion r : map.regions()) {
+            if (Long.compareUnsigned(r.base(), paddr) > 0) {
+                return r.base();
+            }
+        }
+        return MemoryMap.ADDRESSABLE_LIMIT;
+    }
+
+    /** The name of the highest-ranked non-usable type touching frame at {@code paddr}, or "" for none. */
+    private static String firmwareLabel(MemoryMap map, long paddr) {
+        String label = "";
+        for (MemoryRegion r : map.regions()) {
+            if (Long.compareUnsigned(r.base(), paddr + Addresses.PAGE_BYTES) < 0
+                    && Long.compareUnsigned(r.end(), paddr) > 0 && !r.isUsable()) {
+                label = r.type().e820Name();
+            }
+        }
+        if (label.isEmpty() && map.regionAt(paddr).isPresent()) {
+            label = "partial usable frame";
+        }
+        return label;
+    }
+
+    private static void addUsable(List<FrameSpan> spans, FrameRange usable, List<Claim> claims) {
+        long pfn = usable.startPfn();
+        while (pfn < usable.endPfn()) {
+            Claim owner = null;
+            long next = usable.endPfn();
+            for (Claim c : claims) {
+                if (c.startPfn() <= pfn && pfn < c.endPfn()) {
+                    if (owner == null) {
+                        owner = c;
+                        next = Math.min(next, c.endPfn());
+                    }
+                } else if (c.startPfn() > pfn && c.endPfn() > c.startPfn()) {
+                    next = Math.min(next, c.startPfn());
+                }
+            }
+            if (owner != null) {
+                // A higher-precedence claim may start before this one ends.
+                for (Claim c : claims) {
+                    if (c == owner) {
+                        break;
+                    }
+                    if (c.startPfn() > pfn && c.endPfn() > c.startPfn()) {
+                        next = Math.min(next, c.startPfn());
+                    }
+                }
+            }
+            append(spans, owner == null ? new FrameSpan(pfn, next, FrameOwner.FREE, "")
+                    : new FrameSpan(pfn, next, owner.owner(), owner.label()));
+            pfn = next;
+        }
+    }
+
+    private static void append(List<FrameSpan> spans, FrameSpan span) {
+        if (span.frames() <= 0) {
+            return;
+        }
+        if (!spans.isEmpty()) {
+            FrameSpan last = spans.get(spans.size() - 1);
+            if (last.endPfn() == span.startPfn() && last.owner() == span.owner() && last.label().equals(span.label())) {
+                spans.set(spans.size() - 1, new FrameSpan(last.startPfn(), span.endPfn(), span.owner(), span.label()));
+                return;
+            }
+        }
+        spans.add(span);
+    }
+}

@@ -82,6 +82,63 @@ class BootCommandTest {
     }
 
     @Test
+    void boot_multiboot2File_usesItsMemoryMapTag() throws Exception {
+        // Multiboot 2 information: total_size, reserved, tag 6 (type, size, entry_size 24,
+        // entry_version 0, entries of base u64, length u64, type u32, reserved u32), end tag.
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 16 + 3 * 24 + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(b.capacity()).putInt(0);
+        b.putInt(6).putInt(16 + 3 * 24).putInt(24).putInt(0);
+        b.putLong(0).putLong(0x9FC00).putInt(1).putInt(0);
+        b.putLong(0x9FC00).putLong(0x400).putInt(2).putInt(0);
+        b.putLong(0x100000).putLong(0x1F00000).putInt(1).putInt(0);
+        b.putInt(0).putInt(8);
+        Path file = dir.resolve("mb2.bin");
+        Files.write(file, b.array());
+        CliRun run = CliRun.of("boot", "--multiboot2", file.toString(), "--json");
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("usableFrames").asLong()).isEqualTo(0x9F + 0x1F00);
+        assertThat(json.get("source").asText()).startsWith("multiboot2");
+    }
+
+    @Test
+    void boot_sysfsFolder_readsStartEndType() throws Exception {
+        String[][] entries = {{"0x0", "0x9fbff", "System RAM"}, {"0x9fc00", "0x9ffff", "Reserved"},
+            {"0x100000", "0x3ffffff", "System RAM"}};
+        for (int i = 0; i < entries.length; i++) {
+            Path entry = Files.createDirectories(dir.resolve("memmap").resolve(Integer.toString(i)));
+            Files.writeString(entry.resolve("start"), entries[i][0] + "\n");
+            Files.writeString(entry.resolve("end"), entries[i][1] + "\n");
+            Files.writeString(entry.resolve("type"), entries[i][2] + "\n");
+        }
+        CliRun run = CliRun.of("boot", "--sysfs", dir.resolve("memmap").toString(), "--json");
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("usableFrames").asLong()).isEqualTo(0x9F + (0x4000 - 0x100));
+    }
+
+    @Test
+    void boot_kernelElf_usesItsSegments() throws Exception {
+        Path elf = dir.resolve("kernel.elf");
+        Files.write(elf, KernelImage.builtIn(64 * 1024).toElf());
+        CliRun run = CliRun.of("boot", "--kernel", elf.toString(), "--json");
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("kernelStart").asLong()).isEqualTo(0x100000);
+        assertThat(json.get("kernelEnd").asLong()).isEqualTo(0x110000);
+        assertThat(json.get("reservedFrames").get("kernelImage").asLong()).isEqualTo(16);
+    }
+
+    @Test
+    void boot_notAnElf_namesTheFile() throws Exception {
+        Path elf = dir.resolve("kernel.bin");
+        Files.writeString(elf, "MZ this is a PE file, not ELF, padded to be long enough for a header....");
+        CliRun run = CliRun.of("boot", "--kernel", elf.toString());
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("kernel.bin").contains("not an ELF file");
+    }
+
+    @Test
     void boot_garbageE820_namesFileAndLine() throws Exception {
         Path dmesg = dir.resolve("bad.txt");
         Files.writeString(dmesg, "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\nBIOS-e820: [mem 0x0-zz] usable\n");

@@ -25,6 +25,10 @@ public final class FrameAllocators {
 
     static {
         // The built-in allocators, one line each: register(NAME, Class::new or a factory method).
+        register("bitmap", BitmapFrameAllocator::new);
+        register("bump", BumpFrameAllocator::new);
+        register("free-list", FreeListFrameAllocator::new);
+        register("buddy", BuddyFrameAllocator::new);
     }
 
     private FrameAllocators() {

@@ -1,0 +1,575 @@
+package dev.pagelab.pmm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pagelab.boot.BootReport;
+import dev.pagelab.boot.FrameRange;
+import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.MachineProfiles;
+import dev.pagelab.hw.Addresses;
+import dev.pagelab.hw.PhysicalMemory;
+import dev.pagelab.kernel.Boot;
+import dev.pagelab.kernel.KernelEntry;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+class FreeListFrameAllocatorTest {
+    private static final long END = 0xFFFF_FFFFL;
+
+    /** 16 frames of RAM; the pool [1, 4), [6, 8), [9, 10): frame 0 reserved, gaps of 2 and 1 frames. */
+    private static final List<FrameRange> GAPS = List.of(new FrameRange(1, 4), new FrameRange(6, 8), new FrameRange(9, 10));
+
+    private static PhysicalMemory memory(long frames) {
+        return PhysicalMemory.ofSize(Addresses.pfnToPaddr(frames));
+    }
+
+    /** The u32 link in the first bytes of frame {@code pfn}, read through the memory. */
+    private static long link(PhysicalMemory memory, long pfn) {
+        return Integer.toUnsignedLong(memory.read32(Addresses.pfnToPaddr(pfn)));
+    }
+
+    private static long paddr(long pfn) {
+        return Addresses.pfnToPaddr(pfn);
+    }
+
+    /** The list as RAM holds it, from the top, following the links. */
+    private static List<Long> listInRam(FreeListFrameAllocator allocator, PhysicalMemory memory) {
+        List<Long> out = new ArrayList<>();
+        long pfn = allocator.topPfn();
+        while (pfn != FrameAllocator.NO_FRAME && out.size() <= allocator.totalFrames()) {
+            out.add(pfn);
+            long next = link(memory, pfn);
+            pfn = next == END ? FrameAllocator.NO_FRAME : next >>> 12;
+        }
+        return out;
+    }
+
+    private static List<Long> frames(long... pfns) {
+        return LongStream.of(pfns).boxed().toList();
+    }
+
+    private static List<Long> range(long from, long to) {
+        return LongStream.range(from, to).boxed().toList();
+    }
+
+    /** Everything the allocator shows, and the first bytes of every frame of the memory. */
+    private record State(long free, long top, List<Long> list, BitSet allocated, List<String> describe, byte[] links) {
+        static State of(FreeListFrameAllocator allocator, PhysicalMemory memory) {
+            long frames = memory.sizeBytes() >>> 12;
+            BitSet allocated = new BitSet();
+            byte[] links = new byte[(int) frames * 4];
+            for (long pfn = 0; pfn < frames; pfn++) {
+                allocated.set((int) pfn, allocator.isAllocated(pfn));
+                memory.readBytes(paddr(pfn), links, (int) pfn * 4, 4);
+            }
+            return new State(allocator.freeFrames(), allocator.topPfn(), listInRam(allocator, memory), allocated,
+                    allocator.describe(), links);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof State s && free == s.free && top == s.top && list.equals(s.list)
+                    && allocated.equals(s.allocated) && describe.equals(s.describe) && Arrays.equals(links, s.links);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(free);
+        }
+    }
+
+    /** Asserts that {@code misuse} throws a FrameAllocatorException with {@code message} and changes nothing. */
+    private static void assertMisuse(FreeListFrameAllocator allocator, PhysicalMemory memory, ThrowingCallable misuse,
+                                     String... message) {
+        State before = State.of(allocator, memory);
+        assertThatThrownBy(misuse).isInstanceOf(FrameAllocatorException.class).hasMessageContainingAll(message);
+        assertThat(State.of(allocator, memory)).isEqualTo(before);
+        allocator.checkInvariants();
+    }
+
+    // ---------------------------------------------------------------- construction
+
+    @Test
+    void constructor_runsWithGaps_linksEveryPoolFrameInAddressOrderThroughRam() {
+        PhysicalMemory memory = memory(16);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, GAPS);
+
+        assertThat(link(memory, 1)).isEqualTo(paddr(2));
+        assertThat(link(memory, 2)).isEqualTo(paddr(3));
+        assertThat(link(memory, 3)).isEqualTo(paddr(6));
+        assertThat(link(memory, 6)).isEqualTo(paddr(7));
+        assertThat(link(memory, 7)).isEqualTo(paddr(9));
+        assertThat(link(memory, 9)).isEqualTo(END);
+        assertThat(memory.readBytes(paddr(1), 4)).containsExactly(0x00, 0x20, 0x00, 0x00);
+        assertThat(memory.touchedPages()).as("only pool frames are written").isEqualTo(6);
+        assertThat(allocator.topPfn()).isEqualTo(1);
+        assertThat(allocator.freeFrames()).isEqualTo(6);
+        assertThat(allocator.totalFrames()).isEqualTo(6);
+        assertThat(allocator.metadataFrames()).isEmpty();
+        assertThat(allocator.name()).isEqualTo("free-list");
+    }
+
+    @Test
+    void constructor_poolStartingAtFrame0_linksFrame0AndHandsItOutFirst() {
+        PhysicalMemory memory = memory(8);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, List.of(new FrameRange(0, 3)));
+
+        assertThat(link(memory, 0)).isEqualTo(paddr(1));
+        assertThat(link(memory, 2)).isEqualTo(END);
+        assertThat(allocator.allocate()).isZero();
+        assertThat(allocator.isAllocated(0)).isTrue();
+        allocator.free(0);
+        assertThat(allocator.topPfn()).isZero();
+        assertThat(link(memory, 0)).isEqualTo(paddr(1));
+    }
+
+    @Test
+    void constructor_touchingRuns_areOneList() {
+        PhysicalMemory memory = memory(8);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory,
+                List.of(new FrameRange(1, 3), new FrameRange(3, 5)));
+
+        assertThat(listInRam(allocator, memory)).isEqualTo(frames(1, 2, 3, 4));
+        assertThat(allocator.allocateRun(4, 1)).isEqualTo(1);
+    }
+
+    @Test
+    void constructor_emptyPool_handsOutNothing() {
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory(4), List.of());
+
+        assertThat(allocator.allocate()).isEqualTo(FrameAllocator.NO_FRAME);
+        assertThat(allocator.allocateRun(2, 1)).isEqualTo(FrameAllocator.NO_FRAME);
+        assertThat(allocator.totalFrames()).isZero();
+        assertThat(allocator.isAllocated(0)).isFalse();
+    }
+
+    @Test
+    void constructor_badPool_throwsAndWritesNothing() {
+        PhysicalMemory withHole = PhysicalMemory.builder(paddr(16)).hole(paddr(4), paddr(2)).build();
+
+        assertThatThrownBy(() -> new FreeListFrameAllocator(withHole, List.of(new FrameRange(1, 8))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("free-list", "0x4", "not RAM");
+        assertThatThrownBy(() -> new FreeListFrameAllocator(withHole, List.of(new FrameRange(6, 8), new FrameRange(1, 3))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("address order");
+        assertThatThrownBy(() -> new FreeListFrameAllocator(withHole, List.of(new FrameRange(1, 3), new FrameRange(2, 4))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlap");
+        assertThatThrownBy(() -> new FreeListFrameAllocator(withHole, List.of(new FrameRange(10, 17))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the physical memory");
+        assertThat(withHole.touchedPages()).isZero();
+    }
+
+    @Test
+    void registry_freeList_buildsThisAllocator() {
+        FrameAllocator allocator = FrameAllocators.create("free-list", memory(16), GAPS);
+
+        assertThat(allocator).isInstanceOf(FreeListFrameAllocator.class);
+        assertThat(allocator.describe()).anySatisfy(line -> assertThat(line).contains("head 0x00001000 (frame 0x1)"));
+    }
+
+    // ---------------------------------------------------------------- allocate and free
+
+    @Test
+    void allocate_freshPool_returnsFramesLowestFirstThenNoFrame() {
+        PhysicalMemory memory = memory(16);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, GAPS);
+
+        List<Long> handedOut = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            handedOut.add(allocator.allocate());
+        }
+
+        assertThat(handedOut).isEqualTo(frames(1, 2, 3, 6, 7, 9));
+        assertThat(allocator.allocate()).isEqualTo(FrameAllocator.NO_FRAME);
+        assertThat(allocator.allocate()).isEqualTo(FrameAllocator.NO_FRAME);
+        assertThat(allocator.freeFrames()).isZero();
+        assertThat(allocator.topPfn()).isEqualTo(FrameAllocator.NO_FRAME);
+    }
+
+    @Test
+    void free_afterExhaustion_isLastFreedFirstAllocated() {
+        PhysicalMemory memory = memory(16);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, GAPS);
+        for (int i = 0; i < 6; i++) {
+            allocator.allocate();
+        }
+
+        allocator.free(3);
+        allocator.free(6);
+        allocator.free(1);
+
+        assertThat(link(memory, 1)).isEqualTo(paddr(6));
+        assertThat(link(memory, 6)).isEqualTo(paddr(3));
+        assertThat(link(memory, 3)).isEqualTo(END);
+        assertThat(listInRam(allocator, memory)).isEqualTo(frames(1, 6, 3));
+        assertThat(allocator.allocate()).isEqualTo(1);
+        assertThat(allocator.allocate()).isEqualTo(6);
+        assertThat(allocator.allocate()).isEqualTo(3);
+        assertThat(allocator.allocate()).isEqualTo(FrameAllocator.NO_FRAME);
+    }
+
+    @Test
+    void free_midway_pushesFrameOnTopOfTheInitialList() {
+        PhysicalMemory memory = memory(16);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, GAPS);
+        assertThat(allocator.allocate()).isEqualTo(1);
+        assertThat(allocator.allocate()).isEqualTo(2);
+
+        allocator.free(1);
+
+        assertThat(link(memory, 1)).as("the old top, frame 3").isEqualTo(paddr(3));
+        assertThat(link(memory, 2)).as("an allocated frame keeps its stale link").isEqualTo(paddr(3));
+        assertThat(listInRam(allocator, memory)).isEqualTo(frames(1, 3, 6, 7, 9));
+        assertThat(allocator.allocate()).isEqualTo(1);
+        assertThat(allocator.allocate()).isEqualTo(3);
+    }
+
+    @Test
+    void free_doubleFree_throwsNamingFrameAndChangesNothing() {
+        PhysicalMemory memory = memory(16);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, GAPS);
+        long pfn = allocator.allocate();
+        allocator.allocate();
+        allocator.free(pfn);
+
+        assertMisuse(allocator, memory, () -> allocator.free(pfn), "free: frame 0x1 is not allocated (state=free)");
+        assertThat(allocator.allocate()).as("no cycle: the frame comes out once").isEqualTo(pfn);
+        assertThat(allocator.allocate()).isEqualTo(3);
+    }
+
+    @Test
+    void free_frameOutsideThePool_throwsAndChangesNothing() {
+        PhysicalMemory memory = memory(16);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, GAPS);
+        allocator.allocate();
+
+        assertMisuse(allocator, memory, () -> allocator.free(0), "free: frame 0x0 is not allocated",
+                "state=reserved: not in the free pool");
+        assertMisuse(allocator, memory, () -> allocator.free(4), "frame 0x4", "reserved");
+        assertMisuse(allocator, memory, () -> allocator.free(10), "frame 0xa", "reserved");
+        assertMisuse(allocator, memory, () -> allocator.free(1L << 20), "frame 0x100000", "reserved");
+        assertMisuse(allocator, memory, () -> allocator.free(-1), "frame -0x1", "reserved");
+        assertMisuse(allocator, memory, () -> allocator.free(Long.MIN_VALUE), "free: frame", "reserved");
+    }
+
+    @Test
+    void free_frameOfARun_throwsPointingToFreeRun() {
+        PhysicalMemory memory = memory(16);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, GAPS);
+        assertThat(allocator.allocateRun(3, 1)).isEqualTo(1);
+
+        assertMisuse(allocator, memory, () -> allocator.free(1), "free: the run at frame 0x1 has 3 frames, not 1",
+                "freeRun(0x1, 3)");
+        assertMisuse(allocator, memory, () -> allocator.free(2), "free: frame 0x2 does not start a run",
+                "state=in the run [0x1, +3 frames)", "freeRun(0x1, 3)");
+    }
+
+    @Test
+    void freeRun_ofOneFrame_andFree_ofARunOfOne_areTheSame() {
+        PhysicalMemory memory = memory(16);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, GAPS);
+        long single = allocator.allocate();
+        long runOfOne = allocator.allocateRun(1, 1);
+
+        allocator.freeRun(single, 1);
+        allocator.free(runOfOne);
+
+        assertThat(allocator.freeFrames()).isEqualTo(6);
+        assertThat(listInRam(allocator, memory)).isEqualTo(frames(2, 1, 3, 6, 7, 9));
+    }
+
+    // ---------------------------------------------------------------- runs
+
+    @Test
+    void allocateRun_alignedAcrossGaps_takesFirstFitAndUnlinksItFromTheList() {
+        PhysicalMemory memory = memory(32);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory,
+                List.of(new FrameRange(1, 5), new FrameRange(6, 20)));
+
+        long start = allocator.allocateRun(4, 4);
+
+        // [4, 8) holds the gap at 5; the next multiple of 4 in a run is 8.
+        assertThat(start).isEqualTo(8);
+        assertThat(listInRam(allocator, memory)).isEqualTo(frames(1, 2, 3, 4, 6, 7, 12, 13, 14, 15, 16, 17, 18, 19));
+        assertThat(link(memory, 7)).as("the frame before the run now links past it").isEqualTo(paddr(12));
+        assertThat(allocator.freeFrames()).isEqualTo(14);
+        assertThat(range(0, 21).stream().filter(allocator::isAllocated).toList()).isEqualTo(frames(8, 9, 10, 11));
+    }
+
+    @Test
+    void allocateRun_runAtTheTop_movesTheHead() {
+        PhysicalMemory memory = memory(16);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, GAPS);
+
+        assertThat(allocator.allocateRun(2, 1)).isEqualTo(1);
+
+        assertThat(allocator.topPfn()).isEqualTo(3);
+        assertThat(listInRam(allocator, memory)).isEqualTo(frames(3, 6, 7, 9));
+    }
+
+    @Test
+    void allocateRun_unorderedList_findsRunByAddressAndUnlinksEveryFrame() {
+        PhysicalMemory memory = memory(32);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, List.of(new FrameRange(0, 16)));
+        for (int i = 0; i < 16; i++) {
+            allocator.allocate();
+        }
+        for (long pfn : new long[] {9, 3, 11, 4, 10, 8, 15}) {
+            allocator.free(pfn);
+        }
+        assertThat(listInRam(allocator, memory)).isEqualTo(frames(15, 8, 10, 4, 11, 3, 9));
+
+        assertThat(allocator.allocateRun(3, 1)).isEqualTo(8);
+
+        assertThat(listInRam(allocator, memory)).isEqualTo(frames(15, 4, 11, 3));
+        assertThat(link(memory, 15)).isEqualTo(paddr(4));
+        assertThat(allocator.allocateRun(2, 2)).as("[3, 5) is not aligned to 2").isEqualTo(FrameAllocator.NO_FRAME);
+        assertThat(allocator.allocateRun(2, 1)).isEqualTo(3);
+        assertThat(listInRam(allocator, memory)).isEqualTo(frames(15, 11));
+        assertThat(link(memory, 15)).isEqualTo(paddr(11));
+    }
+
+    @Test
+    void allocateRun_noFittingRun_returnsNoFrameAndChangesNothing() {
+        PhysicalMemory memory = memory(32);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory,
+                List.of(new FrameRange(1, 5), new FrameRange(6, 20)));
+        State before = State.of(allocator, memory);
+
+        assertThat(allocator.allocateRun(15, 1)).isEqualTo(FrameAllocator.NO_FRAME);
+        assertThat(allocator.allocateRun(8, 16)).isEqualTo(FrameAllocator.NO_FRAME);
+        assertThat(allocator.allocateRun(1, 32)).isEqualTo(FrameAllocator.NO_FRAME);
+        assertThat(allocator.allocateRun(19, 1)).as("more than are free").isEqualTo(FrameAllocator.NO_FRAME);
+        assertThat(allocator.allocateRun(1L << 40, 1)).isEqualTo(FrameAllocator.NO_FRAME);
+        assertThat(allocator.allocateRun(1, 1L << 62)).isEqualTo(FrameAllocator.NO_FRAME);
+
+        assertThat(State.of(allocator, memory)).isEqualTo(before);
+        assertThat(allocator.allocateRun(14, 1)).isEqualTo(6);
+    }
+
+    @Test
+    void allocateRun_badArguments_throwAndChangeNothing() {
+        PhysicalMemory memory = memory(16);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, GAPS);
+
+        assertMisuse(allocator, memory, () -> allocator.allocateRun(0, 1), "allocateRun: a run holds at least 1 frame",
+                "frames=0");
+        assertMisuse(allocator, memory, () -> allocator.allocateRun(-3, 1), "frames=-3");
+        assertMisuse(allocator, memory, () -> allocator.allocateRun(2, 3), "allocateRun: the alignment must be a power of two",
+                "alignFrames=3");
+        assertMisuse(allocator, memory, () -> allocator.allocateRun(2, 0), "alignFrames=0");
+        assertMisuse(allocator, memory, () -> allocator.allocateRun(2, Long.MIN_VALUE), "power of two");
+    }
+
+    @Test
+    void freeRun_pushesTheRunSoThatItComesBackInAddressOrder() {
+        PhysicalMemory memory = memory(32);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory,
+                List.of(new FrameRange(1, 5), new FrameRange(6, 20)));
+        long start = allocator.allocateRun(4, 4);
+
+        allocator.freeRun(start, 4);
+
+        assertThat(listInRam(allocator, memory)).startsWith(8L, 9L, 10L, 11L, 1L, 2L);
+        assertThat(link(memory, 11)).isEqualTo(paddr(1));
+        assertThat(allocator.freeFrames()).isEqualTo(18);
+        assertThat(List.of(allocator.allocate(), allocator.allocate(), allocator.allocate(), allocator.allocate()))
+                .isEqualTo(frames(8, 9, 10, 11));
+    }
+
+    @Test
+    void freeRun_wrongStartOrSize_throwsNamingTheRunAndChangesNothing() {
+        PhysicalMemory memory = memory(32);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory,
+                List.of(new FrameRange(1, 5), new FrameRange(6, 20)));
+        long start = allocator.allocateRun(4, 4);
+        long single = allocator.allocate();
+
+        assertMisuse(allocator, memory, () -> allocator.freeRun(start, 3),
+                "freeRun: the run at frame 0x8 has 4 frames, not 3 (state=in the run [0x8, +4 frames))");
+        assertMisuse(allocator, memory, () -> allocator.freeRun(start, 5), "has 4 frames, not 5");
+        assertMisuse(allocator, memory, () -> allocator.freeRun(start + 1, 3), "freeRun: frame 0x9 does not start a run",
+                "freeRun(0x8, 4)");
+        assertMisuse(allocator, memory, () -> allocator.freeRun(start, 0), "freeRun: a run holds at least 1 frame",
+                "frames=0");
+        assertMisuse(allocator, memory, () -> allocator.freeRun(single, 2), "the run at frame 0x1 has 1 frame, not 2");
+        assertMisuse(allocator, memory, () -> allocator.freeRun(12, 4), "freeRun: frame 0xc is not allocated (state=free)");
+        assertMisuse(allocator, memory, () -> allocator.freeRun(5, 1), "frame 0x5 is not allocated", "reserved");
+        assertMisuse(allocator, memory, () -> allocator.freeRun(start, Long.MAX_VALUE), "not " + Long.MAX_VALUE);
+    }
+
+    @Test
+    void freeRun_adjacentRuns_keepTheirOwnSizes() {
+        PhysicalMemory memory = memory(16);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, List.of(new FrameRange(0, 8)));
+        long first = allocator.allocateRun(2, 1);
+        long second = allocator.allocateRun(2, 1);
+        assertThat(second).isEqualTo(first + 2);
+
+        assertMisuse(allocator, memory, () -> allocator.freeRun(first, 4), "has 2 frames, not 4");
+        allocator.freeRun(second, 2);
+        allocator.freeRun(first, 2);
+
+        assertThat(allocator.freeFrames()).isEqualTo(8);
+        assertThat(listInRam(allocator, memory)).isEqualTo(frames(0, 1, 2, 3, 4, 5, 6, 7));
+    }
+
+    // ---------------------------------------------------------------- invariants
+
+    @Test
+    void checkInvariants_cycleInRam_throws() {
+        PhysicalMemory memory = memory(8);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, List.of(new FrameRange(0, 4)));
+
+        memory.write32(paddr(2), (int) paddr(0));
+
+        assertThatThrownBy(allocator::checkInvariants).isInstanceOf(AssertionError.class)
+                .hasMessageContainingAll("link in frame 0x2", "frame 0x0", "cycle after 3 frames");
+    }
+
+    @Test
+    void checkInvariants_brokenLinks_throwNamingThem() {
+        PhysicalMemory memory = memory(8);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, List.of(new FrameRange(1, 4)));
+
+        memory.write32(paddr(2), (int) paddr(5));
+        assertThatThrownBy(allocator::checkInvariants).hasMessageContainingAll("frame 0x5", "not in the pool");
+
+        memory.write32(paddr(2), 0x3004);
+        assertThatThrownBy(allocator::checkInvariants).hasMessageContainingAll("0x00003004", "neither a frame's address nor END");
+
+        memory.write32(paddr(2), -1);
+        assertThatThrownBy(allocator::checkInvariants).hasMessageContaining("2 frames are on the list but freeFrames=3");
+
+        memory.write32(paddr(2), (int) paddr(3));
+        long pfn = allocator.allocate();
+        memory.write32(paddr(2), (int) paddr(pfn));
+        assertThatThrownBy(allocator::checkInvariants).hasMessageContainingAll("frame 0x1", "allocated");
+    }
+
+    // ---------------------------------------------------------------- a model of the list
+
+    @Test
+    void randomOperations_matchAStackModelExactly() {
+        PhysicalMemory memory = memory(64);
+        List<FrameRange> pool = List.of(new FrameRange(0, 1), new FrameRange(3, 20), new FrameRange(21, 22),
+                new FrameRange(24, 60));
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, pool);
+        Deque<Long> stack = new ArrayDeque<>();
+        pool.forEach(r -> range(r.startPfn(), r.endPfn()).forEach(stack::addLast));
+        List<long[]> runs = new ArrayList<>();
+        Random random = new Random(20240611);
+
+        for (int step = 0; step < 4000; step++) {
+            int op = random.nextInt(10);
+            if (op < 4) {
+                long pfn = allocator.allocate();
+                assertThat(pfn).isEqualTo(stack.isEmpty() ? FrameAllocator.NO_FRAME : stack.pollFirst());
+                if (pfn != FrameAllocator.NO_FRAME) {
+                    runs.add(new long[] {pfn, 1});
+                }
+            } else if (op < 6) {
+                long frames = 1 + random.nextInt(4);
+                long align = 1L << random.nextInt(3);
+                long start = allocator.allocateRun(frames, align);
+                if (start != FrameAllocator.NO_FRAME) {
+                    assertThat(start % align).isZero();
+                    for (long pfn = start; pfn < start + frames; pfn++) {
+                        assertThat(stack.remove(pfn)).as("frame %d was free", pfn).isTrue();
+                    }
+                    runs.add(new long[] {start, frames});
+                }
+            } else if (!runs.isEmpty()) {
+                long[] run = runs.remove(random.nextInt(runs.size()));
+                if (run[1] == 1 && random.nextBoolean()) {
+                    allocator.free(run[0]);
+                } else {
+                    allocator.freeRun(run[0], run[1]);
+                }
+                for (long pfn = run[0] + run[1] - 1; pfn >= run[0]; pfn--) {
+                    stack.addFirst(pfn);
+                }
+            }
+            assertThat(listInRam(allocator, memory)).isEqualTo(List.copyOf(stack));
+        }
+    }
+
+    // ---------------------------------------------------------------- real boots
+
+    private static Boot boot(KernelEntry.LowMemory lowMemory) {
+        return Boot.run(MachineProfiles.byName("qemu-pc-128M"), KernelImage.builtIn(KernelImage.DEFAULT_BYTES), List.of(),
+                "", lowMemory);
+    }
+
+    @Test
+    void qemuPc128M_pool_isOneListFromFrame0x200() {
+        Boot boot = boot(KernelEntry.LowMemory.FIRST_MIB);
+        BootReport report = boot.report();
+        PhysicalMemory memory = boot.memory();
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, report.freeFrameRanges());
+
+        assertThat(report.freeFrameRanges()).containsExactly(new FrameRange(0x200, 0x7FE0));
+        assertThat(allocator.totalFrames()).isEqualTo(report.freeFrames()).isEqualTo(0x7FE0 - 0x200);
+        assertThat(link(memory, 0x200)).isEqualTo(0x0020_1000L);
+        assertThat(link(memory, 0x4000)).isEqualTo(0x0400_1000L);
+        assertThat(link(memory, 0x7FDF)).isEqualTo(END);
+        assertThat(allocator.allocate()).isEqualTo(0x200);
+        assertThat(allocator.allocateRun(1024, 1024)).isEqualTo(0x400);
+        assertThat(link(memory, 0x3FF)).isEqualTo(0x0080_0000L);
+        allocator.free(0x200);
+        allocator.freeRun(0x400, 1024);
+        assertThat(allocator.freeFrames()).isEqualTo(allocator.totalFrames());
+        assertThat(listInRam(allocator, memory)).hasSize((int) allocator.totalFrames());
+    }
+
+    @Test
+    void qemuPc128MPageZero_pool_listsEveryFreeFrameOnceInAddressOrder() {
+        Boot boot = boot(KernelEntry.LowMemory.PAGE_ZERO);
+        List<FrameRange> pool = boot.report().freeFrameRanges();
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(boot.memory(), pool);
+
+        List<Long> expected = pool.stream().flatMap(r -> range(r.startPfn(), r.endPfn()).stream()).toList();
+        assertThat(pool.size()).isGreaterThan(1);
+        assertThat(listInRam(allocator, boot.memory())).isEqualTo(expected);
+        for (FrameRange r : pool) {
+            assertThat(allocator.isAllocated(r.startPfn() - 1)).isFalse();
+        }
+    }
+
+    @Test
+    void qemuPc128M_churn_isLifo_andFreeingEverythingRestoresTheCount() {
+        Boot boot = boot(KernelEntry.LowMemory.FIRST_MIB);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(boot.memory(), boot.report().freeFrameRanges());
+        Random random = new Random(7);
+        long[] held = new long[256];
+        for (int i = 0; i < held.length; i++) {
+            held[i] = allocator.allocate();
+        }
+        for (int step = 0; step < 500; step++) {
+            int i = random.nextInt(held.length);
+            int j = (i + 1 + random.nextInt(held.length - 1)) % held.length;
+            long a = held[i];
+            long b = held[j];
+            allocator.free(a);
+            allocator.free(b);
+            held[i] = allocator.allocate();
+            held[j] = allocator.allocate();
+            assertThat(held[i]).as("last freed, first allocated").isEqualTo(b);
+            assertThat(held[j]).isEqualTo(a);
+        }
+        for (long pfn : held) {
+            allocator.free(pfn);
+        }
+
+        assertThat(allocator.freeFrames()).isEqualTo(allocator.totalFrames());
+        assertThat(allocator.topPfn()).isEqualTo(held[held.length - 1]);
+    }
+}

@@ -53,6 +53,33 @@ class BootCommandTest {
     }
 
     @Test
+    void boot_withBitmapAllocator_showsItsMetadataAndColoursIt() {
+        CliRun run = CliRun.of("boot", "--machine", "qemu-pc-16M", "--allocator", "bitmap", "--color", "never");
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Frame allocator 'bitmap': 3,551 of 3,551 frames free, 1 frames of metadata")
+                .contains("metadata at [0x00200000, 0x00201000)")
+                .contains("'A' allocator metadata")
+                .containsPattern("0x00200000 A\\.+");
+    }
+
+    @Test
+    void boot_withBuddyAllocatorJson_reportsPerOrderDetails() throws Exception {
+        CliRun run = CliRun.of("boot", "--machine", "qemu-pc-16M", "--allocator", "buddy", "--json");
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode allocator = new ObjectMapper().readTree(run.out()).get("allocator");
+        assertThat(allocator.get("name").asText()).isEqualTo("buddy");
+        assertThat(allocator.get("freeFrames").asLong()).isEqualTo(3552);
+        assertThat(allocator.get("details").toString()).contains("order");
+    }
+
+    @Test
+    void boot_unknownAllocator_listsTheKnownOnes() {
+        CliRun run = CliRun.of("boot", "--allocator", "slab");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("slab").contains("bitmap, bump, free-list, buddy");
+    }
+
+    @Test
     void boot_listMachines_namesAllSeven() {
         CliRun run = CliRun.of("boot", "--list-machines");
         assertThat(run.status()).isZero();

@@ -1,0 +1,61 @@
+package dev.pagelab.pmm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.boot.FrameSpan;
+import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.MachineProfiles;
+import dev.pagelab.kernel.Boot;
+import dev.pagelab.kernel.KernelEntry;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FrameAccountingTest {
+    private final Boot boot = Boot.run(MachineProfiles.byName("qemu-pc-16M"), KernelImage.builtIn(KernelImage.DEFAULT_BYTES),
+            List.of(), "", KernelEntry.LowMemory.FIRST_MIB);
+    private final FrameAllocator bitmap = FrameAllocators.create("bitmap", boot.memory(), boot.report().freeFrameRanges());
+
+    @Test
+    void of_freshBitmap_bootOwnersPlusMetadata() {
+        FrameAccounting accounting = FrameAccounting.of(boot.report(), bitmap);
+        assertThat(accounting.ownerOf(0x100)).isEqualTo(FrameOwner.KERNEL_IMAGE);
+        assertThat(accounting.ownerOf(0x9)).isEqualTo(FrameOwner.BOOT_INFORMATION);
+        assertThat(accounting.ownerOf(0x200)).isEqualTo(FrameOwner.ALLOCATOR_METADATA);
+        assertThat(accounting.ownerOf(0x201)).isEqualTo(FrameOwner.FREE);
+        assertThat(accounting.ownerOf(0xA0)).isEqualTo(FrameOwner.NOT_IN_MAP);
+        assertThat(accounting.counts().get(FrameOwner.FREE)).isEqualTo(bitmap.freeFrames());
+        assertThat(accounting.counts().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(accounting.topPfn());
+    }
+
+    @Test
+    void of_afterAllocations_marksThemAllocated() {
+        long a = bitmap.allocate();
+        long run = bitmap.allocateRun(4, 4);
+        FrameAccounting accounting = FrameAccounting.of(boot.report(), bitmap);
+        assertThat(accounting.ownerOf(a)).isEqualTo(FrameOwner.ALLOCATED);
+        for (long pfn = run; pfn < run + 4; pfn++) {
+            assertThat(accounting.ownerOf(pfn)).isEqualTo(FrameOwner.ALLOCATED);
+        }
+        assertThat(accounting.counts().get(FrameOwner.ALLOCATED)).isEqualTo(5);
+    }
+
+    @Test
+    void record_pageTableAndProcess_changeOwnersAndSpans() {
+        FrameAccounting accounting = FrameAccounting.of(boot.report(), bitmap);
+        accounting.record(0x300, 2, FrameOwner.PAGE_TABLE);
+        accounting.recordProcess(0x400, 7);
+        assertThat(accounting.ownerOf(0x301)).isEqualTo(FrameOwner.PAGE_TABLE);
+        assertThat(accounting.processOf(0x400)).isEqualTo(7);
+        assertThat(accounting.processOf(0x401)).isEqualTo(-1);
+        assertThat(accounting.spans()).contains(new FrameSpan(0x300, 0x302, FrameOwner.PAGE_TABLE, ""));
+    }
+
+    @Test
+    void record_outsideRange_refusedWithValues() {
+        FrameAccounting accounting = FrameAccounting.of(boot.report(), bitmap);
+        assertThatThrownBy(() -> accounting.record(accounting.topPfn(), 1, FrameOwner.HEAP))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("record").hasMessageContaining("0x");
+    }
+}

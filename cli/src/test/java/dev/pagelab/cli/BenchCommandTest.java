@@ -2,13 +2,40 @@ package dev.pagelab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pagelab.bench.CReference;
+import dev.pagelab.pmm.FrameAllocators;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Runs the benchmark for a few milliseconds: checks what it prints, never how fast it is. */
 class BenchCommandTest {
     private static final String[] TINY = {"--seconds", "0.02", "--rounds", "1", "--warmup", "0.01"};
+
+    /** A small machine and a short run: invariant checks are on in tests, after every operation. */
+    private static final String[] TINY_FRAMES = {"--memory", "4M", "--churn-steps", "2000", "--contiguous-ops", "500",
+        "--warmup", "100"};
+
+    private static CliRun frames(String allocator, String... more) {
+        String[] args = new String[4 + TINY_FRAMES.length + more.length];
+        args[0] = "bench";
+        args[1] = "frames";
+        args[2] = "--allocator";
+        args[3] = allocator;
+        System.arraycopy(TINY_FRAMES, 0, args, 4, TINY_FRAMES.length);
+        System.arraycopy(more, 0, args, 4 + TINY_FRAMES.length, more.length);
+        return CliRun.of(args);
+    }
+
+    static Stream<String> allocators() {
+        return FrameAllocators.names().stream();
+    }
 
     private static CliRun translate(String... more) {
         String[] args = new String[2 + TINY.length + more.length];
@@ -90,6 +117,131 @@ class BenchCommandTest {
         CliRun run = CliRun.of("bench");
 
         assertThat(run.status()).isZero();
-        assertThat(run.out()).contains("Usage: pagelab bench [-hV] [COMMAND]", "translate", "Commands:");
+        assertThat(run.out()).contains("Usage: pagelab bench [-hV] [COMMAND]", "translate", "frames", "Commands:");
+    }
+
+    @ParameterizedTest
+    @MethodSource("allocators")
+    void frames_everyAllocator_printsEveryPhase(String allocator) {
+        CliRun run = frames(allocator);
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("pagelab bench frames: allocator " + allocator + " on a 4 MiB machine",
+                        "pool: frames [0x100, 0x400) = 768 frames")
+                .containsPattern("(?m)^fill\\s+[\\d,]+\\s+\\d+\\.\\d\\d  allocate\\(\\)$")
+                .containsPattern("(?m)^checksum: \\d+ \\(sum of live after the ")
+                .containsPattern("simulated RAM written: [\\d,]+ pages");
+        boolean canFree = !run.out().contains("cannot free");
+        if (canFree) {
+            assertThat(run.out()).containsPattern("(?m)^churn\\s+2,000\\s+\\d+\\.\\d\\d  free\\(live\\[r\\]\\) \\+ allocate\\(\\)")
+                    .containsPattern("(?m)^contiguous\\s+500\\s+\\d+\\.\\d\\d  allocateRun")
+                    .containsPattern("(?m)^contiguous: \\d+\\.\\d\\d% of [\\d,]+ requests failed");
+            assertThat(run.err()).contains(allocator + ": churn: 2,000 steps", allocator + ": contiguous: 500 operations");
+        } else {
+            assertThat(run.out()).containsPattern("(?m)^churn\\s+n/a\\s+n/a  n/a \\(" + allocator + " cannot free\\)$")
+                    .contains("(sum of live after the fill; no churn)");
+        }
+        assertThat(run.err()).contains(allocator + ": warm-up", allocator + ": fill: ");
+    }
+
+    @ParameterizedTest
+    @MethodSource("allocators")
+    void frames_json_parsesWithTheNumbers(String allocator) throws Exception {
+        CliRun run = frames(allocator, "--json");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertThat(root.path("benchmark").asText()).isEqualTo("frames");
+        assertThat(root.path("allocator").asText()).isEqualTo(allocator);
+        assertThat(root.path("date").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(root.path("java").path("version").asText()).isNotBlank();
+        assertThat(root.path("settings").path("memoryBytes").asLong()).isEqualTo(4L << 20);
+        assertThat(root.path("settings").path("churnSteps").asLong()).isEqualTo(2_000);
+        assertThat(root.path("settings").path("seed").asLong()).isEqualTo(42);
+        JsonNode machine = root.path("machine");
+        assertThat(machine.path("poolFrames").asLong()).isEqualTo(768);
+        assertThat(machine.path("freeFramesAtStart").asLong()).isEqualTo(768 - machine.path("metadataFrames").asLong());
+        assertThat(root.path("fill").path("allocations").asLong())
+                .isEqualTo(machine.path("freeFramesAtStart").asLong() / 2);
+        assertThat(root.path("fill").path("nsPerAllocation").asDouble()).isPositive();
+        assertThat(root.path("checksum").asLong()).isPositive();
+        assertThat(root.path("checksOn").asBoolean()).isTrue();
+        assertThat(root.path("touchedPages").path("atEnd").asLong()).isNotNegative();
+        if (root.path("canFree").asBoolean()) {
+            assertThat(root.path("churn").path("steps").asLong()).isEqualTo(2_000);
+            assertThat(root.path("churn").path("nsPerStep").asDouble()).isPositive();
+            JsonNode contiguous = root.path("contiguous");
+            assertThat(contiguous.path("operations").asLong()).isEqualTo(500);
+            assertThat(contiguous.path("nsPerOperation").asDouble()).isPositive();
+            assertThat(contiguous.path("failureShare").asDouble()).isBetween(0.0, 1.0);
+            assertThat(contiguous.path("requests").asLong() + contiguous.path("frees").asLong()).isEqualTo(500);
+        } else {
+            assertThat(root.path("churn").isNull()).isTrue();
+            assertThat(root.path("contiguous").isNull()).isTrue();
+        }
+        assertThat(root.has("cReference")).isFalse();
+    }
+
+    @Test
+    void frames_sameRunTwice_sameChecksum() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        String allocator = FrameAllocators.names().get(0);
+
+        JsonNode a = mapper.readTree(frames(allocator, "--json").out());
+        JsonNode b = mapper.readTree(frames(allocator, "--json").out());
+
+        assertThat(a.path("checksum").asLong()).isEqualTo(b.path("checksum").asLong()).isPositive();
+        assertThat(a.path("contiguous").path("checksum")).isEqualTo(b.path("contiguous").path("checksum"));
+    }
+
+    @Test
+    void frames_compareC_printsBothAndTheSameChecksum() throws Exception {
+        assumeTrue(CReference.findCompiler().isPresent(), "no C compiler on the PATH");
+
+        CliRun run = frames("bitmap", "--compare-c");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("(?m)^fill \\(C\\)\\s+[\\d,]+\\s+\\d+\\.\\d\\d")
+                .containsPattern("(?m)^churn \\(C\\)\\s+2,000\\s+\\d+\\.\\d\\d")
+                .contains("the same as Java's", "churn step, Java / C: ");
+        JsonNode root = new ObjectMapper().readTree(frames("bitmap", "--compare-c", "--json").out());
+        assertThat(root.path("cReference").path("checksumMatches").asBoolean()).isTrue();
+        assertThat(root.path("cReference").path("checksum").asLong()).isEqualTo(root.path("checksum").asLong());
+        assertThat(root.path("cReference").path("churnNsPerStep").asDouble()).isPositive();
+    }
+
+    @Test
+    void frames_compareCWithAnotherAllocator_refused() {
+        CliRun run = CliRun.of("bench", "frames", "--allocator", "buddy", "--compare-c");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("--compare-c", "--allocator bitmap");
+    }
+
+    @Test
+    void frames_badOptions_refusedBeforeRunning() {
+        CliRun unknown = CliRun.of("bench", "frames", "--allocator", "slab");
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).contains("'slab'", "known: ");
+        assertThat(CliRun.of("bench", "frames").err()).contains("--allocator");
+        String first = FrameAllocators.names().get(0);
+        assertThat(CliRun.of("bench", "frames", "--allocator", first, "--memory", "1M").err())
+                .contains("--memory", "2M to 4G");
+        assertThat(CliRun.of("bench", "frames", "--allocator", first, "--memory", "8G").err()).contains("--memory");
+        assertThat(CliRun.of("bench", "frames", "--allocator", first, "--churn-steps", "0").err())
+                .contains("--churn-steps", "1 or more");
+        assertThat(CliRun.of("bench", "frames", "--allocator", first, "--contiguous-ops", "-1").err())
+                .contains("--contiguous-ops");
+        assertThat(CliRun.of("bench", "frames", "--allocator", first, "--warmup", "-1").err()).contains("--warmup");
+    }
+
+    @Test
+    void frames_help_listsTheRegisteredAllocators() {
+        CliRun run = CliRun.of("bench", "frames", "--help");
+
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).contains(List.of("xorshift64*", "--compare-c", "--churn-steps"))
+                .contains(FrameAllocators.names()).doesNotContain("%%");
+        assertThat(run.err()).doesNotContain("WARN");
     }
 }

@@ -11,13 +11,14 @@ import java.util.List;
  * The physical address space of the simulated PC: up to 4 GiB, little-endian, byte-addressed.
  *
  * <p><b>Sparse.</b> RAM is kept in 4 KiB pages that are allocated on the first write; a page
- * never written reads as zeros and costs nothing. The page index is two-level (a chunk of
- * 1024 page slots per 4 MiB), so a 4 GiB machine with a handful of touched frames costs a few
- * KiB of index plus 4 KiB a touched page.
+ * never written reads as zeros and costs only its slot in the page index. The index is one
+ * flat array of references, one a page (4 MiB of heap for 4 GiB with compressed references), so
+ * that an access is one index load and one page load: the frame allocators' hot paths go
+ * through here, and a two-level index cost them a third dependent load.
  *
  * <pre>
- *  paddr:  31        22 21        12 11          0
- *         |   chunk   |   slot    |    offset    |    chunks[chunk][slot][offset]
+ *  paddr:  31                    12 11          0
+ *         |         slot          |    offset    |    pages[slot][offset]
  * </pre>
  *
  * <p><b>Not RAM.</b> Ranges declared as holes (the VGA window, option ROMs, the PCI hole below
@@ -36,9 +37,6 @@ public final class PhysicalMemory {
     /** The largest physical memory of a 32-bit PC without PAE. */
     public static final long MAX_BYTES = 1L << 32;
 
-    private static final int SLOT_SHIFT = 10;
-    private static final int SLOTS_PER_CHUNK = 1 << SLOT_SHIFT;
-    private static final int SLOT_MASK = SLOTS_PER_CHUNK - 1;
     private static final int PAGE_BYTES = Addresses.PAGE_BYTES;
     private static final int OFFSET_MASK = PAGE_BYTES - 1;
 
@@ -48,7 +46,8 @@ public final class PhysicalMemory {
 
     private final long sizeBytes;
     private final long pageCount;
-    private final byte[][][] chunks;
+    /** One slot a 4 KiB page, null until the page is first written. */
+    private final byte[][] pages;
     /** One bit a page; 1 = not RAM. */
     private final long[] holeBitmap;
     private final List<long[]> holes;
@@ -60,7 +59,7 @@ public final class PhysicalMemory {
     private PhysicalMemory(long sizeBytes, List<long[]> holes) {
         this.sizeBytes = sizeBytes;
         this.pageCount = sizeBytes >>> Addresses.PAGE_SHIFT;
-        this.chunks = new byte[(int) ((pageCount + SLOTS_PER_CHUNK - 1) >>> SLOT_SHIFT)][][];
+        this.pages = new byte[(int) pageCount][];
         this.holeBitmap = new long[(int) ((pageCount + 63) >>> 6)];
         this.holes = List.copyOf(holes);
         for (long[] hole : holes) {
@@ -380,23 +379,16 @@ public final class PhysicalMemory {
     }
 
     private byte[] page(long paddr) {
-        byte[][] chunk = chunks[(int) (paddr >>> (Addresses.PAGE_SHIFT + SLOT_SHIFT))];
-        return chunk == null ? null : chunk[(int) (paddr >>> Addresses.PAGE_SHIFT) & SLOT_MASK];
+        return pages[(int) (paddr >>> Addresses.PAGE_SHIFT)];
     }
 
     /** The storage of a RAM page, allocated if it was never written. */
     private byte[] ramPage(long paddr) {
-        int chunkIndex = (int) (paddr >>> (Addresses.PAGE_SHIFT + SLOT_SHIFT));
-        byte[][] chunk = chunks[chunkIndex];
-        if (chunk == null) {
-            chunk = new byte[SLOTS_PER_CHUNK][];
-            chunks[chunkIndex] = chunk;
-        }
-        int slot = (int) (paddr >>> Addresses.PAGE_SHIFT) & SLOT_MASK;
-        byte[] page = chunk[slot];
+        int slot = (int) (paddr >>> Addresses.PAGE_SHIFT);
+        byte[] page = pages[slot];
         if (page == null) {
             page = new byte[PAGE_BYTES];
-            chunk[slot] = page;
+            pages[slot] = page;
             touchedPages++;
         }
         return page;

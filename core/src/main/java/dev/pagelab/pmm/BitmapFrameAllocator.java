@@ -68,7 +68,7 @@ import java.util.Objects;
  * {@code struct page}: {@code runFrames} (1 = a frame of a run of two or more frames) and
  * {@code runStarts} (1 = the first frame of such a run). A run's size is where the next start
  * or the next non-run frame begins. Single frames, and runs of one, never touch them on
- * allocation, and {@link #free} reads one word of {@code runFrames}, so single frames stay cheap.
+ * allocation, and {@link #free} reads one word of {@code freeableAlone} (managed and not in a run), so single frames stay cheap.
  *
  * <h2>allocate (next fit)</h2>
  * <ol>
@@ -144,6 +144,11 @@ final class BitmapFrameAllocator implements FrameAllocator {
     private final long[] runFrames;
     /** 1 = the first frame of such a run. */
     private final long[] runStarts;
+    /**
+     * {@code managed & ~runFrames}, kept up to date by the run operations: the frames that
+     * {@link #free} may take back, so that its check is one load instead of two.
+     */
+    private final long[] freeableAlone;
 
     private long freeFrames;
     /** The next-fit position: where the next search for one frame starts. */
@@ -173,12 +178,14 @@ final class BitmapFrameAllocator implements FrameAllocator {
         managed = new long[words];
         runFrames = new long[words];
         runStarts = new long[words];
+        freeableAlone = new long[words];
         long poolFrames = 0;
         for (FrameRange range : pool) {
             fill(managed, range.startPfn(), range.endPfn(), true);
             poolFrames += range.frames();
         }
         fill(managed, metadataStartPfn, metadataStartPfn + metadataFrames, false);
+        System.arraycopy(managed, 0, freeableAlone, 0, words);
         totalFrames = poolFrames - metadataFrames;
         freeFrames = totalFrames;
 
@@ -238,15 +245,8 @@ final class BitmapFrameAllocator implements FrameAllocator {
         }
         int w = (int) (pfn >>> WORD_SHIFT);
         long bit = 1L << pfn;
-        if ((managed[w] & bit) == 0) {
-            throw notAllocated(operation, pfn);
-        }
-        if ((runFrames[w] & bit) != 0) {
-            long start = runStartOf(pfn);
-            long frames = runLength(start);
-            throw new FrameAllocatorException(operation + ": frame " + frame(pfn) + " was not allocated alone (state=in the run ["
-                    + frame(start) + ", +" + frames + " frames)): give the run back with freeRun(" + frame(start) + ", "
-                    + frames + ")");
+        if ((freeableAlone[w] & bit) == 0) {
+            throw notFreeableAlone(operation, pfn, w, bit);
         }
         long word = readWord(w);
         if ((word & bit) == 0) {
@@ -257,6 +257,18 @@ final class BitmapFrameAllocator implements FrameAllocator {
         if (Checks.ENABLED) {
             checkInvariants();
         }
+    }
+
+    /** Why {@code pfn} cannot be freed alone: not the allocator's, or part of a longer run. */
+    private FrameAllocatorException notFreeableAlone(String operation, long pfn, int w, long bit) {
+        if ((managed[w] & bit) == 0) {
+            return notAllocated(operation, pfn);
+        }
+        long start = runStartOf(pfn);
+        long frames = runLength(start);
+        return new FrameAllocatorException(operation + ": frame " + frame(pfn) + " was not allocated alone (state=in the run ["
+                + frame(start) + ", +" + frames + " frames)): give the run back with freeRun(" + frame(start) + ", "
+                + frames + ")");
     }
 
     // ---------------------------------------------------------------- runs
@@ -279,6 +291,7 @@ final class BitmapFrameAllocator implements FrameAllocator {
                 fillWords(start, start + frames, true);
                 if (frames > 1) {
                     fill(runFrames, start, start + frames, true);
+                    fill(freeableAlone, start, start + frames, false);
                     runStarts[(int) (start >>> WORD_SHIFT)] |= 1L << start;
                 }
                 freeFrames -= frames;
@@ -318,6 +331,7 @@ final class BitmapFrameAllocator implements FrameAllocator {
         }
         fillWords(pfn, pfn + frames, false);
         fill(runFrames, pfn, pfn + frames, false);
+        fill(freeableAlone, pfn, pfn + frames, true);
         runStarts[w] &= ~bit;
         freeFrames += frames;
         if (Checks.ENABLED) {
@@ -389,6 +403,11 @@ final class BitmapFrameAllocator implements FrameAllocator {
         for (int w = 0; w < words; w++) {
             long word = readWord(w);
             long mine = managed[w];
+            if (freeableAlone[w] != (mine & ~runFrames[w])) {
+                throw new AssertionError("bitmap: word " + w + " of the free-alone mask is 0x"
+                        + Long.toHexString(freeableAlone[w]) + ", not managed & ~runFrames = 0x"
+                        + Long.toHexString(mine & ~runFrames[w]));
+            }
             long wrongClear = ~word & ~mine;
             if (wrongClear != 0) {
                 long pfn = ((long) w << WORD_SHIFT) + Long.numberOfTrailingZeros(wrongClear);

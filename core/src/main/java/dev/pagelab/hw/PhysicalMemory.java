@@ -241,7 +241,7 @@ public final class PhysicalMemory {
     /** Writes the low 8 bits of {@code value} at {@code paddr}. */
     public void write8(long paddr, int value) {
         check("write8", paddr, 1);
-        byte[] page = writablePage(paddr);
+        byte[] page = writablePage(paddr, 1);
         if (page != null) {
             page[(int) paddr & OFFSET_MASK] = (byte) value;
         }
@@ -252,11 +252,9 @@ public final class PhysicalMemory {
         check("write16", paddr, 2);
         int offset = (int) paddr & OFFSET_MASK;
         if (offset <= PAGE_BYTES - 2) {
-            byte[] page = writablePage(paddr);
+            byte[] page = writablePage(paddr, 2);
             if (page != null) {
                 SHORT.set(page, offset, (short) value);
-            } else {
-                droppedWrites += 1; // writablePage counted one byte
             }
             return;
         }
@@ -268,11 +266,9 @@ public final class PhysicalMemory {
         check("write32", paddr, 4);
         int offset = (int) paddr & OFFSET_MASK;
         if (offset <= PAGE_BYTES - 4) {
-            byte[] page = writablePage(paddr);
+            byte[] page = writablePage(paddr, 4);
             if (page != null) {
                 INT.set(page, offset, value);
-            } else {
-                droppedWrites += 3;
             }
             return;
         }
@@ -284,11 +280,9 @@ public final class PhysicalMemory {
         check("write64", paddr, 8);
         int offset = (int) paddr & OFFSET_MASK;
         if (offset <= PAGE_BYTES - 8) {
-            byte[] page = writablePage(paddr);
+            byte[] page = writablePage(paddr, 8);
             if (page != null) {
                 LONG.set(page, offset, value);
-            } else {
-                droppedWrites += 7;
             }
             return;
         }
@@ -394,8 +388,8 @@ public final class PhysicalMemory {
         return page;
     }
 
-    /** The page to write into, or null (one dropped byte counted) when it is not RAM. */
-    private byte[] writablePage(long paddr) {
+    /** The page to write {@code bytes} bytes into, or null (and they count as dropped) when it is not RAM. */
+    private byte[] writablePage(long paddr, int bytes) {
         byte[] page = page(paddr);
         if (page != null) {
             return page;
@@ -403,7 +397,7 @@ public final class PhysicalMemory {
         if (isRam(paddr)) {
             return ramPage(paddr);
         }
-        droppedWrites++;
+        droppedWrites += bytes;
         return null;
     }
 
@@ -439,7 +433,7 @@ public final class PhysicalMemory {
     private void writeSplit(long paddr, long value, int bytes) {
         for (int i = 0; i < bytes; i++) {
             long at = paddr + i;
-            byte[] page = writablePage(at);
+            byte[] page = writablePage(at, 1);
             if (page != null) {
                 page[(int) at & OFFSET_MASK] = (byte) (value >>> (8 * i));
             }

@@ -177,7 +177,8 @@ public final class Tlb {
         }
     }
 
-    int occupancy() {
+    /** How many translations are cached now. */
+    public int size() {
         int n = 0;
         for (long e : small) {
             n += (int) (e & VALID);
@@ -207,11 +208,6 @@ public final class Tlb {
             }
         }
         return out;
-    }
-
-    /** How many translations are cached now. */
-    public int size() {
-        return occupancy();
     }
 
     private static Entry describe(long e, boolean isLarge) {

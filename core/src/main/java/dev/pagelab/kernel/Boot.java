@@ -24,9 +24,6 @@ import java.util.List;
  */
 public record Boot(PhysicalMemory memory, KernelImage kernel, Bootloader.Handoff handoff, BootReport report) {
 
-    /** The kernel command line when none is given. */
-    public static final String DEFAULT_COMMAND_LINE = "";
-
     /**
      * Boots {@code kernel} on a machine with {@code memory} whose firmware reports {@code firmwareMap}.
      *

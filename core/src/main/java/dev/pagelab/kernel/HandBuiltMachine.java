@@ -65,10 +65,6 @@ public final class HandBuiltMachine {
     public static final long USER_PAGE_VADDR = 0x0804_8000L;
     /** The user page's frame. */
     public static final long USER_PAGE_PADDR = 0x0080_0000L;
-    /** The VGA window and option ROMs: not RAM in this machine. */
-    public static final long HOLE_PADDR = 0xA_0000L;
-    /** Size of the hole, up to 1 MiB. */
-    public static final long HOLE_BYTES = 0x10_0000L - HOLE_PADDR;
 
     private HandBuiltMachine() {
     }

@@ -13,6 +13,7 @@ import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The first thing the kernel does, as the seeds' {@code kmain} does it: check the bootloader's
@@ -172,35 +173,36 @@ public final class KernelEntry {
         return List.copyOf(spans);
     }
 
-    /** Frames [from, to) that are not whole usable frames: firmware where a region touches them, else holes. */
+    /**
+     * Frames [from, to) that are not whole usable frames: firmware where a non-usable region
+     * touches them, else holes. Between two neighbouring region edges (rounded down and up to
+     * frames) the same regions touch every frame, so one label serves the whole interval.
+     */
     private static void addNonUsable(MemoryMap map, List<FrameSpan> spans, long from, long to) {
-        for (long pfn = from; pfn < to; ) {
-            long paddr = Addresses.pfnToPaddr(pfn);
-            String label = firmwareLabel(map, paddr);
-            long next = pfn + 1;
-            while (next < to && firmwareLabel(map, Addresses.pfnToPaddr(next)).equals(label)) {
-                next = skipWithin(map, next, to, label);
-            }
-            append(spans, new FrameSpan(pfn, next, label.isEmpty() ? FrameOwner.NOT_IN_MAP : FrameOwner.FIRMWARE, label));
-            pfn = next;
-        }
-    }
-
-    /** Jumps to the end of the region holding frame {@code pfn}, or one frame on. */
-    private static long skipWithin(MemoryMap map, long pfn, long to, String label) {
-        long paddr = Addresses.pfnToPaddr(pfn);
-        long regionEnd = map.regionAt(paddr).map(MemoryRegion::end).orElse(nextRegionStart(map, paddr));
-        long endPfn = Math.max(pfn + 1, Addresses.paddrToPfn(regionEnd));
-        return Math.min(to, endPfn);
-    }
-
-    private static long nextRegionStart(MemoryMap map, long paddr) {
+        TreeSet<Long> cuts = new TreeSet<>(List.of(from, to));
         for (MemoryRegion r : map.regions()) {
-            if (Long.compareUnsigned(r.base(), paddr) > 0) {
-                return r.base();
+            for (long edge : new long[] {r.base(), r.end()}) {
+                if (Long.compareUnsigned(edge, MemoryMap.ADDRESSABLE_LIMIT) <= 0) {
+                    addCut(cuts, Addresses.paddrToPfn(edge), from, to);
+                    addCut(cuts, Addresses.paddrToPfn(Addresses.alignUp(edge)), from, to);
+                }
             }
         }
-        return MemoryMap.ADDRESSABLE_LIMIT;
+        Long start = null;
+        for (long cut : cuts) {
+            if (start != null) {
+                String label = firmwareLabel(map, Addresses.pfnToPaddr(start));
+                append(spans, new FrameSpan(start, cut, label.isEmpty() ? FrameOwner.NOT_IN_MAP : FrameOwner.FIRMWARE,
+                        label));
+            }
+            start = cut;
+        }
+    }
+
+    private static void addCut(TreeSet<Long> cuts, long pfn, long from, long to) {
+        if (pfn > from && pfn < to) {
+            cuts.add(pfn);
+        }
     }
 
     /** The name of the highest-ranked non-usable type touching frame at {@code paddr}, or "" for none. */
@@ -218,35 +220,25 @@ public final class KernelEntry {
         return label;
     }
 
+    /**
+     * A run of whole usable frames: each interval between claim edges goes to the first claim,
+     * in order of precedence, that covers it, or is free.
+     */
     private static void addUsable(List<FrameSpan> spans, FrameRange usable, List<Claim> claims) {
-        long pfn = usable.startPfn();
-        while (pfn < usable.endPfn()) {
-            Claim owner = null;
-            long next = usable.endPfn();
-            for (Claim c : claims) {
-                if (c.startPfn() <= pfn && pfn < c.endPfn()) {
-                    if (owner == null) {
-                        owner = c;
-                        next = Math.min(next, c.endPfn());
-                    }
-                } else if (c.startPfn() > pfn && c.endPfn() > c.startPfn()) {
-                    next = Math.min(next, c.startPfn());
-                }
+        TreeSet<Long> cuts = new TreeSet<>(List.of(usable.startPfn(), usable.endPfn()));
+        for (Claim c : claims) {
+            addCut(cuts, c.startPfn(), usable.startPfn(), usable.endPfn());
+            addCut(cuts, c.endPfn(), usable.startPfn(), usable.endPfn());
+        }
+        Long start = null;
+        for (long cut : cuts) {
+            if (start != null) {
+                long pfn = start;
+                Claim owner = claims.stream().filter(c -> c.startPfn() <= pfn && pfn < c.endPfn()).findFirst().orElse(null);
+                append(spans, owner == null ? new FrameSpan(start, cut, FrameOwner.FREE, "")
+                        : new FrameSpan(start, cut, owner.owner(), owner.label()));
             }
-            if (owner != null) {
-                // A higher-precedence claim may start before this one ends.
-                for (Claim c : claims) {
-                    if (c == owner) {
-                        break;
-                    }
-                    if (c.startPfn() > pfn && c.endPfn() > c.startPfn()) {
-                        next = Math.min(next, c.startPfn());
-                    }
-                }
-            }
-            append(spans, owner == null ? new FrameSpan(pfn, next, FrameOwner.FREE, "")
-                    : new FrameSpan(pfn, next, owner.owner(), owner.label()));
-            pfn = next;
+            start = cut;
         }
     }
 

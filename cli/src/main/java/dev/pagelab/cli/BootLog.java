@@ -20,7 +20,7 @@ final class BootLog {
 
     /** When several owners share a cell of the picture, the first of these present wins. */
     private static final List<FrameOwner> PRECEDENCE = List.of(FrameOwner.KERNEL_IMAGE, FrameOwner.MODULE,
-            FrameOwner.BOOT_INFORMATION, FrameOwner.ALLOCATOR_METADATA, FrameOwner.PAGE_TABLE, FrameOwner.HEAP,
+            FrameOwner.BOOT_INFORMATION, FrameOwner.ALLOCATOR_METADATA, FrameOwner.PAGE_TABLE, FrameOwner.HEAP, FrameOwner.KERNEL_DATA,
             FrameOwner.PROCESS, FrameOwner.ALLOCATED, FrameOwner.LOW_MEMORY, FrameOwner.FIRMWARE, FrameOwner.FREE,
             FrameOwner.NOT_IN_MAP);
 
@@ -155,6 +155,7 @@ final class BootLog {
             case ALLOCATED -> "47";
             case PAGE_TABLE -> "104";
             case HEAP -> "105";
+            case KERNEL_DATA -> "107";
             case PROCESS -> "106";
         };
         return "\u001B[" + code + ";30m" + owner.symbol() + "\u001B[0m";

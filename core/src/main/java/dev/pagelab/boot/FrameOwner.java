@@ -28,6 +28,8 @@ public enum FrameOwner {
     PAGE_TABLE("page table", 'P'),
     /** Frames behind the kernel heap. */
     HEAP("heap", 'H'),
+    /** The kernel's own structures in frames it took at run time: the page-range bitmaps, kmmap'd memory. */
+    KERNEL_DATA("kernel data", 'D'),
     /** A process's page (the accounting keeps which process). */
     PROCESS("process", 'U');
 

@@ -1,0 +1,23 @@
+package dev.pagelab.paging;
+
+import dev.pagelab.hw.Addresses;
+
+/** What {@link AddressSpace#unmapPage} and {@link AddressSpace#unmapLargePage} did. */
+public sealed interface UnmapResult permits UnmapResult.Unmapped, NotMapped {
+    /** The virtual address asked for. */
+    long vaddr();
+
+    /**
+     * Unmapped; the frame is the caller's to free.
+     *
+     * @param pfn            the frame the page mapped (the first of 1024 for a 4 MiB page)
+     * @param freedTablePfn  the page table freed because it became empty, or -1
+     */
+    record Unmapped(long vaddr, long pfn, long freedTablePfn) implements UnmapResult {
+        @Override
+        public String toString() {
+            return "unmapped " + Addresses.hex(vaddr) + " (frame " + Addresses.hex(pfn) + ")"
+                    + (freedTablePfn >= 0 ? ", freed its empty page table, frame " + Addresses.hex(freedTablePfn) : "");
+        }
+    }
+}

@@ -10,6 +10,7 @@ import dev.pagelab.hw.Pte;
 import dev.pagelab.pmm.AccountedFrames;
 import dev.pagelab.pmm.FrameAllocator;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -69,6 +70,7 @@ public final class AddressSpace {
     private final int[] presentEntries = new int[Addresses.ENTRIES_PER_TABLE];
 
     private boolean skipInvlpg;
+    private Consumer<String> trace;
     private long mappedPages;
     private long largePages;
     private long tablesAllocated;
@@ -159,6 +161,8 @@ public final class AddressSpace {
                 }
                 int after = (pte & Pte.FRAME_MASK) | flags | Pte.PRESENT;
                 mmu.write32(entry, after);
+                trace("PTE %d of PDE %d (%s) = %s (%s)", Addresses.tableIndex(vaddr), pdi, Addresses.hex(vaddr),
+                        Addresses.hex(after & 0xFFFF_FFFFL), Pte.flagNames(after));
                 invalidate(vaddr);
                 return new FlagsResult.Updated(vaddr, pte, after);
             } finally {
@@ -268,6 +272,16 @@ public final class AddressSpace {
         this.skipInvlpg = skip;
     }
 
+    /**
+     * Sends one line to {@code trace} for everything the kernel does to the tables from now on:
+     * each entry written, each INVLPG, each table taken or freed, each use of the temporary slot.
+     * Null stops it. For people watching; it changes nothing.
+     */
+    public void setTrace(Consumer<String> trace) {
+        this.trace = trace;
+        access.trace = trace;
+    }
+
     /** Whether INVLPG is being skipped (see {@link #setSkipInvlpg}). */
     public boolean skipsInvlpg() {
         return skipInvlpg;
@@ -323,6 +337,7 @@ public final class AddressSpace {
     /** Swaps the way tables are reached: the boot does it once paging is on. */
     void useAccess(TableAccess access) {
         this.access = access;
+        access.trace = trace;
     }
 
     TableAccess access() {
@@ -398,7 +413,10 @@ public final class AddressSpace {
             if (Pte.isPresent(pte)) {
                 return new MapResult.AlreadyMapped(vaddr, Pte.pfn(pte));
             }
-            mmu.write32(entry, Pte.make(pfn, flags | Pte.PRESENT));
+            int value = Pte.make(pfn, flags | Pte.PRESENT);
+            mmu.write32(entry, value);
+            trace("PTE %d of PDE %d (%s) = %s (%s)", Addresses.tableIndex(vaddr), pdi, Addresses.hex(vaddr),
+                    Addresses.hex(value & 0xFFFF_FFFFL), Pte.flagNames(value));
         } finally {
             access.close(table);
         }
@@ -426,19 +444,23 @@ public final class AddressSpace {
                 return new NotMapped(vaddr);
             }
             mmu.write32(entry, 0);
+            trace("PTE %d of PDE %d (%s) = 0 (was frame %s)", Addresses.tableIndex(vaddr), pdi, Addresses.hex(vaddr),
+                    Addresses.hex(Pte.pfn(pte)));
         } finally {
             access.close(table);
         }
         invalidate(vaddr);
         mappedPages--;
         long freedTable = -1;
-        if (--presentEntries[pdi] == 0 && tablePfns[pdi] >= 0) {
+        // An allocator that cannot free (bump) would only leak the table: keep it, as Linux keeps kernel tables.
+        if (--presentEntries[pdi] == 0 && tablePfns[pdi] >= 0 && frames.allocator().canFree()) {
             freedTable = tablePfns[pdi];
             writePde(pdi, 0);
             access.tableRemoved(pdi);
             tablePfns[pdi] = -1;
             frames.free(freedTable);
             tablesFreed++;
+            trace("page table of PDE %d was empty: frame %s freed", pdi, Addresses.hex(freedTable));
         }
         return new UnmapResult.Unmapped(vaddr, Pte.pfn(pte), freedTable);
     }
@@ -465,6 +487,7 @@ public final class AddressSpace {
         if (pfn == FrameAllocator.NO_FRAME) {
             return -1;
         }
+        trace("frame %s taken for the page table of PDE %d, to be zeroed", Addresses.hex(pfn), pdi);
         long paddr = Addresses.pfnToPaddr(pfn);
         int pde = Pde.table(pfn, Pde.PRESENT | Pde.WRITABLE | (KernelLayout.isKernel(vaddr) ? 0 : Pde.USER));
         if (access.reachesUninstalledTables()) {
@@ -495,6 +518,8 @@ public final class AddressSpace {
 
     private void writePde(int pdi, int entry) {
         mmu.write32(access.directoryVaddr() + 4L * pdi, entry);
+        trace("PDE %d = %s (%s)", pdi, Addresses.hex(entry & 0xFFFF_FFFFL),
+                entry == 0 ? "not present" : Pde.flagNames(entry));
     }
 
     private int readPte(int pdi, int pde, int pti) {
@@ -514,6 +539,15 @@ public final class AddressSpace {
     private void invalidate(long vaddr) {
         if (!skipInvlpg) {
             mmu.invlpg(vaddr);
+            trace("INVLPG %s", Addresses.hex(vaddr));
+        } else {
+            trace("INVLPG %s skipped (the lesson switch is on): the TLB may still hold the old entry", Addresses.hex(vaddr));
+        }
+    }
+
+    private void trace(String format, Object... args) {
+        if (trace != null) {
+            trace.accept(String.format(java.util.Locale.ROOT, format, args));
         }
     }
 

@@ -131,9 +131,10 @@ public record KernelPaging(AddressSpace space, List<String> log) {
         for (int i = 0; i < identity; i++) {
             space.setDirectoryEntry(i, space.directoryEntry(KernelLayout.KERNEL_PDE + i));
         }
-        log.add("identity mapping for the switch: PDE 0-" + (identity - 1) + " = PDE " + KernelLayout.KERNEL_PDE + "-"
-                + (KernelLayout.KERNEL_PDE + identity - 1) + " ([0x0, " + Addresses.hex((long) identity
-                << Addresses.LARGE_PAGE_SHIFT) + ") at its own address)");
+        log.add("identity mapping for the switch: " + (identity == 1 ? "PDE 0 = PDE " + KernelLayout.KERNEL_PDE
+                : "PDE 0-" + (identity - 1) + " = PDE " + KernelLayout.KERNEL_PDE + "-" + (KernelLayout.KERNEL_PDE
+                + identity - 1)) + " ([0x00000000, " + Addresses.hex((long) identity << Addresses.LARGE_PAGE_SHIFT)
+                + ") at its own address, for the instructions right after the switch)");
 
         // 5. Paging on.
         mmu.setCr3(dirPaddr);

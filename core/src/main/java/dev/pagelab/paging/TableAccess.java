@@ -14,6 +14,8 @@ import dev.pagelab.hw.Pte;
  */
 abstract sealed class TableAccess {
     final Mmu mmu;
+    /** Where to tell what the access does, or null. */
+    java.util.function.Consumer<String> trace;
 
     TableAccess(Mmu mmu) {
         this.mmu = mmu;
@@ -131,6 +133,10 @@ abstract sealed class TableAccess {
             mmu.invlpg(KernelLayout.TEMPORARY_SLOT);
             inSlot = tablePaddr;
             slotMappings++;
+            if (trace != null) {
+                trace.accept("temporary slot: PTE 1023 = frame " + Addresses.hex(Addresses.paddrToPfn(tablePaddr))
+                        + " (page table of PDE " + pdi + "), INVLPG " + Addresses.hex(KernelLayout.TEMPORARY_SLOT));
+            }
             return KernelLayout.TEMPORARY_SLOT;
         }
 
@@ -140,6 +146,9 @@ abstract sealed class TableAccess {
                 mmu.write32(SLOT_ENTRY, 0);
                 mmu.invlpg(KernelLayout.TEMPORARY_SLOT);
                 inSlot = -1;
+                if (trace != null) {
+                    trace.accept("temporary slot: PTE 1023 = 0, INVLPG " + Addresses.hex(KernelLayout.TEMPORARY_SLOT));
+                }
             }
         }
 
@@ -187,7 +196,11 @@ abstract sealed class TableAccess {
 
         @Override
         void tableRemoved(int pdi) {
-            mmu.invlpg(KernelLayout.RECURSIVE_TABLES + ((long) pdi << Addresses.PAGE_SHIFT));
+            long window = KernelLayout.RECURSIVE_TABLES + ((long) pdi << Addresses.PAGE_SHIFT);
+            mmu.invlpg(window);
+            if (trace != null) {
+                trace.accept("INVLPG " + Addresses.hex(window) + " (the table's recursive window)");
+            }
         }
 
         @Override

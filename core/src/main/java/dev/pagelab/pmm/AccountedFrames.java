@@ -78,17 +78,33 @@ public final class AccountedFrames {
     }
 
     /**
-     * Gives back a frame taken through this door.
+     * Gives back a frame taken through this door. An allocator that cannot free
+     * ({@link FrameAllocator#canFree()}, the bump allocator) keeps it: the frame stays allocated,
+     * accounted as {@link FrameOwner#ALLOCATED}, and is never handed out again.
      *
+     * @return whether the allocator took the frame back
      * @throws FrameAllocatorException when the allocator does not hold it as allocated
      */
-    public void free(long pfn) {
+    public boolean free(long pfn) {
         FrameOwner owner = accounting.ownerOf(pfn);
+        if (!allocator.canFree()) {
+            if (!allocator.isAllocated(pfn)) {
+                allocator.free(pfn); // throws, naming the frame
+            }
+            release(owner);
+            accounting.record(pfn, 1, FrameOwner.ALLOCATED);
+            return false;
+        }
         allocator.free(pfn);
+        release(owner);
+        accounting.record(pfn, 1, FrameOwner.FREE);
+        return true;
+    }
+
+    private void release(FrameOwner owner) {
         if (held[owner.ordinal()] > 0) {
             held[owner.ordinal()]--;
         }
-        accounting.record(pfn, 1, FrameOwner.FREE);
     }
 
     /** Frames taken for {@code owner} through this door and not given back. */

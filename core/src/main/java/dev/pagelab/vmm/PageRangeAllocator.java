@@ -4,6 +4,7 @@ import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Checks;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.PageFaultException;
+import dev.pagelab.paging.KernelLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -111,9 +112,9 @@ import java.util.Objects;
  */
 public final class PageRangeAllocator {
     /** The start of seed 004's kernel heap area, above the 16 MiB of direct-mapped low memory. */
-    public static final long KERNEL_HEAP_START = 0xC100_0000L;
+    public static final long KERNEL_HEAP_START = KernelLayout.KERNEL_HEAP_START;
     /** The start of seed 004's user heap area: page 0 stays unmapped so that NULL faults. */
-    public static final long USER_HEAP_START = 0x1000L;
+    public static final long USER_HEAP_START = KernelLayout.USER_HEAP_START;
     /** What {@link #allocPages} returns when no run of free pages is long enough. */
     public static final long NO_PAGES = -1;
 

@@ -298,7 +298,7 @@ final class BenchCommand implements Runnable {
                 completionCandidates = AllocatorNames.class)
         String allocator;
 
-        @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "4G", converter = BootCommand.SizeConverter.class,
+        @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "4G", converter = MachineOptions.SizeConverter.class,
                 description = "The machine's RAM, 2M to 4G, a multiple of 4K (default: ${DEFAULT-VALUE}).")
         long memoryBytes;
 

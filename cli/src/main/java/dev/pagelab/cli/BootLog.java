@@ -6,7 +6,8 @@ import dev.pagelab.boot.FrameOwner;
 import dev.pagelab.boot.FrameSpan;
 import dev.pagelab.boot.FrameRange;
 import dev.pagelab.hw.Addresses;
-import dev.pagelab.pmm.FrameAccounting;
+import dev.pagelab.kernel.Kernel;
+import dev.pagelab.paging.PageTableDump;
 import dev.pagelab.pmm.FrameAllocator;
 import java.io.PrintWriter;
 import java.util.EnumSet;
@@ -20,8 +21,8 @@ final class BootLog {
 
     /** When several owners share a cell of the picture, the first of these present wins. */
     private static final List<FrameOwner> PRECEDENCE = List.of(FrameOwner.KERNEL_IMAGE, FrameOwner.MODULE,
-            FrameOwner.BOOT_INFORMATION, FrameOwner.ALLOCATOR_METADATA, FrameOwner.PAGE_TABLE, FrameOwner.HEAP, FrameOwner.KERNEL_DATA,
-            FrameOwner.PROCESS, FrameOwner.ALLOCATED, FrameOwner.LOW_MEMORY, FrameOwner.FIRMWARE, FrameOwner.FREE,
+            FrameOwner.BOOT_INFORMATION, FrameOwner.ALLOCATOR_METADATA, FrameOwner.PAGE_TABLE, FrameOwner.HEAP,
+            FrameOwner.KERNEL_DATA, FrameOwner.PROCESS, FrameOwner.ALLOCATED, FrameOwner.LOW_MEMORY, FrameOwner.FIRMWARE, FrameOwner.FREE,
             FrameOwner.NOT_IN_MAP);
 
     private BootLog() {
@@ -32,10 +33,17 @@ final class BootLog {
         picture(out, r.layout(), color);
     }
 
-    /** The boot, then the allocator started on its free pool, and memory coloured by owner. */
-    static void print(PrintWriter out, BootReport r, FrameAllocator frames, FrameAccounting accounting, boolean color) {
-        printBoot(out, r);
-        out.printf("Frame allocator '%s': %,d of %,d frames free", frames.name(), frames.freeFrames(), frames.totalFrames());
+    /** The boot, the kernel's start-up, its address space, and memory coloured by owner. */
+    static void print(PrintWriter out, Kernel kernel, boolean color) {
+        printBoot(out, kernel.report());
+        FrameAllocator frames = kernel.allocator();
+        out.printf("Kernel start-up (%s):%n", kernel.config());
+        for (String line : kernel.log()) {
+            out.println("  " + line);
+        }
+        out.println();
+        out.printf("Frame allocator '%s': %,d of %,d frames free after start-up", frames.name(), frames.freeFrames(),
+                frames.totalFrames());
         long metadata = frames.metadataFrames().stream().mapToLong(FrameRange::frames).sum();
         out.printf(", %,d frames of metadata%n", metadata);
         for (FrameRange range : frames.metadataFrames()) {
@@ -46,7 +54,12 @@ final class BootLog {
             out.println("  " + line);
         }
         out.println();
-        picture(out, accounting.spans(), color);
+        out.println("Kernel address space (as Linux's /sys/kernel/debug/page_tables/kernel shows it):");
+        for (String line : PageTableDump.render(PageTableDump.ranges(kernel.mmu()))) {
+            out.println(line);
+        }
+        out.println();
+        picture(out, kernel.accounting().spans(), color);
     }
 
     private static void printBoot(PrintWriter out, BootReport r) {

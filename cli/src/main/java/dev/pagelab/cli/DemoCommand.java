@@ -1,42 +1,52 @@
 package dev.pagelab.cli;
 
+import dev.pagelab.boot.BootReport;
+import dev.pagelab.boot.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.MmuStats;
 import dev.pagelab.hw.PageFault;
 import dev.pagelab.hw.PageFaultException;
-import dev.pagelab.hw.Pde;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.hw.WalkExplanation;
-import dev.pagelab.kernel.HandBuiltMachine;
+import dev.pagelab.kernel.Kernel;
+import dev.pagelab.paging.KernelLayout;
+import dev.pagelab.paging.UnmapResult;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * {@code pagelab demo}: page tables written by hand, paging turned on, and a dozen accesses
- * that show translation, the TLB, A/D bits and page faults.
+ * {@code pagelab demo}: the seeds' kernel on a 16 MiB PC, from the boot to a kunmap: the
+ * higher-half start-up, a kmmap through the temporary slot, a tour of the MMU's rules, a stale
+ * TLB entry, and the kunmap that gives everything back.
  */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
-        header = "Page tables written by hand, paging on, and a tour of the MMU's rules.",
+        sortOptions = false,
+        header = "The seeds' kernel from boot to kunmap, and a tour of the MMU's rules.",
         description = {
-            "Build a small address space by hand on a 16 MiB PC, turn paging on, and make",
-            "accesses that show each rule of the i386 MMU: translations through 4 KiB and",
-            "4 MiB pages, TLB misses and hits, the A and D bits the MMU writes back, page",
-            "faults with their decoded error codes, and a stale TLB entry.",
-            "",
-            "The tables: PDE 0 identity-maps 0-4 MiB (page 0 left out), PDE 32 holds one user",
-            "page at 0x08048000, PDE 768 maps 0-4 MiB again at 0xC0000000 with the kernel text",
-            "at 0xC0100000 read-only, and PDE 769 is a 4 MiB page at 0xC0400000. Physical",
-            "0xA0000-0xFFFFF is a hole (VGA, ROMs): reads give 0xFF, writes are dropped."},
-        footer = {"", "Then look closer with: pagelab explain 0xC0100000"})
+            "Boot a 16 MiB PC the way the seeds' kernel does: the loader's memory map, a frame",
+            "allocator, a page directory with the kernel at 0xC0000000, paging on. Then kmmap",
+            "three pages and a bit, showing every entry the kernel writes and every use of the",
+            "temporary slot at 0xC03FF000; make accesses that show each rule of the i386 MMU",
+            "(TLB misses and hits, A and D bits, page faults with decoded error codes); forget",
+            "an INVLPG on purpose to see a stale TLB entry; and kunmap it all back."},
+        footer = {"", "Then look closer with: pagelab boot, pagelab explain 0xC03FF000"})
 final class DemoCommand implements Callable<Integer> {
+    static final String MACHINE = "qemu-pc-16M";
+
+    @Option(names = "--machine", paramLabel = "NAME", defaultValue = MACHINE,
+            description = "The built-in machine (default: ${DEFAULT-VALUE}; see 'pagelab boot --list-machines').")
+    String machine;
+
     @Mixin
-    TlbOptions tlbOptions;
+    KernelOptions kernelOptions;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -45,38 +55,56 @@ final class DemoCommand implements Callable<Integer> {
     private record Access(int cpl, boolean write, long vaddr, int value, String why) {
     }
 
-    private static final List<Access> TOUR = List.of(
-            new Access(0, false, 0xC010_0000L, 0, "kernel .text (its Multiboot header) through the higher half"),
-            new Access(0, false, 0xC010_0004L, 0, "same page again"),
-            new Access(0, true, HandBuiltMachine.KERNEL_DATA_VADDR, 0x600DF00D, "kernel .data"),
-            new Access(0, false, HandBuiltMachine.KERNEL_DATA_VADDR, 0, "read back what was written"),
-            new Access(0, false, 0xC040_0123L, 0, "inside the 4 MiB page"),
-            new Access(0, true, 0xC010_0000L, 0xDEADBEEF, "write to read-only .text, CR0.WP=1"),
-            new Access(3, true, HandBuiltMachine.USER_PAGE_VADDR + 0x40, 42, "user program writes its page"),
-            new Access(3, false, HandBuiltMachine.USER_PAGE_VADDR, 0, "user reads its page"),
-            new Access(3, false, 0xC010_0000L, 0, "user reads kernel memory"),
-            new Access(0, false, 0x0000_0000L, 0, "NULL dereference"),
-            new Access(0, false, 0xD000_0000L, 0, "nothing mapped in this 4 MiB"),
-            new Access(0, false, 0xC00B_8000L, 0, "VGA text buffer: a hole in RAM"));
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        HandBuiltMachine.Booted booted = HandBuiltMachine.boot(tlbOptions.config());
-        Mmu mmu = booted.mmu();
-        mmu.resetStats();
-        describeBoot(out, booted.boot().report());
-        describeMachine(out, mmu);
+        Kernel kernel = Kernel.boot(machine, kernelOptions.config());
+        Mmu mmu = kernel.mmu();
+        describeBoot(out, kernel);
 
+        // kmmap, with every entry the kernel writes.
+        long before = kernel.allocator().freeFrames();
+        long bytes = 3 * Addresses.PAGE_BYTES + 100;
+        out.println();
+        out.printf("kmmap(%,d): %d pages in the kernel heap area, a frame for each, mapPage for each:%n", bytes,
+                (bytes + Addresses.PAGE_BYTES - 1) / Addresses.PAGE_BYTES);
+        kernel.space().setTrace(line -> out.println("    " + line));
+        long heap = kernel.vm().kmmap(bytes);
+        kernel.space().setTrace(null);
+        out.printf("  -> %s; %d frames taken (pages and page table); pagesBitmap now %s%n", Addresses.hex(heap),
+                before - kernel.allocator().freeFrames(), kernel.vm().kernelPages().render(heap, 6));
+        for (long page = heap; page < heap + bytes; page += Addresses.PAGE_BYTES) {
+            out.printf("     getFrameAddr(%s) = %s%n", Addresses.hex(page), Addresses.hex(kernel.space().getFrameAddr(page)));
+        }
+        byte[] message = "Hello from kmmap'd memory, across a page boundary!".getBytes(StandardCharsets.US_ASCII);
+        long at = heap + Addresses.PAGE_BYTES - 20;
+        mmu.writeBytes(at, message, 0, message.length);
+        out.printf("  wrote \"%s\" at %s: %d bytes land in frame %s, the rest in frame %s%n",
+                new String(message, StandardCharsets.US_ASCII), Addresses.hex(at), 20,
+                Addresses.hex(kernel.space().getFrameAddr(at) >>> Addresses.PAGE_SHIFT),
+                Addresses.hex(kernel.space().getFrameAddr(at + 20) >>> Addresses.PAGE_SHIFT));
+
+        List<Access> tour = List.of(
+                new Access(0, false, 0xC010_0000L, 0, "kernel .text (its Multiboot header) through the higher half"),
+                new Access(0, false, 0xC010_0004L, 0, "same page again"),
+                new Access(0, true, heap + 2 * Addresses.PAGE_BYTES, 0x600DF00D, "the third kmmap'd page"),
+                new Access(0, false, heap + 2 * Addresses.PAGE_BYTES, 0, "read back what was written"),
+                new Access(0, true, 0xC010_0000L, 0xDEADBEEF, "write to read-only .text, CR0.WP=1"),
+                new Access(3, false, heap, 0, "user mode reads kernel memory"),
+                new Access(0, false, 0x0010_0000L, 0, "the kernel's identity address, unmapped after the switch"),
+                new Access(0, false, 0x0000_0000L, 0, "NULL dereference"),
+                new Access(0, false, KernelLayout.TEMPORARY_SLOT, 0, "the temporary slot between uses"),
+                new Access(0, false, heap + 4 * Addresses.PAGE_BYTES, 0, "just past the kmmap'd block"));
+        mmu.resetStats();
         out.println();
         out.println(" #  CPL  access      address     physical    value                TLB     A/D flags the MMU set");
         out.println(" -  ---  ----------  ----------  ----------  -------------------  ------  ---------------------");
         List<PageFault> faults = new ArrayList<>();
         int n = 0;
-        for (Access a : TOUR) {
+        for (Access a : tour) {
             n++;
             mmu.setCpl(a.cpl());
-            WalkExplanation before = mmu.explain(a.vaddr());
+            WalkExplanation walkBefore = mmu.explain(a.vaddr());
             MmuStats.Snapshot stats = mmu.stats().snapshot();
             String physical;
             String value;
@@ -99,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("%2d  %d    %-10s  %s  %-10s  %-19s  %-6s  %s%n", n, a.cpl(),
                     (a.write() ? "write" : "read") + (a.cpl() == 3 ? " user" : ""),
                     Addresses.hex(a.vaddr()), physical, value, tlbColumn(delta),
-                    flagsSet(before, mmu.explain(a.vaddr())));
+                    flagsSet(walkBefore, mmu.explain(a.vaddr())));
             out.printf("    %s%n", a.why());
         }
         mmu.setCpl(0);
@@ -113,45 +141,42 @@ final class DemoCommand implements Callable<Integer> {
                     Addresses.hex(f.entryPaddr()));
         }
 
-        staleTlb(out, mmu);
+        staleTlb(out, kernel, heap + 2 * Addresses.PAGE_BYTES);
+
+        out.println();
+        out.printf("kunmap(%s): freePages, then unmapPage and freeFrame for each page:%n", Addresses.hex(heap));
+        kernel.space().setTrace(line -> out.println("    " + line));
+        long pages = kernel.vm().kunmap(heap);
+        kernel.space().setTrace(null);
+        out.printf("  -> %d pages freed; %,d frames free, as before kmmap: %s%n", pages, kernel.allocator().freeFrames(),
+                kernel.allocator().freeFrames() == before ? "yes" : "no");
+        kernel.checkInvariants();
 
         MmuStats s = mmu.stats();
         out.println();
-        out.printf("MMU counters: %d accesses, %d TLB hits, %d misses, %d re-walks, %d walks, %d faults,%n",
+        out.printf("MMU counters since the tour: %d accesses, %d TLB hits, %d misses, %d re-walks, %d walks, %d faults,%n",
                 s.accesses(), s.tlbHits(), s.tlbMisses(), s.tlbRewalks(), s.walks(), s.faults());
-        out.printf("              %d A bits and %d D bits set, %d INVLPG, %d TLB flushes; TLB %s holds %d entries%n",
+        out.printf("  %d A bits and %d D bits set, %d INVLPG, %d TLB flushes; TLB %s holds %d entries%n",
                 s.accessedBitsSet(), s.dirtyBitsSet(), s.invlpgs(), s.tlbFlushes(), tlbShape(mmu), mmu.tlb().size());
-        out.printf("Physical memory: %d of %d pages touched, %d byte reads from the hole, %d byte writes dropped%n",
-                mmu.memory().touchedPages(), mmu.memory().sizeBytes() >>> Addresses.PAGE_SHIFT,
-                mmu.memory().holeReads(), mmu.memory().droppedWrites());
+        out.printf("The temporary slot was loaded %d times since the boot.%n", kernel.space().temporarySlotMappings());
         out.println();
-        out.println("Next: pagelab explain 0xC0100000   (every step of one walk, flag by flag)");
+        out.println("Next: pagelab boot   (the whole address space and memory by owner)");
+        out.println("      pagelab explain 0xC03FF000   (every step of one walk, flag by flag)");
         out.flush();
         return 0;
     }
 
-    private static void describeBoot(PrintWriter out, dev.pagelab.boot.BootReport report) {
-        out.println("pagelab demo: page tables written by hand on a 16 MiB PC");
+    private static void describeBoot(PrintWriter out, Kernel kernel) {
+        BootReport report = kernel.report();
+        out.println("pagelab demo: the seeds' kernel, from boot to kunmap");
         out.println();
-        out.printf("Booted %s (see 'pagelab boot --machine %s'): Multiboot information at %s,%n",
-                HandBuiltMachine.MACHINE, HandBuiltMachine.MACHINE, Addresses.hex(report.mbi().mbiPaddr()));
-        out.printf("kernel image %s linked at 0xC0100000, %,d of %,d usable frames free.%n", report.kernelExtent(),
-                report.freeFrames(), report.usableFrames());
-        out.println("The kernel writes its first page tables by hand into its own .bss, as the seeds' loader.s does.");
-    }
-
-    private static void describeMachine(PrintWriter out, Mmu mmu) {
-        out.println();
-        out.printf("Page directory at %s (CR3):%n", Addresses.hex(mmu.cr3() & ~0xFFFL));
-        for (int index = 0; index < 1024; index++) {
-            long at = (mmu.cr3() & ~0xFFFL) + 4L * index;
-            int pde = mmu.memory().read32(at);
-            if (Pde.isPresent(pde)) {
-                out.printf("  PDE %-4d %s  %s%n", index, Pde.describe(pde), regionOf(index));
-            }
+        out.printf("Booted %s (see 'pagelab boot'): Multiboot information at %s, kernel image %s,%n",
+                report.source(), Addresses.hex(report.mbi().mbiPaddr()), report.kernelExtent());
+        out.printf("%,d of %,d usable frames free for the allocator. The kernel starts (%s):%n", report.freeFrames(),
+                report.usableFrames(), kernel.config());
+        for (String line : kernel.log()) {
+            out.println("  " + line);
         }
-        out.printf("Paging on: CR3=%s  CR4=%s (PSE)  CR0=%s (PG WP PE)%n", Addresses.hex(mmu.cr3()),
-                Addresses.hex(mmu.cr4()), Addresses.hex(mmu.cr0()));
     }
 
     /** The four bytes as text when they are all printable, as a memory dump shows them. */
@@ -165,11 +190,6 @@ final class DemoCommand implements Callable<Integer> {
             text.append((char) c);
         }
         return text.append('"').toString();
-    }
-
-    private static String regionOf(int directoryIndex) {
-        long base = (long) directoryIndex << Addresses.LARGE_PAGE_SHIFT;
-        return String.format("covers %s-%s", Addresses.hex(base), Addresses.hex(base + Addresses.LARGE_PAGE_BYTES - 1));
     }
 
     private static String tlbColumn(MmuStats.Snapshot delta) {
@@ -200,18 +220,22 @@ final class DemoCommand implements Callable<Integer> {
         return set.isEmpty() ? "-" : String.join(", ", set);
     }
 
-    /** The lesson of the temporary-mapping slot: a PTE changed without INVLPG is not seen. */
-    private static void staleTlb(PrintWriter out, Mmu mmu) {
-        long vaddr = HandBuiltMachine.KERNEL_DATA_VADDR;
-        long pteAddr = mmu.explain(vaddr).steps().get(1).entryPaddr();
-        int oldPte = mmu.memory().read32(pteAddr);
-        long newFrame = 0x00200000L;
-        mmu.memory().write32(newFrame, 0x0BADC0DE);
+    /**
+     * The lesson behind "a change to a present entry needs INVLPG": remap a page the TLB holds
+     * with the invalidation switched off, read the old frame through the stale entry, then INVLPG.
+     */
+    private static void staleTlb(PrintWriter out, Kernel kernel, long vaddr) {
+        Mmu mmu = kernel.mmu();
+        long spare = kernel.frames().allocate(FrameOwner.KERNEL_DATA);
+        mmu.memory().write32(Addresses.pfnToPaddr(spare), 0x0BADC0DE);
         out.println();
-        out.println("A stale TLB entry (the lesson behind the seeds' temporary-mapping slot):");
-        out.printf("  the PTE for %s is rewritten in memory to point at frame %s, without INVLPG%n",
-                Addresses.hex(vaddr), Addresses.hex(newFrame));
-        mmu.memory().write32(pteAddr, Pte.make(newFrame >>> Addresses.PAGE_SHIFT, Pte.flags(oldPte)));
+        out.printf("A stale TLB entry: %s is remapped to frame %s with INVLPG switched off%n", Addresses.hex(vaddr),
+                Addresses.hex(spare));
+        mmu.read32(vaddr);
+        kernel.space().setSkipInvlpg(true);
+        long old = ((UnmapResult.Unmapped) kernel.space().unmapPage(vaddr)).pfn();
+        kernel.space().mapPage(vaddr, spare, Pte.WRITABLE);
+        kernel.space().setSkipInvlpg(false);
         int stale = mmu.read32(vaddr);
         out.printf("  read %s -> %s  %s%n", Addresses.hex(vaddr), Addresses.hex(stale & 0xFFFF_FFFFL),
                 mmu.tlb().config().enabled() ? "(the TLB still holds the old frame: stale)"
@@ -220,6 +244,10 @@ final class DemoCommand implements Callable<Integer> {
         int fresh = mmu.read32(vaddr);
         out.printf("  INVLPG %s, read again -> %s  (the new frame)%n", Addresses.hex(vaddr),
                 Addresses.hex(fresh & 0xFFFF_FFFFL));
+        // Put the page back as kmmap left it, so that kunmap frees the right frames.
+        kernel.space().unmapPage(vaddr);
+        kernel.space().mapPage(vaddr, old, Pte.WRITABLE);
+        kernel.frames().free(spare);
     }
 
     private static String tlbShape(Mmu mmu) {

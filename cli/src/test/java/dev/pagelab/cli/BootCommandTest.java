@@ -56,10 +56,13 @@ class BootCommandTest {
     void boot_withBitmapAllocator_showsItsMetadataAndColoursIt() {
         CliRun run = CliRun.of("boot", "--machine", "qemu-pc-16M", "--allocator", "bitmap", "--color", "never");
         assertThat(run.status()).as(run.err()).isZero();
-        assertThat(run.out()).contains("Frame allocator 'bitmap': 3,551 of 3,551 frames free, 1 frames of metadata")
+        // 3,551 free at entry, less the start-up's: the directory, the kernel's page table, the
+        // page-range bitmaps (56,320 bytes = 14 frames and 196,608 bytes = 48 frames) and their table.
+        assertThat(run.out()).contains("Frame allocator 'bitmap': 3,486 of 3,551 frames free after start-up,"
+                        + " 1 frames of metadata")
                 .contains("metadata at [0x00200000, 0x00201000)")
-                .contains("'A' allocator metadata")
-                .containsPattern("0x00200000 A\\.+");
+                .contains("'A' allocator metadata", "'P' page table", "'D' kernel data")
+                .containsPattern("0x00200000 AP");
     }
 
     @Test
@@ -68,8 +71,71 @@ class BootCommandTest {
         assertThat(run.status()).as(run.err()).isZero();
         JsonNode allocator = new ObjectMapper().readTree(run.out()).get("allocator");
         assertThat(allocator.get("name").asText()).isEqualTo("buddy");
-        assertThat(allocator.get("freeFrames").asLong()).isEqualTo(3552);
+        assertThat(allocator.get("freeFrames").asLong()).isEqualTo(3552 - 1 - 1 - 14 - 48 - 1);
         assertThat(allocator.get("details").toString()).contains("order");
+    }
+
+    @Test
+    void boot_default_printsTheKernelStartUpAndItsAddressSpace() {
+        CliRun run = CliRun.of("boot", "--color", "never");
+        assertThat(run.out()).contains("Kernel start-up (allocator bitmap, temporary-mapping, 4 KiB kernel pages):")
+                .contains("paging on")
+                .contains("---[ Kernel Mapping ]---")
+                .contains("0xc0100000-0xc01a0000   640K      ro                 pte -> 0x00100000")
+                .contains("0xc03fe000-0xc03ff000     4K      RW                 pte -> ");
+    }
+
+    @Test
+    void boot_recursiveLargePagesJson_pagingSection() throws Exception {
+        CliRun run = CliRun.of("boot", "--machine", "qemu-pc-16M", "--table-access", "recursive", "--large-pages",
+                "--json");
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode paging = new ObjectMapper().readTree(run.out()).get("paging");
+        assertThat(paging.get("tableAccess").asText()).isEqualTo("recursive");
+        assertThat(paging.get("cr0").asLong()).isEqualTo(0x8001_0001L);
+        assertThat(paging.get("cr4").asLong()).isEqualTo(0x10);
+        JsonNode first = paging.get("addressSpace").get(0);
+        assertThat(first.get("vaddr").asLong()).isEqualTo(0xC000_0000L);
+        assertThat(first.get("bytes").asLong()).isEqualTo(4L << 20);
+        assertThat(first.get("level").asText()).isEqualTo("pde");
+    }
+
+    @Test
+    void boot_dumpMemory_writesEveryTableFrameAndRegisters() throws Exception {
+        CliRun run = CliRun.of("boot", "--machine", "qemu-pc-16M", "--dump-memory", dir.toString(), "--color", "never");
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode registers = new ObjectMapper().readTree(dir.resolve("registers.json").toFile());
+        long cr3 = registers.get("cr3").asLong();
+        assertThat(registers.get("cr0").asLong()).isEqualTo(0x8001_0001L);
+        assertThat(registers.get("cr4").asLong()).isZero();
+        // The directory (frame 0x201), the kernel's table (0x202) and the bitmaps' table.
+        List<String> names;
+        try (var files = Files.list(dir.resolve("frames"))) {
+            names = files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertThat(names).hasSize(3).contains(String.format("%08X.bin", cr3), "00202000.bin");
+        byte[] directory = Files.readAllBytes(dir.resolve("frames").resolve(String.format("%08X.bin", cr3)));
+        assertThat(directory).hasSize(4096);
+        // PDE 768 = table 0x202 | P | R/W (A set by the kernel's own accesses).
+        int pde768 = (directory[3072] & 0xFF) | (directory[3073] & 0xFF) << 8 | (directory[3074] & 0xFF) << 16
+                | (directory[3075] & 0xFF) << 24;
+        assertThat(pde768 & ~0x20).isEqualTo(0x0020_2003);
+        assertThat(run.out()).contains("Wrote 3 page-table frames and registers.json to " + dir);
+    }
+
+    @Test
+    void boot_unknownTableAccess_listsTheKnownOnes() {
+        CliRun run = CliRun.of("boot", "--table-access", "magic");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("'magic'", "temporary-mapping, recursive, direct-map");
+    }
+
+    @Test
+    void boot_kernelTooLargeForTheSlot_explainsTheChoice() {
+        CliRun run = CliRun.of("boot", "--kernel-size", "4M");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("temporary-mapping", "recursive or direct-map");
+        assertThat(CliRun.of("boot", "--kernel-size", "4M", "--table-access", "recursive").status()).isZero();
     }
 
     @Test

@@ -1,0 +1,29 @@
+package dev.pagelab.cli;
+
+import dev.pagelab.kernel.KernelConfig;
+import dev.pagelab.paging.TableAccessStrategy;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** How the kernel is built: shared by every command that starts one. */
+final class KernelOptions {
+    @Option(names = "--allocator", paramLabel = "NAME", defaultValue = "bitmap",
+            description = "The frame allocator: bitmap, bump, free-list or buddy (default: ${DEFAULT-VALUE}).")
+    String allocator;
+
+    @Option(names = "--table-access", paramLabel = "HOW", defaultValue = "temporary-mapping",
+            description = "How the kernel reaches page tables once paging is on: temporary-mapping (the seeds' slot"
+                    + " at 0xC03FF000), recursive (PDE 1023) or direct-map (0xC0000000 + paddr)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String tableAccess;
+
+    @Option(names = "--large-pages", description = "Map the kernel half with 4 MiB pages (CR4.PSE).")
+    boolean largePages;
+
+    @Mixin
+    TlbOptions tlb;
+
+    KernelConfig config() {
+        return new KernelConfig(allocator, TableAccessStrategy.byName(tableAccess), largePages, tlb.config());
+    }
+}

@@ -25,10 +25,15 @@ class PageTableDumpTest {
         for (PageTableDump.Range r : ranges) {
             for (long v = next; v < r.vaddr(); v += Addresses.PAGE_BYTES) {
                 assertThat(f.mmu().probe(v, false, 0).translates()).as("gap %s", Addresses.hex(v)).isFalse();
+                if ((v & 0x3F_F000L) == 0 || !f.space().isReserved(v)) {
+                    assertThat(f.space().getFrameAddr(v)).isEqualTo(AddressSpace.NOT_MAPPED);
+                }
             }
             for (long off = 0; off < r.bytes(); off += Addresses.PAGE_BYTES) {
                 long v = r.vaddr() + off;
                 assertThat(f.mmu().probe(v, false, 0).paddr()).as(Addresses.hex(v)).isEqualTo(r.paddr() + off);
+                // getFrameAddr, the kernel's own software walk through its windows, agrees on every mapped page.
+                assertThat(f.space().getFrameAddr(v + 0x7FF)).as(Addresses.hex(v)).isEqualTo(r.paddr() + off + 0x7FF);
                 assertThat(f.mmu().probe(v, true, 0).translates()).isEqualTo(r.writable());
                 assertThat(f.mmu().probe(v, false, 3).translates()).isEqualTo(r.user());
             }

@@ -104,6 +104,8 @@ public final class KernelHeap {
     private long failedMallocs;
     private long morecores;
     private long framesReleased;
+    /** Pages inside chunks that were given back and not mapped again: populate has work only when this is not 0. */
+    private long unmappedPages;
 
     /** A heap that will take its memory from {@code vm} on the first kmalloc. */
     public KernelHeap(Mmu mmu, KernelMemory vm, AccountedFrames frames) {
@@ -219,7 +221,9 @@ public final class KernelHeap {
                 }
                 setAllocated(header, sizeOf(header), bytes);
                 requestedBytes += bytes - oldBytes;
-                trace("krealloc %s: %d -> %d bytes in place", hex(vaddr), oldBytes, bytes);
+                if (trace != null) {
+                    trace("krealloc %s: %d -> %d bytes in place", hex(vaddr), oldBytes, bytes);
+                }
                 return vaddr;
             }
             long moved = allocate(bytes);
@@ -232,7 +236,9 @@ public final class KernelHeap {
             mmu.writeBytes(moved, copy, 0, copy.length);
             release(header, units, oldBytes);
             frees++;
-            trace("krealloc %s: moved to %s, %d bytes copied", hex(vaddr), hex(moved), copy.length);
+            if (trace != null) {
+                trace("krealloc %s: moved to %s, %d bytes copied", hex(vaddr), hex(moved), copy.length);
+            }
             return moved;
         });
     }
@@ -287,7 +293,9 @@ public final class KernelHeap {
             if (total - front - keep >= 2) {
                 splitTail(alignedHeader, total - front, keep);
             }
-            trace("kmallocAligned: %s aligned to %d, %d units in front given back", hex(aligned), alignment, front);
+            if (trace != null) {
+                trace("kmallocAligned: %s aligned to %d, %d units in front given back", hex(aligned), alignment, front);
+            }
             if (Checks.ENABLED) {
                 check();
             }
@@ -370,8 +378,10 @@ public final class KernelHeap {
                     setNext(prev, next(p));
                 } else {
                     setSize(p, size - units);
-                    trace("split the free block at %s: %d units stay free, the last %d are handed out", hex(p),
-                            size - units, units);
+                    if (trace != null) {
+                        trace("split the free block at %s: %d units stay free, the last %d are handed out", hex(p),
+                                size - units, units);
+                    }
                 }
                 setAllocated(block, units, bytes);
                 freep = prev;
@@ -409,7 +419,9 @@ public final class KernelHeap {
         freep = base;
         long block = chunk + UNIT_BYTES;
         int size = (int) ((pages * Addresses.PAGE_BYTES - UNIT_BYTES) / UNIT_BYTES);
-        trace("morecore: kmmap(%d pages) = %s, the first chunk; base (the list head) at %s", pages, hex(chunk), hex(base));
+        if (trace != null) {
+            trace("morecore: kmmap(%d pages) = %s, the first chunk; base (the list head) at %s", pages, hex(chunk), hex(base));
+        }
         linkFree(block, size);
         return true;
     }
@@ -419,13 +431,17 @@ public final class KernelHeap {
         long pages = chunkPages(units);
         long chunk = vm.kmmap(pages * Addresses.PAGE_BYTES, FrameOwner.HEAP);
         if (chunk == KernelMemory.FAILED) {
-            trace("morecore: kmmap(%d pages) failed: %s", pages, vm.lastFailure());
+            if (trace != null) {
+                trace("morecore: kmmap(%d pages) failed: %s", pages, vm.lastFailure());
+            }
             return NULL;
         }
         chunks.put(chunk, pages);
         framesHeld += pages;
         morecores++;
-        trace("morecore: kmmap(%d pages) = %s", pages, hex(chunk));
+        if (trace != null) {
+            trace("morecore: kmmap(%d pages) = %s", pages, hex(chunk));
+        }
         linkFree(chunk, (int) (pages * Addresses.PAGE_BYTES / UNIT_BYTES));
         return freep;
     }
@@ -440,6 +456,9 @@ public final class KernelHeap {
      * when a frame is missing, the pages mapped here are given back again.
      */
     private boolean populate(long vaddr, long bytes) {
+        if (unmappedPages == 0) {
+            return true;
+        }
         long first = Addresses.alignDown(vaddr);
         long end = Addresses.alignUp(vaddr + bytes);
         List<Long> mapped = null;
@@ -455,19 +474,25 @@ public final class KernelHeap {
                 if (mapped != null) {
                     for (long undo : mapped) {
                         unmapAndFree(undo);
+                        unmappedPages++;
                     }
                 }
-                trace("no frame to map %s again: kmalloc fails", hex(page));
+                if (trace != null) {
+                    trace("no frame to map %s again: kmalloc fails", hex(page));
+                }
                 return false;
             }
             framesHeld++;
+            unmappedPages--;
             if (mapped == null) {
                 mapped = new ArrayList<>();
             }
             mapped.add(page);
         }
         if (mapped != null) {
-            trace("mapped %d page(s) again from %s", mapped.size(), hex(mapped.get(0)));
+            if (trace != null) {
+                trace("mapped %d page(s) again from %s", mapped.size(), hex(mapped.get(0)));
+            }
         }
         return true;
     }
@@ -537,15 +562,19 @@ public final class KernelHeap {
     private long linkFree(long bp, int units) {
         setSize(bp, units);
         long p = freep;
-        while (!(bp > p && bp < next(p))) {
-            if (p >= next(p) && (bp > p || bp < next(p))) {
+        long after = next(p);
+        // One read of the list a step: this walk is the cost of K&R's free.
+        while (!(bp > p && bp < after)) {
+            if (p >= after && (bp > p || bp < after)) {
                 break; // bp is past the highest block or before the lowest
             }
-            p = next(p);
+            p = after;
+            after = next(p);
         }
-        long after = next(p);
         if (bp + (long) units * UNIT_BYTES == after && sameChunk(bp, after)) {
-            trace("merged %s with the free block after it at %s", hex(bp), hex(after));
+            if (trace != null) {
+                trace("merged %s with the free block after it at %s", hex(bp), hex(after));
+            }
             setSize(bp, units + sizeOf(after));
             setNext(bp, next(after));
         } else {
@@ -553,7 +582,9 @@ public final class KernelHeap {
         }
         long result = bp;
         if (p != base && p + (long) sizeOf(p) * UNIT_BYTES == bp && sameChunk(p, bp)) {
-            trace("merged %s into the free block before it at %s", hex(bp), hex(p));
+            if (trace != null) {
+                trace("merged %s into the free block before it at %s", hex(bp), hex(p));
+            }
             setSize(p, sizeOf(p) + sizeOf(bp));
             setNext(p, next(bp));
             result = p;
@@ -576,12 +607,15 @@ public final class KernelHeap {
                 freep = prev;
             }
             long mappedPages = mappedPages(chunk.getKey(), chunk.getValue());
+            unmappedPages -= chunk.getValue() - mappedPages;
             vm.kunmap(chunk.getKey());
             chunks.remove(chunk.getKey());
             framesHeld -= mappedPages;
             framesReleased += mappedPages;
-            trace("chunk %s (%d pages) is all free: kunmap, %d frame(s) back to the allocator", hex(chunk.getKey()),
-                    chunk.getValue(), mappedPages);
+            if (trace != null) {
+                trace("chunk %s (%d pages) is all free: kunmap, %d frame(s) back to the allocator", hex(chunk.getKey()),
+                        chunk.getValue(), mappedPages);
+            }
             return;
         }
         if (bytes < RELEASE_THRESHOLD_BYTES) {
@@ -593,12 +627,15 @@ public final class KernelHeap {
         for (long page = from; page < to; page += Addresses.PAGE_BYTES) {
             if (unmapAndFree(page)) {
                 released++;
+                unmappedPages++;
             }
         }
         if (released > 0) {
             framesReleased += released;
-            trace("free block %s spans %d bytes: %d whole page(s) inside it unmapped, frames back to the allocator",
-                    hex(block), bytes, released);
+            if (trace != null) {
+                trace("free block %s spans %d bytes: %d whole page(s) inside it unmapped, frames back to the allocator",
+                        hex(block), bytes, released);
+            }
         }
     }
 
@@ -758,9 +795,11 @@ public final class KernelHeap {
         long blocks = 0;
         long requested = 0;
         long mapped = 0;
+        long pages = 0;
         for (Map.Entry<Long, Long> c : chunks.entrySet()) {
             long end = c.getKey() + c.getValue() * Addresses.PAGE_BYTES;
             mapped += mappedPages(c.getKey(), c.getValue());
+            pages += c.getValue();
             boolean lastFree = false;
             long h = firstBlock(c.getKey());
             while (h < end) {
@@ -807,6 +846,9 @@ public final class KernelHeap {
         if (wraps > 1 || !new java.util.TreeSet<>(inList).equals(new java.util.TreeSet<>(freeInWalk))) {
             throw new AssertionError("free list " + inList + " is not the free blocks " + freeInWalk
                     + " in address order");
+        }
+        if (pages - mapped != unmappedPages) {
+            throw new AssertionError((pages - mapped) + " pages of the chunks are not mapped, counted " + unmappedPages);
         }
         if (units != liveUnits || blocks != liveBlocks || requested != requestedBytes || mapped != framesHeld) {
             throw new AssertionError(String.format(Locale.ROOT, "counted %d live units in %d blocks, %d bytes requested,"

@@ -51,7 +51,8 @@ import picocli.CommandLine.ParameterException;
             "rates. For careful numbers use the JMH benchmarks instead:",
             "  java -jar bench/target/benchmarks.jar",
             ""},
-        subcommands = {BenchCommand.Translate.class, BenchCommand.Frames.class, BenchCommand.Paging.class},
+        subcommands = {BenchCommand.Translate.class, BenchCommand.Frames.class, BenchCommand.Paging.class,
+            BenchHeapCommand.class},
         footer = {"", "Run 'pagelab bench COMMAND --help' for a benchmark's options."})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -352,4 +352,36 @@ class BenchCommandTest {
                 .doesNotContain("%%");
         assertThat(run.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
     }
+
+    @Test
+    void heap_smallRun_tableWithRatesAndTheHeapAtTheEnd() {
+        CliRun run = CliRun.of("bench", "heap", "--machine", "qemu-pc-16M", "--slots", "64", "--steps", "2000",
+                "--warmup", "0");
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("pagelab bench heap: machine qemu-pc-16M, allocator bitmap, 64 slots")
+                .containsPattern("2,000 steps: [0-9,]+ kmalloc, [0-9,]+ kfree, 0 NULL")
+                .containsPattern("ns per step, [0-9,]+ kmalloc\\+kfree pairs per second")
+                .contains("fragmentation");
+        assertThat(run.err()).contains("heap: 2,000 steps");
+    }
+
+    @Test
+    void heap_json_documentedFields() throws Exception {
+        CliRun run = CliRun.of("bench", "heap", "--machine", "qemu-pc-16M", "--slots", "32", "--steps", "500",
+                "--warmup", "10", "--json");
+        assertThat(run.status()).as(run.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
+        assertThat(root.get("benchmark").asText()).isEqualTo("heap");
+        assertThat(root.get("pairsPerSecond").asDouble()).isPositive();
+        assertThat(root.get("mallocs").asLong() + root.get("frees").asLong()).isEqualTo(500);
+        assertThat(root.get("heap").get("fragmentation").asDouble()).isBetween(0.0, 1.0);
+        assertThat(root.get("heap").get("framesHeld").asLong()).isPositive();
+    }
+
+    @Test
+    void heap_badSlots_oneLineNamingTheValue() {
+        CliRun run = CliRun.of("bench", "heap", "--slots", "1");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("'--slots': 1");
+    }
 }

@@ -23,7 +23,7 @@ import picocli.CommandLine.ParameterException;
         description = {
             "Boot the kernel (--machine, --allocator), then drive its K&R heap:",
             "  fill   every even slot of --slots gets kmalloc(size): half of them live",
-            "  steps  --steps times: r = next() % slots; a live slot is kfree'd, an",
+            "  steps  --steps times: r = next() %% slots; a live slot is kfree'd, an",
             "         empty one gets kmalloc(size); so about half the blocks stay live",
             "size is log-uniform from 8 bytes to 4 KiB (an octave 8 << k, k in 0..8,",
             "then uniform within it); next() is xorshift64* seeded with 42.",

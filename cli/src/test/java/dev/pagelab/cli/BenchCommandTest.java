@@ -22,15 +22,19 @@ class BenchCommandTest {
     private static final String[] TINY_FRAMES = {"--memory", "4M", "--churn-steps", "2000", "--contiguous-ops", "500",
         "--warmup", "100"};
 
+    /** A small machine and a few pairs: invariant checks are on in tests, after every map and unmap. */
+    private static final String[] TINY_PAGING = {"--machine", "qemu-pc-16M", "--pairs", "64", "--warmup", "8"};
+
+    private static CliRun paging(String... more) {
+        return bench("paging", TINY_PAGING, more);
+    }
+
     private static CliRun frames(String allocator, String... more) {
-        String[] args = new String[4 + TINY_FRAMES.length + more.length];
-        args[0] = "bench";
-        args[1] = "frames";
-        args[2] = "--allocator";
-        args[3] = allocator;
-        System.arraycopy(TINY_FRAMES, 0, args, 4, TINY_FRAMES.length);
-        System.arraycopy(more, 0, args, 4 + TINY_FRAMES.length, more.length);
-        return CliRun.of(args);
+        String[] fixed = new String[2 + TINY_FRAMES.length];
+        fixed[0] = "--allocator";
+        fixed[1] = allocator;
+        System.arraycopy(TINY_FRAMES, 0, fixed, 2, TINY_FRAMES.length);
+        return bench("frames", fixed, more);
     }
 
     static Stream<String> allocators() {
@@ -38,11 +42,16 @@ class BenchCommandTest {
     }
 
     private static CliRun translate(String... more) {
-        String[] args = new String[2 + TINY.length + more.length];
+        return bench("translate", TINY, more);
+    }
+
+    /** {@code pagelab bench COMMAND}, the {@code fixed} arguments, then {@code more}. */
+    private static CliRun bench(String command, String[] fixed, String... more) {
+        String[] args = new String[2 + fixed.length + more.length];
         args[0] = "bench";
-        args[1] = "translate";
-        System.arraycopy(TINY, 0, args, 2, TINY.length);
-        System.arraycopy(more, 0, args, 2 + TINY.length, more.length);
+        args[1] = command;
+        System.arraycopy(fixed, 0, args, 2, fixed.length);
+        System.arraycopy(more, 0, args, 2 + fixed.length, more.length);
         return CliRun.of(args);
     }
 
@@ -117,7 +126,8 @@ class BenchCommandTest {
         CliRun run = CliRun.of("bench");
 
         assertThat(run.status()).isZero();
-        assertThat(run.out()).contains("Usage: pagelab bench [-hV] [COMMAND]", "translate", "frames", "Commands:");
+        assertThat(run.out()).contains("Usage: pagelab bench [-hV] [COMMAND]", "translate", "frames", "paging",
+                "Commands:");
     }
 
     @ParameterizedTest
@@ -243,5 +253,135 @@ class BenchCommandTest {
         assertThat(run.out()).contains(List.of("xorshift64*", "--compare-c", "--churn-steps"))
                 .contains(FrameAllocators.names()).doesNotContain("%%");
         assertThat(run.err()).doesNotContain("WARN");
+    }
+
+    @Test
+    void paging_tinyRun_printsARowPerStrategyVariantAndSize() {
+        CliRun run = paging();
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("pagelab bench paging: machine qemu-pc-16M, allocator bitmap",
+                "map-unmap: 64 pairs of mapPage", "kmmap-kunmap: 64 / pages pairs", "warm-up: 8 pairs");
+        for (String strategy : List.of("temporary-mapping", "recursive", "direct-map")) {
+            for (String variant : List.of("table-kept", "table-churn")) {
+                String tables = variant.equals("table-churn") ? "1\\.00" : "0\\.00";
+                assertThat(run.out()).containsPattern("(?m)^" + strategy + "\\s+" + variant
+                        + "\\s+[\\d,]+\\s+\\d+\\.\\d\\s+\\d+\\.\\d(\\s+\\d+\\.\\d\\d){3}\\s+" + tables + "$");
+            }
+            for (int pages : List.of(1, 2, 4, 8, 16, 32, 64)) {
+                assertThat(run.out()).containsPattern("(?m)^" + strategy + "\\s+" + pages + "\\s+" + (64 / pages)
+                        + "\\s+[\\d,]+\\s+\\d+\\.\\d\\s+\\d+\\.\\d\\s+\\d+\\.\\d(\\s+\\d+\\.\\d\\d){4}$");
+            }
+            assertThat(run.err()).contains(strategy + ": warm-up", strategy + ": map-unmap, table-kept: 64 pairs",
+                    strategy + ": kmmap-kunmap of 64 pages: 1 pair");
+        }
+        assertThat(run.out()).contains("WARNING: invariant checks are on");
+    }
+
+    @Test
+    void paging_json_documentedFieldsWithPositiveRates() throws Exception {
+        CliRun run = paging("--json", "--table-access", "recursive", "--allocator", "buddy");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertThat(root.path("benchmark").asText()).isEqualTo("paging");
+        assertThat(root.path("date").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(root.path("java").path("version").asText()).isNotBlank();
+        assertThat(root.path("os").path("cpus").asInt()).isPositive();
+        JsonNode settings = root.path("settings");
+        assertThat(settings.path("machine").asText()).isEqualTo("qemu-pc-16M");
+        assertThat(settings.path("allocator").asText()).isEqualTo("buddy");
+        assertThat(settings.path("tableAccess")).hasSize(1);
+        assertThat(settings.path("tableAccess").get(0).asText()).isEqualTo("recursive");
+        assertThat(settings.path("pairs").asLong()).isEqualTo(64);
+        assertThat(settings.path("warmupPairs").asLong()).isEqualTo(8);
+        assertThat(settings.path("tlb").path("entries").asInt()).isEqualTo(64);
+        assertThat(root.path("workload").path("setPages").asInt()).isEqualTo(4096);
+        assertThat(root.path("workload").path("kmmapPages")).hasSize(7);
+        JsonNode mapUnmap = root.path("mapUnmap");
+        assertThat(mapUnmap).hasSize(2);
+        assertThat(mapUnmap.get(0).path("variant").asText()).isEqualTo("table-kept");
+        assertThat(mapUnmap.get(1).path("variant").asText()).isEqualTo("table-churn");
+        assertThat(mapUnmap.get(1).path("perPair").path("tablesAllocated").asDouble()).isEqualTo(1.0);
+        assertThat(mapUnmap.get(0).path("counters").path("tablesAllocated").asLong()).isZero();
+        JsonNode kmmap = root.path("kmmap");
+        assertThat(kmmap).hasSize(7);
+        assertThat(kmmap.get(6).path("pages").asInt()).isEqualTo(64);
+        assertThat(kmmap.get(6).path("pairs").asLong()).isEqualTo(1);
+        for (JsonNode n : List.of(mapUnmap.get(0), mapUnmap.get(1), kmmap.get(0), kmmap.get(6))) {
+            assertThat(n.path("strategy").asText()).isEqualTo("recursive");
+            assertThat(n.path("pairsPerSecond").asDouble()).isPositive();
+            assertThat(n.path("nsPerPair").asDouble()).isPositive();
+            assertThat(n.path("nanos").asLong()).isPositive();
+            assertThat(n.path("counters").path("translations").asLong()).isPositive();
+            assertThat(n.path("perPair").path("invlpgs").asDouble()).isGreaterThanOrEqualTo(1);
+            assertThat(n.path("perPair").path("temporarySlotLoads").asDouble()).isZero();
+        }
+        assertThat(kmmap.get(6).path("nsPerPage").asDouble()).isPositive();
+        assertThat(root.path("checksOn").asBoolean()).isTrue();
+    }
+
+    @Test
+    void paging_badOptions_oneLineErrorNamingTheValue() {
+        assertBadOption(CliRun.of("bench", "paging", "--pairs", "0"), "--pairs", "0", "1 or more");
+        assertBadOption(CliRun.of("bench", "paging", "--warmup", "-1"), "--warmup", "-1", "0 or more");
+        assertBadOption(CliRun.of("bench", "paging", "--table-access", "sideways"), "--table-access", "'sideways'",
+                "recursive");
+        assertBadOption(CliRun.of("bench", "paging", "--allocator", "slab"), "--allocator", "'slab'", "known: ");
+        assertBadOption(CliRun.of("bench", "paging", "--allocator", "bump"), "--allocator", "'bump'", "cannot free");
+        assertBadOption(CliRun.of("bench", "paging", "--machine", "pdp-11"), "--machine", "'pdp-11'",
+                "qemu-pc-128M");
+        assertThat(CliRun.of("bench", "paging", "--pairs", "many").err()).contains("--pairs", "many");
+    }
+
+    private static void assertBadOption(CliRun run, String... expected) {
+        assertThat(run.status()).isEqualTo(2);
+        String first = run.err().lines().findFirst().orElse("");
+        assertThat(first).contains(expected);
+        assertThat(run.err()).contains("Usage: pagelab bench paging");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void paging_help_describesTheWorkload() {
+        CliRun run = CliRun.of("bench", "paging", "--help");
+
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).contains("mapPage(page[i], pool[i % 64], R/W)", "table-kept", "table-churn",
+                "v = kmmap(pages * 4096); kunmap(v)", "--pairs", "--table-access", "--warmup", "--machine")
+                .doesNotContain("%%");
+        assertThat(run.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+    }
+
+    @Test
+    void heap_smallRun_tableWithRatesAndTheHeapAtTheEnd() {
+        CliRun run = CliRun.of("bench", "heap", "--machine", "qemu-pc-16M", "--slots", "64", "--steps", "2000",
+                "--warmup", "0");
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("pagelab bench heap: machine qemu-pc-16M, allocator bitmap, 64 slots")
+                .containsPattern("2,000 steps: [0-9,]+ kmalloc, [0-9,]+ kfree, 0 NULL")
+                .containsPattern("ns per step, [0-9,]+ kmalloc\\+kfree pairs per second")
+                .contains("fragmentation");
+        assertThat(run.err()).contains("heap: 2,000 steps");
+    }
+
+    @Test
+    void heap_json_documentedFields() throws Exception {
+        CliRun run = CliRun.of("bench", "heap", "--machine", "qemu-pc-16M", "--slots", "32", "--steps", "500",
+                "--warmup", "10", "--json");
+        assertThat(run.status()).as(run.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
+        assertThat(root.get("benchmark").asText()).isEqualTo("heap");
+        assertThat(root.get("pairsPerSecond").asDouble()).isPositive();
+        assertThat(root.get("mallocs").asLong() + root.get("frees").asLong()).isEqualTo(500);
+        assertThat(root.get("heap").get("fragmentation").asDouble()).isBetween(0.0, 1.0);
+        assertThat(root.get("heap").get("framesHeld").asLong()).isPositive();
+    }
+
+    @Test
+    void heap_badSlots_oneLineNamingTheValue() {
+        CliRun run = CliRun.of("bench", "heap", "--slots", "1");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("'--slots': 1");
     }
 }

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The physical address space of the simulated PC: up to 4 GiB, little-endian, byte-addressed.
@@ -374,6 +375,68 @@ public final class PhysicalMemory {
 
     private byte[] page(long paddr) {
         return pages[(int) (paddr >>> Addresses.PAGE_SHIFT)];
+    }
+
+    /**
+     * 64-bit words of RAM seen directly, for a structure that lives in simulated memory and is
+     * on a hot path (the bitmap allocator's bitmap): the window holds this memory's own page
+     * arrays, so a write through it is a write to this memory, seen by every reader, and the
+     * reverse. Every page of the range is RAM and is allocated now (counted as touched).
+     *
+     * @param paddr 8-byte aligned
+     * @param words 64-bit words from {@code paddr}
+     * @throws IllegalArgumentException when the range is not aligned, not inside memory, or not all RAM
+     */
+    public Words words(long paddr, long words) {
+        check("words", paddr, words * 8);
+        if ((paddr & 7) != 0 || words < 0 || words > (1 << 28)) {
+            throw new IllegalArgumentException("words: " + Addresses.hex(paddr) + " +" + words
+                    + " words is not an 8-byte aligned range of at most 2^28 words");
+        }
+        long first = paddr >>> Addresses.PAGE_SHIFT;
+        long end = (paddr + words * 8 + PAGE_BYTES - 1) >>> Addresses.PAGE_SHIFT;
+        byte[][] window = new byte[(int) (end - first)][];
+        for (long pfn = first; pfn < end; pfn++) {
+            long at = pfn << Addresses.PAGE_SHIFT;
+            if (!isRam(at)) {
+                throw new IllegalArgumentException("words: page " + Addresses.hex(at) + " of " + Addresses.hex(paddr)
+                        + " +" + words + " words is not RAM");
+            }
+            window[(int) (pfn - first)] = ramPage(at);
+        }
+        return new Words(window, (int) (paddr & OFFSET_MASK), (int) words);
+    }
+
+    /** A window of 64-bit little-endian words on RAM pages ({@link #words}). */
+    public static final class Words {
+        private final byte[][] pages;
+        private final int firstOffset;
+        private final int length;
+
+        private Words(byte[][] pages, int firstOffset, int length) {
+            this.pages = pages;
+            this.firstOffset = firstOffset;
+            this.length = length;
+        }
+
+        /** Word {@code index} of the window. */
+        public long get(int index) {
+            Objects.checkIndex(index, length);
+            int at = firstOffset + (index << 3);
+            return (long) LONG.get(pages[at >>> Addresses.PAGE_SHIFT], at & OFFSET_MASK);
+        }
+
+        /** Sets word {@code index} of the window. */
+        public void set(int index, long value) {
+            Objects.checkIndex(index, length);
+            int at = firstOffset + (index << 3);
+            LONG.set(pages[at >>> Addresses.PAGE_SHIFT], at & OFFSET_MASK, value);
+        }
+
+        /** Words in the window. */
+        public int length() {
+            return length;
+        }
     }
 
     /** The storage of a RAM page, allocated if it was never written. */

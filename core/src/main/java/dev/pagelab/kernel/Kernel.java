@@ -5,6 +5,7 @@ import dev.pagelab.boot.FrameOwner;
 import dev.pagelab.boot.FrameRange;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.boot.MachineProfiles;
+import dev.pagelab.heap.KernelHeap;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.PhysicalMemory;
@@ -45,6 +46,7 @@ public final class Kernel {
     private final AddressSpace space;
     private final KernelMemory vm;
     private final List<String> log;
+    private KernelHeap heap;
 
     private Kernel(BootReport report, PhysicalMemory memory, KernelImage image, KernelConfig config) {
         this.report = report;
@@ -161,6 +163,14 @@ public final class Kernel {
         return vm;
     }
 
+    /** The kernel heap (K&R malloc over kmmap), made on first use: it takes no memory until the first kmalloc. */
+    public KernelHeap heap() {
+        if (heap == null) {
+            heap = new KernelHeap(mmu, vm, frames);
+        }
+        return heap;
+    }
+
     /** What the kernel did after the entry, one line a step, for the boot log. */
     public List<String> log() {
         return log;
@@ -177,6 +187,9 @@ public final class Kernel {
         space.checkInvariants();
         vm.kernelPages().checkInvariants();
         vm.userPages().checkInvariants();
+        if (heap != null) {
+            heap.checkInvariants();
+        }
         for (FrameRange range : report.freeFrameRanges()) {
             for (long pfn = range.startPfn(); pfn < range.endPfn(); pfn++) {
                 FrameOwner owner = accounting().ownerOf(pfn);

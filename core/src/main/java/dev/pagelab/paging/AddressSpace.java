@@ -161,8 +161,10 @@ public final class AddressSpace {
                 }
                 int after = (pte & Pte.FRAME_MASK) | flags | Pte.PRESENT;
                 mmu.write32(entry, after);
-                trace("PTE %d of PDE %d (%s) = %s (%s)", Addresses.tableIndex(vaddr), pdi, Addresses.hex(vaddr),
-                        Addresses.hex(after & 0xFFFF_FFFFL), Pte.flagNames(after));
+                if (trace != null) {
+                    trace("PTE %d of PDE %d (%s) = %s (%s)", Addresses.tableIndex(vaddr), pdi, Addresses.hex(vaddr),
+                            Addresses.hex(after & 0xFFFF_FFFFL), Pte.flagNames(after));
+                }
                 invalidate(vaddr);
                 return new FlagsResult.Updated(vaddr, pte, after);
             } finally {
@@ -415,8 +417,10 @@ public final class AddressSpace {
             }
             int value = Pte.make(pfn, flags | Pte.PRESENT);
             mmu.write32(entry, value);
-            trace("PTE %d of PDE %d (%s) = %s (%s)", Addresses.tableIndex(vaddr), pdi, Addresses.hex(vaddr),
-                    Addresses.hex(value & 0xFFFF_FFFFL), Pte.flagNames(value));
+            if (trace != null) {
+                trace("PTE %d of PDE %d (%s) = %s (%s)", Addresses.tableIndex(vaddr), pdi, Addresses.hex(vaddr),
+                        Addresses.hex(value & 0xFFFF_FFFFL), Pte.flagNames(value));
+            }
         } finally {
             access.close(table);
         }
@@ -444,8 +448,10 @@ public final class AddressSpace {
                 return new NotMapped(vaddr);
             }
             mmu.write32(entry, 0);
-            trace("PTE %d of PDE %d (%s) = 0 (was frame %s)", Addresses.tableIndex(vaddr), pdi, Addresses.hex(vaddr),
-                    Addresses.hex(Pte.pfn(pte)));
+            if (trace != null) {
+                trace("PTE %d of PDE %d (%s) = 0 (was frame %s)", Addresses.tableIndex(vaddr), pdi, Addresses.hex(vaddr),
+                        Addresses.hex(Pte.pfn(pte)));
+            }
         } finally {
             access.close(table);
         }
@@ -460,7 +466,9 @@ public final class AddressSpace {
             tablePfns[pdi] = -1;
             frames.free(freedTable);
             tablesFreed++;
-            trace("page table of PDE %d was empty: frame %s freed", pdi, Addresses.hex(freedTable));
+            if (trace != null) {
+                trace("page table of PDE %d was empty: frame %s freed", pdi, Addresses.hex(freedTable));
+            }
         }
         return new UnmapResult.Unmapped(vaddr, Pte.pfn(pte), freedTable);
     }
@@ -487,7 +495,9 @@ public final class AddressSpace {
         if (pfn == FrameAllocator.NO_FRAME) {
             return -1;
         }
-        trace("frame %s taken for the page table of PDE %d, to be zeroed", Addresses.hex(pfn), pdi);
+        if (trace != null) {
+            trace("frame %s taken for the page table of PDE %d, to be zeroed", Addresses.hex(pfn), pdi);
+        }
         long paddr = Addresses.pfnToPaddr(pfn);
         int pde = Pde.table(pfn, Pde.PRESENT | Pde.WRITABLE | (KernelLayout.isKernel(vaddr) ? 0 : Pde.USER));
         if (access.reachesUninstalledTables()) {
@@ -518,8 +528,10 @@ public final class AddressSpace {
 
     private void writePde(int pdi, int entry) {
         mmu.write32(access.directoryVaddr() + 4L * pdi, entry);
-        trace("PDE %d = %s (%s)", pdi, Addresses.hex(entry & 0xFFFF_FFFFL),
-                entry == 0 ? "not present" : Pde.flagNames(entry));
+        if (trace != null) {
+            trace("PDE %d = %s (%s)", pdi, Addresses.hex(entry & 0xFFFF_FFFFL),
+                    entry == 0 ? "not present" : Pde.flagNames(entry));
+        }
     }
 
     private int readPte(int pdi, int pde, int pti) {
@@ -539,9 +551,13 @@ public final class AddressSpace {
     private void invalidate(long vaddr) {
         if (!skipInvlpg) {
             mmu.invlpg(vaddr);
-            trace("INVLPG %s", Addresses.hex(vaddr));
+            if (trace != null) {
+                trace("INVLPG %s", Addresses.hex(vaddr));
+            }
         } else {
-            trace("INVLPG %s skipped (the lesson switch is on): the TLB may still hold the old entry", Addresses.hex(vaddr));
+            if (trace != null) {
+                trace("INVLPG %s skipped (the lesson switch is on): the TLB may still hold the old entry", Addresses.hex(vaddr));
+            }
         }
     }
 

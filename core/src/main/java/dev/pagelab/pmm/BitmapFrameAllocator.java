@@ -130,6 +130,8 @@ final class BitmapFrameAllocator implements FrameAllocator {
     private final PhysicalMemory memory;
     /** The physical address of the bitmap's first byte: the first metadata frame. */
     private final long bitmapPaddr;
+    /** The bitmap's words, straight on the RAM pages that hold them. */
+    private final PhysicalMemory.Words bitmap;
     private final long metadataStartPfn;
     private final long metadataFrames;
     /** The frame after the last pool frame; the bitmap covers [0, topPfn). */
@@ -174,6 +176,7 @@ final class BitmapFrameAllocator implements FrameAllocator {
         metadataFrames = (bitmapBytes + Addresses.PAGE_BYTES - 1) >>> Addresses.PAGE_SHIFT;
         metadataStartPfn = placeMetadata(memory, pool, metadataFrames, bitmapBytes, topPfn);
         bitmapPaddr = Addresses.pfnToPaddr(metadataStartPfn);
+        bitmap = memory.words(bitmapPaddr, words);
 
         managed = new long[words];
         runFrames = new long[words];
@@ -452,11 +455,11 @@ final class BitmapFrameAllocator implements FrameAllocator {
     // ---------------------------------------------------------------- the bitmap in RAM
 
     private long readWord(int w) {
-        return memory.read64(bitmapPaddr + ((long) w << 3));
+        return bitmap.get(w);
     }
 
     private void writeWord(int w, long value) {
-        memory.write64(bitmapPaddr + ((long) w << 3), value);
+        bitmap.set(w, value);
     }
 
     /** The first frame at or after {@code pfn} whose bit is 0, or {@code topPfn} when there is none. */

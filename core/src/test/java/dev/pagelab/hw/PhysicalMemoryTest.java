@@ -533,4 +533,27 @@ class PhysicalMemoryTest {
         assertThat(memory.isRam(0x4FFF)).isFalse();
         assertThat(memory.isRam(0x5000)).isTrue();
     }
+
+    @Test
+    void words_window_sameBytesBothWaysAcrossAPageBoundary() {
+        PhysicalMemory memory = PhysicalMemory.ofSize(1 << 20);
+        PhysicalMemory.Words words = memory.words(0x1FF0, 4); // two words in page 1, two in page 2
+
+        words.set(2, 0x1122_3344_5566_7788L);
+        memory.write64(0x1FF8, -2L);
+
+        assertThat(memory.read8(0x2000)).isEqualTo(0x88); // little-endian, the first byte of page 2
+        assertThat(words.get(1)).isEqualTo(-2L);
+        assertThat(words.length()).isEqualTo(4);
+        assertThatThrownBy(() -> words.get(4)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void words_holeOrMisaligned_refusedNamingTheAddress() {
+        PhysicalMemory memory = PhysicalMemory.builder(1 << 20).hole(0xA0000, 0x60000).build();
+        assertThatThrownBy(() -> memory.words(0x9F000, 1024)).hasMessageContaining("page 0x000A0000")
+                .hasMessageContaining("is not RAM");
+        assertThatThrownBy(() -> memory.words(0x1004, 1)).hasMessageContaining("8-byte aligned");
+        assertThatThrownBy(() -> memory.words(0xFFFF8, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
 }

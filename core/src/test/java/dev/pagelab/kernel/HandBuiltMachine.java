@@ -16,8 +16,9 @@ import java.util.List;
  * A 16 MiB PC, booted like the seeds' kernel (QEMU {@code pc}, the built-in 1 MiB kernel
  * linked at 0xC0100000 and loaded at 1 MiB), whose first page tables are written by hand,
  * entry by entry, into the kernel's own .bss, the way the seeds' {@code loader.s} keeps its
- * boot page directory there. It is the machine of {@code pagelab demo} and
- * {@code pagelab explain} until the kernel gets its allocators.
+ * boot page directory there. A test fixture: tables nobody's code computed, to check the MMU
+ * against, and paging switched on without the kernel's own start-up ({@link Kernel} does that
+ * for real).
  *
  * <pre>
  *  physical                                    virtual

@@ -1,6 +1,7 @@
 package dev.pagelab.scenario;
 
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.heap.HeapStats;
+import dev.pagelab.heap.KernelHeap;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.MmuStats;
@@ -68,6 +69,8 @@ public final class ScenarioRunner {
     private final Mmu mmu;
     private final AddressSpace space;
     private final Map<String, Long> names = new HashMap<>();
+    /** Whether a step has used the heap: until then reports leave it out (it does not exist in a C kernel either). */
+    private boolean heapUsed;
 
     private ScenarioRunner(Scenario scenario, Options options, Kernel kernel) {
         this.scenario = scenario;
@@ -145,10 +148,14 @@ public final class ScenarioRunner {
 
     private StepEvent execute(Step step) {
         KernelState before = state();
+        heapUsed |= step.op() instanceof Op.HeapAllocation || step.op() instanceof Op.Kfree;
         List<String> trace = new ArrayList<>();
         boolean tracing = step.trace() || scenario.trace() || options.traceAll();
         if (tracing) {
             space.setTrace(trace::add);
+            if (heapUsed) {
+                kernel.heap().setTrace(trace::add);
+            }
         }
         MmuStats.Snapshot mmuBefore = mmu.stats().snapshot();
         Result r = new Result();
@@ -164,6 +171,9 @@ public final class ScenarioRunner {
             r.fail(Failure.Kind.MISUSE, e.getMessage());
         } finally {
             space.setTrace(null);
+            if (heapUsed) {
+                kernel.heap().setTrace(null);
+            }
         }
         Changes changes = state().since(before);
         if (options.check()) {
@@ -184,8 +194,9 @@ public final class ScenarioRunner {
         r.put(Field.PAGES_UNMAPPED, changes.pagesUnmapped());
         r.put(Field.TABLES_MADE, changes.tablesMade());
         r.put(Field.TABLES_FREED, changes.tablesFreed());
-        r.put(Field.HEAP_BLOCKS, 0L);
-        r.put(Field.HEAP_FRAMES, 0L);
+        HeapStats heap = heapStats();
+        r.put(Field.HEAP_BLOCKS, heap == null ? 0L : heap.liveBlocks());
+        r.put(Field.HEAP_FRAMES, heap == null ? 0L : heap.framesHeld());
 
         boolean failed = r.failure != null;
         List<String> mismatches = failed && !step.expectsFailure() ? List.of() : mismatches(step, r.fields);
@@ -206,8 +217,12 @@ public final class ScenarioRunner {
 
     private void perform(Op op, Result r) {
         switch (op) {
-            case Op.HeapAllocation h -> throw new IllegalStateException(op.name() + ": the kernel heap is not built yet");
-            case Op.Kfree k -> throw new IllegalStateException("kfree: the kernel heap is not built yet");
+            case Op.HeapAllocation h -> heapAllocation(h, r);
+            case Op.Kfree k -> {
+                long vaddr = resolve(k.vaddr());
+                kernel.heap().kfree(vaddr);
+                r.text = vaddr == KernelHeap.NULL ? "kfree(NULL) does nothing" : "freed";
+            }
             case Op.Kmmap k -> kmmap(resolve(k.bytes()), r);
             case Op.Kunmap k -> {
                 long pages = kernel.vm().kunmap(resolve(k.vaddr()));
@@ -276,6 +291,52 @@ public final class ScenarioRunner {
         }
     }
 
+    private void heapAllocation(Op.HeapAllocation op, Result r) {
+        KernelHeap heap = kernel.heap();
+        long vaddr;
+        long bytes;
+        String call;
+        switch (op) {
+            case Op.Kmalloc k -> {
+                bytes = resolve(k.bytes());
+                vaddr = heap.kmalloc(bytes);
+                call = "kmalloc(" + bytes + ")";
+            }
+            case Op.Kcalloc k -> {
+                long count = resolve(k.count());
+                long size = resolve(k.size());
+                bytes = count * size;
+                vaddr = heap.kcalloc(count, size);
+                call = "kcalloc(" + count + ", " + size + ")";
+            }
+            case Op.Krealloc k -> {
+                long old = resolve(k.vaddr());
+                bytes = resolve(k.bytes());
+                vaddr = heap.krealloc(old, bytes);
+                call = "krealloc(" + Addresses.hex(old) + ", " + bytes + ")";
+                if (bytes == 0 && old != KernelHeap.NULL) {
+                    r.text = call + " freed the block and returned NULL";
+                    return;
+                }
+            }
+            case Op.KmallocAligned k -> {
+                bytes = resolve(k.bytes());
+                long alignment = resolve(k.alignment());
+                vaddr = heap.kmallocAligned(bytes, alignment);
+                call = "kmallocAligned(" + bytes + ", " + alignment + ")";
+            }
+        }
+        if (vaddr == KernelHeap.NULL && bytes == 0) {
+            r.text = call + " returned NULL: there is nothing to allocate (C allows it)";
+        } else if (vaddr == KernelHeap.NULL) {
+            r.fail(Failure.Kind.OUT_OF_MEMORY, call + " returned NULL");
+        } else {
+            long paddr = observedPaddr(vaddr);
+            r.value(vaddr, Addresses.hex(vaddr) + " (paddr " + Addresses.hex(paddr) + ")");
+            r.paddr(paddr);
+        }
+    }
+
     private void kmmap(long bytes, Result r) {
         long vaddr = kernel.vm().kmmap(bytes);
         if (vaddr == KernelMemory.FAILED) {
@@ -283,7 +344,7 @@ public final class ScenarioRunner {
             return;
         }
         long pages = (bytes + Addresses.PAGE_BYTES - 1) >>> Addresses.PAGE_SHIFT;
-        long paddr = space.getFrameAddr(vaddr);
+        long paddr = observedPaddr(vaddr);
         r.value(vaddr, Addresses.hex(vaddr) + " (" + pages + (pages == 1 ? " page" : " pages") + ", the first in frame "
                 + Addresses.hex(Addresses.paddrToPfn(paddr)) + ")");
         r.paddr(paddr);
@@ -385,6 +446,15 @@ public final class ScenarioRunner {
         }
     }
 
+    /**
+     * Where {@code vaddr} translates for a supervisor read, as the MMU's walk finds it without
+     * touching anything (no TLB, no A bit, no count, no temporary slot): the kernel's
+     * getFrameAddr would use the slot, and show up in the step's trace.
+     */
+    private long observedPaddr(long vaddr) {
+        return mmu.probe(vaddr, false, 0).paddr();
+    }
+
     /** The physical address the TLB holds for {@code vaddr}, or -1. */
     private long cachedPaddr(long vaddr) {
         for (Tlb.Entry e : mmu.tlb().entries()) {
@@ -436,7 +506,7 @@ public final class ScenarioRunner {
     // ---------------------------------------------------------------- looking
 
     private void snapshot(Op.Snapshot s, Result r) {
-        r.text = s.label() == null ? "the kernel now" : s.label();
+        r.text = String.join(", ", s.parts().stream().map(Keys::of).toList());
         List<String> d = r.details;
         for (Op.Snapshot.Part part : s.parts()) {
             switch (part) {
@@ -452,6 +522,14 @@ public final class ScenarioRunner {
                             : kernel.vm().kernelPages(), from, s.bitmapPages())));
                 }
                 case HEAP -> {
+                    HeapStats stats = heapStats();
+                    if (stats == null) {
+                        d.add("heap: no step has used it yet");
+                    } else {
+                        d.addAll(HeapFigures.of(stats).render());
+                        d.add("  blocks in address order:");
+                        mmu.observe(() -> kernel.heap().blocks()).forEach(b -> d.add("    " + b));
+                    }
                 }
                 case MMU -> d.addAll(Views.mmu(mmu.stats(), mmu.tlb().config(), mmu.tlb().size(),
                         space.temporarySlotMappings()));
@@ -465,14 +543,21 @@ public final class ScenarioRunner {
             counts[e.outcome().ordinal()]++;
         }
         return new RunReport(kernel.accounting().counts(), kernel.allocator().name(), kernel.allocator().freeFrames(),
-                kernel.allocator().totalFrames(), null, mmu.stats().snapshot(), mmu.tlb().config(),
+                kernel.allocator().totalFrames(), heapUsed ? HeapFigures.of(heapStats()) : null, mmu.stats().snapshot(), mmu.tlb().config(),
                 mmu.tlb().size(), space.temporarySlotMappings(), counts[StepEvent.Outcome.OK.ordinal()],
                 counts[StepEvent.Outcome.EXPECTED_FAILURE.ordinal()], counts[StepEvent.Outcome.FAILED.ordinal()],
                 notRun);
     }
 
     private KernelState state() {
-        return KernelState.of(kernel, List.of());
+        List<Changes.Block> blocks = !heapUsed ? List.of() : mmu.observe(() -> kernel.heap().blocks()).stream()
+                .filter(b -> !b.free()).map(b -> new Changes.Block(b.vaddr(), b.requested())).toList();
+        return KernelState.of(kernel, blocks);
+    }
+
+    /** The heap's statistics, read as an observer (they walk the free list), or null before a step used the heap. */
+    private HeapStats heapStats() {
+        return heapUsed ? mmu.observe(() -> kernel.heap().stats()) : null;
     }
 
     /** The kernel's invariant checks, as an observer: they read the page-range bitmaps through the MMU. */

@@ -23,9 +23,9 @@ class ExamplesTest {
     }
 
     @Test
-    void examples_includeTheOnesTheIssueAsksFor() throws IOException {
+    void examples_includeTheThreeTheIssueAsksFor() throws IOException {
         assertThat(examples()).extracting(p -> p.getFileName().toString())
-                .contains("seeds-walkthrough.yaml", "stale-tlb.yaml");
+                .contains("seeds-walkthrough.yaml", "heap-fragmentation.yaml", "stale-tlb.yaml");
     }
 
     @ParameterizedTest

@@ -299,11 +299,73 @@ class ScenarioRunnerTest {
                 """);
 
         StepEvent s = r.events().get(1);
-        assertThat(s.result()).isEqualTo("now");
+        assertThat(s.result()).isEqualTo("frames, pages-bitmap");
         assertThat(s.details()).anySatisfy(l -> assertThat(l).startsWith("frames (4 KiB): "))
                 .anySatisfy(l -> assertThat(l).isEqualTo("  0xC1000000  01 11 00 00"))
                 .noneSatisfy(l -> assertThat(l).startsWith("MMU:"));
         assertThat(s.mmu().accesses()).isZero();
         assertThat(s.changes().isEmpty()).isTrue();
+    }
+
+    @Test
+    void run_heapSteps_logTheirBlocks_andAFailedOneChangesNothing() {
+        Scenario scenario = ScenarioReaderTest.parse("""
+                on-error: continue
+                steps:
+                  - kmalloc: 100
+                    as: a
+                    trace: true
+                    expect: {heap-blocks: 1, heap-frames: 4, frames-taken: 5}
+                  - kcalloc: {count: 4, size: 8}
+                    as: z
+                  - read: $z+28
+                    expect: {value: 0}
+                  - krealloc: {vaddr: $a, bytes: 50}
+                    expect: {value: $a}
+                  - kmallocAligned: {bytes: 10, alignment: 4K}
+                    as: al
+                  - krealloc: {vaddr: $a, bytes: 256M}       # out of memory: NULL, $a untouched
+                  - kfree: $a+1                              # misuse: not a block
+                  - kfree: $al
+                  - kfree: $al                               # misuse: freed twice
+                  - kmalloc: 0
+                  - kfree: 0
+                  - krealloc: {vaddr: $z, bytes: 0}
+                    expect: {heap-blocks: 1}
+                """);
+        ScenarioRunner runner = ScenarioRunner.boot(scenario, CHECKED);
+        List<Object> heapAfter = new ArrayList<>();
+        heapAfter.add(List.of());
+        // The heap's blocks and what it holds; its counters of calls (failed mallocs) may move.
+        RunResult r = runner.run(e -> {
+            var heap = runner.kernel().heap();
+            heapAfter.add(List.of(heap.blocks(), heap.stats().freeBytes(), heap.stats().framesHeld(),
+                    heap.stats().chunks(), runner.kernel().allocator().freeFrames()));
+        });
+
+        assertThat(outcomes(r)).containsExactly(StepEvent.Outcome.OK, StepEvent.Outcome.OK, StepEvent.Outcome.OK,
+                StepEvent.Outcome.OK, StepEvent.Outcome.OK, StepEvent.Outcome.FAILED, StepEvent.Outcome.FAILED,
+                StepEvent.Outcome.OK, StepEvent.Outcome.FAILED, StepEvent.Outcome.OK, StepEvent.Outcome.OK,
+                StepEvent.Outcome.OK);
+        for (int step : new int[] {6, 7, 9}) {
+            assertThat(heapAfter.get(step)).as("step %d", step).isEqualTo(heapAfter.get(step - 1));
+            assertThat(r.events().get(step - 1).changes().isEmpty()).isTrue();
+        }
+        assertThat(r.events().get(5).failure().kind()).isEqualTo(Failure.Kind.OUT_OF_MEMORY);
+        assertThat(r.events().get(6).failure().kind()).isEqualTo(Failure.Kind.MISUSE);
+        StepEvent first = r.events().get(0);
+        assertThat(first.changes().heapAllocated()).containsExactly(new Changes.Block((Long) first.fields().get("value"),
+                100));
+        assertThat(first.trace()).anyMatch(l -> l.startsWith("morecore: kmmap(4 pages)"));
+        assertThat(r.events().get(3).changes().summary()).contains("heap -1 block").contains("heap +1 block");
+        assertThat(r.events().get(4).fields().get("value")).satisfies(v -> assertThat((Long) v % 4096).isZero());
+        assertThat(r.events().get(9).result()).isEqualTo("kmalloc(0) returned NULL: there is nothing to allocate"
+                + " (C allows it)");
+        assertThat(r.report().heap().liveBlocks()).isEqualTo(1);
+    }
+
+    @Test
+    void run_withoutHeapSteps_leavesTheHeapOutOfTheReport() {
+        assertThat(run("steps: [allocFrame]").report().heap()).isNull();
     }
 }

@@ -2,6 +2,7 @@ package dev.pagelab.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pagelab.boot.FrameOwner;
 import dev.pagelab.hw.Pde;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.paging.PageTableDump;
@@ -211,6 +212,20 @@ class ScenarioRunnerTest {
         assertThat(e.outcome()).isEqualTo(StepEvent.Outcome.EXPECTED_FAILURE);
         assertThat(e.failure().message()).isEqualTo("kmmap(67108864) returned FAILED: no free frame left");
         assertThat(e.changes().summary()).isEqualTo("page tables +4 -4");
+    }
+
+    @Test
+    void run_bumpAllocator_failedKmmapLeaksWhatItTook_whichCheckDoesNotCallABug() {
+        StepEvent e = run("""
+                kernel: {allocator: bump}
+                steps:
+                  - kmmap: 64M
+                    expect: {fails: out-of-memory}
+                """).events().get(0);
+
+        assertThat(e.outcome()).isEqualTo(StepEvent.Outcome.EXPECTED_FAILURE);
+        assertThat(e.changes().frames()).allSatisfy(f -> assertThat(f.before()).isEqualTo(FrameOwner.FREE));
+        assertThat(e.changes().summary()).startsWith("frames +").contains(" allocated (");
     }
 
     @Test

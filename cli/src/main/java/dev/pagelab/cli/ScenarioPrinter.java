@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagelab.boot.BootReport;
 import dev.pagelab.kernel.Kernel;
@@ -74,7 +75,8 @@ final class ScenarioPrinter {
     /** The scenario, the kernel's start-up, the event log and the final report as one JSON object. */
     static String json(RunResult result) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .registerModule(new SimpleModule().addSerializer(Enum.class, new KeySerializer()));
+                .registerModule(new SimpleModule().addSerializer(Enum.class, new EnumValue())
+                        .addKeySerializer(Enum.class, new EnumKey()));
         ObjectNode root = mapper.createObjectNode();
         Scenario scenario = result.scenario();
         ObjectNode s = root.putObject("scenario");
@@ -84,7 +86,12 @@ final class ScenarioPrinter {
                 .put("largePages", config.largePages()).putPOJO("tlb", config.tlb());
         s.put("onError", scenario.onError().key());
         root.putPOJO("boot", result.kernel().log());
-        root.set("events", mapper.valueToTree(result.events()));
+        ArrayNode events = root.putArray("events");
+        for (StepEvent e : result.events()) {
+            ObjectNode event = mapper.valueToTree(e);
+            ((ObjectNode) event.get("changes")).put("summary", e.changes().summary());
+            events.add(event);
+        }
         root.set("report", mapper.valueToTree(result.report()));
         root.put("succeeded", result.succeeded());
         try {
@@ -94,11 +101,26 @@ final class ScenarioPrinter {
         }
     }
 
-    /** Enum constants as scenario files spell them: {@code PAGE_TABLE} as {@code page-table}. */
-    private static final class KeySerializer extends JsonSerializer<Enum> {
+    /** {@code PAGE_TABLE} as {@code page-table}, as scenario files spell enum constants. */
+    private static String key(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Enum values as {@link #key}. */
+    @SuppressWarnings("rawtypes")
+    private static final class EnumValue extends JsonSerializer<Enum> {
         @Override
         public void serialize(Enum value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-            gen.writeString(value.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            gen.writeString(key(value));
+        }
+    }
+
+    /** Enum map keys as {@link #key}. */
+    @SuppressWarnings("rawtypes")
+    private static final class EnumKey extends JsonSerializer<Enum> {
+        @Override
+        public void serialize(Enum value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeFieldName(key(value));
         }
     }
 }

@@ -63,7 +63,7 @@ public record Changes(List<FrameChange> frames, List<PageChange> pages, long tab
     }
 
     /** Whether the step left frames, mappings and heap as they were (tables made and freed again do not count). */
-    public boolean isEmpty() {
+    public boolean unchanged() {
         return frames.isEmpty() && pages.isEmpty() && heapAllocated.isEmpty() && heapFreed.isEmpty();
     }
 

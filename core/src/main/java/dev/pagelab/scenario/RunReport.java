@@ -4,6 +4,8 @@ import dev.pagelab.boot.FrameOwner;
 import dev.pagelab.hw.MmuStats;
 import dev.pagelab.hw.TlbConfig;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,7 +13,7 @@ import java.util.Map;
 /**
  * The state a run ends in and how its steps went.
  *
- * @param framesByOwner         frames held by each owner (zero counts included)
+ * @param framesByOwner         frames held by each owner that holds any (holes in the map left out)
  * @param allocator             the frame allocator's name
  * @param freeFrames            frames the allocator has free
  * @param totalFrames           frames the allocator manages
@@ -29,7 +31,9 @@ public record RunReport(Map<FrameOwner, Long> framesByOwner, String allocator, l
                         HeapFigures heap, MmuStats.Snapshot mmu, TlbConfig tlb, int tlbEntries,
                         long temporarySlotMappings, int ok, int expectedFailures, int failed, int notRun) {
     public RunReport {
-        framesByOwner = Map.copyOf(framesByOwner);
+        Map<FrameOwner, Long> ordered = new EnumMap<>(FrameOwner.class);
+        ordered.putAll(framesByOwner);
+        framesByOwner = Collections.unmodifiableMap(ordered);
     }
 
     /** The report as lines of text. */
@@ -37,7 +41,7 @@ public record RunReport(Map<FrameOwner, Long> framesByOwner, String allocator, l
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "steps: %d ok, %d failed as expected, %d failed, %d not run", ok,
                 expectedFailures, failed, notRun));
-        lines.addAll(Views.frames(new java.util.EnumMap<>(framesByOwner), allocator, freeFrames, totalFrames));
+        lines.addAll(Views.frames(framesByOwner, allocator, freeFrames, totalFrames));
         if (heap != null) {
             lines.addAll(heap.render());
         }

@@ -1,5 +1,6 @@
 package dev.pagelab.scenario;
 
+import dev.pagelab.boot.FrameOwner;
 import dev.pagelab.heap.HeapStats;
 import dev.pagelab.heap.KernelHeap;
 import dev.pagelab.hw.Addresses;
@@ -22,6 +23,7 @@ import dev.pagelab.pmm.FrameAllocatorException;
 import dev.pagelab.vmm.KernelMemory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,7 +183,7 @@ public final class ScenarioRunner {
             try {
                 checkInvariants();
                 // An allocator that cannot free (bump) keeps what a failed call took and gave back: a leak, not a half-applied step.
-                if (r.failure != null && !changes.isEmpty() && kernel.allocator().canFree()) {
+                if (r.failure != null && !changes.unchanged() && kernel.allocator().canFree()) {
                     throw new AssertionError("the step failed (" + r.failure + ") and yet changed: " + changes.summary());
                 }
             } catch (AssertionError e) {
@@ -544,7 +546,13 @@ public final class ScenarioRunner {
         for (StepEvent e : events) {
             counts[e.outcome().ordinal()]++;
         }
-        return new RunReport(kernel.accounting().counts(), kernel.allocator().name(), kernel.allocator().freeFrames(),
+        Map<FrameOwner, Long> held = new EnumMap<>(FrameOwner.class);
+        kernel.accounting().counts().forEach((owner, frames) -> {
+            if (frames > 0 && owner != FrameOwner.NOT_IN_MAP) {
+                held.put(owner, frames);
+            }
+        });
+        return new RunReport(held, kernel.allocator().name(), kernel.allocator().freeFrames(),
                 kernel.allocator().totalFrames(), heapUsed ? HeapFigures.of(heapStats()) : null, mmu.stats().snapshot(), mmu.tlb().config(),
                 mmu.tlb().size(), space.temporarySlotMappings(), counts[StepEvent.Outcome.OK.ordinal()],
                 counts[StepEvent.Outcome.EXPECTED_FAILURE.ordinal()], counts[StepEvent.Outcome.FAILED.ordinal()],

@@ -11,11 +11,7 @@ package dev.pagelab.scenario;
 public record Expectation(Field field, Object expected, int line) {
     /** Whether this asks for the step to fail. */
     public boolean wantsFailure() {
-        return switch (field) {
-            case FAILS -> !Boolean.FALSE.equals(expected);
-            case FAULT -> !Boolean.FALSE.equals(expected);
-            default -> false;
-        };
+        return (field == Field.FAILS || field == Field.FAULT) && !Boolean.FALSE.equals(expected);
     }
 
     @Override

@@ -2,58 +2,70 @@ package dev.pagelab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 class DemoCommandTest {
     @Test
-    void demo_default_bootKmmapThroughTheSlotTourStaleEntryKunmap() {
+    void demo_default_runsTheBundledWalkthrough() {
         CliRun run = CliRun.of("demo");
+
         assertThat(run.status()).as(run.err()).isZero();
         String out = run.out();
-        assertThat(out).contains("Booted machine qemu-pc-16M", "kernel image [0x00100000, 0x00200000)")
-                .contains("paging on").contains("identity mapping removed");
-        // kmmap: the heap area's first page table is zeroed and filled through the slot.
-        assertThat(out).contains("kmmap(12,388): 4 pages")
-                .containsPattern("temporary slot: PTE 1023 = frame 0x[0-9A-F]+ \\(page table of PDE 772\\)")
-                .contains("PTE 0 of PDE 772 (0xC1000000) = ")
-                .contains("-> 0xC1000000; 5 frames taken (pages and page table); pagesBitmap now 01 10 10 11 00 00");
-        // First access walks and sets A; the second hits the TLB.
-        assertThat(out).containsPattern("1  0    read\\s+0xC0100000  0x00100000 .*miss\\s+A in PTE 256");
-        assertThat(out).containsPattern("2  0    read\\s+0xC0100004  0x00100004 .*hit");
-        assertThat(out).containsPattern("3  0    write\\s+0xC1002000  0x[0-9A-F]+ .*miss\\s+A in PTE 2, D in PTE 2");
-        // Write to read-only kernel text with CR0.WP=1: P=1, W=1, U=0; user read of a supervisor page: P=1, U=1.
-        assertThat(out).contains("CR2=0xC0100000 error code 0x3 = P=1 protection, W/R=1 write, U/S=0 supervisor");
-        assertThat(out).contains("CR2=0xC1000000 error code 0x5 = P=1 protection, W/R=0 read, U/S=1 user");
-        // The identity mapping is gone, NULL and the empty slot are not present.
-        assertThat(out).contains("CR2=0x00100000 error code 0x0", "CR2=0x00000000 error code 0x0",
-                "CR2=0xC03FF000 error code 0x0");
-        assertThat(out).contains("-> 0x600DF00D  (the TLB still holds the old frame: stale)",
-                "read again -> 0x0BADC0DE");
-        assertThat(out).contains("PDE 772 = 0x00000000 (not present)")
-                .contains("page table of PDE 772 was empty")
-                .contains("-> 4 pages freed; 3,486 frames free, as before kmmap: yes");
+        assertThat(out).startsWith("pagelab demo: examples/seeds-walkthrough.yaml\nThe seeds' walk-through")
+                .contains("Booted machine qemu-pc-16M", "paging on", "identity mapping removed");
+        // mapPage through the temporary slot: the new table is zeroed and filled through PTE 1023.
+        assertThat(out).containsPattern("mapPage 0x00400000 frame \\$page writable user  =>  mapped 0x00400000 -> frame"
+                        + " 0x[0-9A-F]{8} \\(new page table in frame 0x[0-9A-F]{8}\\)")
+                .containsPattern("\\| temporary slot: PTE 1023 = frame 0x[0-9A-F]{8} \\(page table of PDE 1\\)")
+                .containsPattern("\\| PTE 0 of PDE 1 \\(0x00400000\\) = 0x[0-9A-F]{5}007 \\(P R/W U/S\\)")
+                .contains("| temporary slot: PTE 1023 = 0, INVLPG 0xC03FF000");
+        // The MMU: A and D bits, a user fault with its error code, a walk explained.
+        assertThat(out).contains("TLB miss; A set in PDE 1, A set in PTE 0, D set in PTE 0")
+                .contains("#PF at 0xC0100000 error code 0x5 (P=1 protection, W/R=0 read, U/S=1 user, RSVD=0)")
+                .contains("(failed as expected)", "CPL 3 write ok -> ");
+        // kmmap, the pagesBitmap, kunmap, the heap.
+        assertThat(out).contains("kmmap 12388 as buffer  =>  0xC1000000 (4 pages", "0xC1000000  01 10 10 11 00",
+                "| morecore: kmmap(4 pages) = 0xC1000000, the first chunk", "read $a-8  =>  0x00000327");
+        assertThat(out).contains("0 failed, 0 not run", "Next: pagelab run examples/stale-tlb.yaml");
     }
 
     @Test
     void demo_recursive_noSlotAndTablesThroughPde1023() {
         CliRun run = CliRun.of("demo", "--table-access", "recursive");
-        assertThat(run.status()).as(run.err()).isZero();
+
+        assertThat(run.status()).as(run.out()).isZero();
         assertThat(run.out()).doesNotContain("temporary slot: PTE").contains("recursive: PDE 1023 points at the directory")
-                .contains("INVLPG 0xFFF04000"); // the table's recursive window, dropped when PDE 772 goes
+                // PDE 1's new table shows up at its recursive window, 0xFFC00000 + 1 * 4 KiB.
+                .containsPattern("pages \\+2 \\(0x00400000 -> 0x[0-9A-F]{8} RW USR, 0xFFC01000 -> 0x[0-9A-F]{8} RW\\)");
     }
 
     @Test
-    void demo_noTlb_walksEveryTimeAndNeverStale() {
+    void demo_noTlb_walksEveryTime() {
         CliRun run = CliRun.of("demo", "--no-tlb");
-        assertThat(run.status()).isZero();
-        assertThat(run.out()).doesNotContain(" hit ").contains("(no TLB: the walk sees the new PTE at once)")
-                .contains("0 TLB hits");
+
+        assertThat(run.status()).as(run.out()).isZero();
+        assertThat(run.out()).doesNotContain("; TLB hit").contains("; TLB walk", " 0 TLB hits", "TLB (off)");
     }
 
     @Test
-    void demo_badTlbShape_reportsTheValues() {
-        CliRun run = CliRun.of("demo", "--tlb-entries", "48", "--tlb-ways", "5");
+    void demo_json_isTheEventLog() throws IOException {
+        CliRun run = CliRun.of("demo", "--json");
+
+        assertThat(run.status()).isZero();
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertThat(root.at("/scenario/source").asText()).isEqualTo("examples/seeds-walkthrough.yaml");
+        assertThat(root.at("/scenario/onError").asText()).isEqualTo("continue");
+        assertThat(root.get("events").size()).isGreaterThan(20);
+    }
+
+    @Test
+    void demo_badOption_exitTwoNamingIt() {
+        CliRun run = CliRun.of("demo", "--allocator", "slab");
+
         assertThat(run.status()).isEqualTo(2);
-        assertThat(run.err()).contains("48", "5-way");
+        assertThat(run.err()).startsWith("pagelab demo: unknown frame allocator 'slab'");
     }
 }

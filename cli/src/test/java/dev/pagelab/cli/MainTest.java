@@ -11,7 +11,7 @@ class MainTest {
     void help_noArguments_listsEveryCommand() {
         CliRun run = CliRun.of("--help");
         assertThat(run.status()).isZero();
-        assertThat(run.out()).contains("demo", "explain", "bench", "Usage: pagelab");
+        assertThat(run.out()).contains("demo", "run", "explain", "bench", "Usage: pagelab");
     }
 
     @Test
@@ -22,7 +22,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "explain", "bench"})
+    @ValueSource(strings = {"demo", "run", "explain", "bench"})
     void help_everyCommand_hasHelp(String command) {
         CliRun run = CliRun.of(command, "--help");
         assertThat(run.status()).isZero();
@@ -30,7 +30,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "explain", "bench"})
+    @ValueSource(strings = {"demo", "run", "explain", "bench"})
     void version_everyCommand_printsVersion(String command) {
         CliRun run = CliRun.of(command, "--version");
         assertThat(run.status()).isZero();

@@ -3,6 +3,7 @@ package dev.pagelab.hw;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The memory-management unit of one i386 processor using 32-bit paging (Intel SDM vol. 3A,
@@ -633,6 +634,44 @@ public final class Mmu {
     public void resetStats() {
         accesses = tlbHits = tlbMisses = tlbRewalks = walks = faults = 0;
         accessedBitsSet = dirtyBitsSet = invlpgs = tlbFlushes = 0;
+    }
+
+    /**
+     * Runs {@code work} as an observer, the way a debugger reads a machine: after it, the TLB
+     * holds what it held (recency included), and the counters, CR2 and the last fault are as
+     * they were, whatever {@code work} read through this MMU. For invariant checks and reports
+     * that read kernel memory at its virtual addresses, so that looking does not change what is
+     * looked at. The Accessed and Dirty flags its walks set stay set: the memory was used. Work
+     * that changes CR0, CR3, CR4 or CPL, or writes page tables, is not an observer.
+     */
+    public <T> T observe(Supplier<T> work) {
+        Tlb.Saved saved = tlb.save();
+        MmuStats.Snapshot counters = stats.snapshot();
+        long savedCr2 = cr2;
+        long faultVaddr = lastFaultVaddr;
+        int faultErrorCode = lastFaultErrorCode;
+        PageFault.Cause faultCause = lastFaultCause;
+        long faultEntry = lastFaultEntry;
+        try {
+            return work.get();
+        } finally {
+            tlb.restore(saved);
+            accesses = counters.accesses();
+            tlbHits = counters.tlbHits();
+            tlbMisses = counters.tlbMisses();
+            tlbRewalks = counters.tlbRewalks();
+            walks = counters.walks();
+            faults = counters.faults();
+            accessedBitsSet = counters.accessedBitsSet();
+            dirtyBitsSet = counters.dirtyBitsSet();
+            invlpgs = counters.invlpgs();
+            tlbFlushes = counters.tlbFlushes();
+            cr2 = savedCr2;
+            lastFaultVaddr = faultVaddr;
+            lastFaultErrorCode = faultErrorCode;
+            lastFaultCause = faultCause;
+            lastFaultEntry = faultEntry;
+        }
     }
 
     private void flushAll() {

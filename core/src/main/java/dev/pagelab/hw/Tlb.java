@@ -157,6 +157,24 @@ public final class Tlb {
         }
     }
 
+    /** Every entry and its recency, to be put back by {@link #restore}. */
+    record Saved(long[] small, long[] smallUsed, long[] large, long[] largeUsed, long clock) {
+    }
+
+    /** A copy of the whole state. */
+    Saved save() {
+        return new Saved(small.clone(), smallUsed.clone(), large.clone(), largeUsed.clone(), clock);
+    }
+
+    /** Puts back a state {@link #save} took from this TLB. */
+    void restore(Saved saved) {
+        System.arraycopy(saved.small(), 0, small, 0, small.length);
+        System.arraycopy(saved.smallUsed(), 0, smallUsed, 0, smallUsed.length);
+        System.arraycopy(saved.large(), 0, large, 0, large.length);
+        System.arraycopy(saved.largeUsed(), 0, largeUsed, 0, largeUsed.length);
+        clock = saved.clock();
+    }
+
     /** A CR3 load: drops every entry that is not global. */
     void flushNonGlobal() {
         dropWhere(small, true);

@@ -88,7 +88,8 @@ import java.util.Objects;
  * the words from the hint to the block it finds and writes the block's words; the hint spares
  * it the allocated prefix of the area, which a kernel heap that rarely frees keeps growing.
  * Every word is one MMU access (a TLB hit, usually). {@link #checkInvariants} reads the whole bitmap; with
- * {@link Checks#ENABLED} it runs after every change.
+ * {@link Checks#ENABLED} it runs after every change, as an observer ({@link Mmu#observe}): the TLB
+ * and the MMU's counters are left as if it had not run, so tests see what a run without checks sees.
  *
  * <p><b>The Java side</b> holds only what a C kernel would keep in globals: the area, the
  * bitmap's address, the used page count and the hint. The states live in the bytes alone, so
@@ -168,9 +169,7 @@ public final class PageRangeAllocator {
         this("new PageRangeAllocator", name, mmu, bitmapVaddr, areaStartVaddr, pages);
         int bytes = (int) bitmapBytes();
         mmu.writeBytes(bitmapVaddr, new byte[bytes], 0, bytes);
-        if (Checks.ENABLED) {
-            checkInvariants();
-        }
+        checkIfEnabled();
     }
 
     private PageRangeAllocator(String operation, String name, Mmu mmu, long bitmapVaddr, long areaStartVaddr,
@@ -278,16 +277,12 @@ public final class PageRangeAllocator {
                 if (candidate == first) {
                     hintPage = candidate + pages;
                 }
-                if (Checks.ENABLED) {
-                    checkInvariants();
-                }
+                checkIfEnabled();
                 return vaddrOf(candidate);
             }
             candidate = nextFree(blocked + 1);
         }
-        if (Checks.ENABLED) {
-            checkInvariants();
-        }
+        checkIfEnabled();
         return NO_PAGES;
     }
 
@@ -320,9 +315,7 @@ public final class PageRangeAllocator {
         writeBlock(page, end - page, false);
         usedPages -= end - page;
         hintPage = Math.min(hintPage, page);
-        if (Checks.ENABLED) {
-            checkInvariants();
-        }
+        checkIfEnabled();
         return end - page;
     }
 
@@ -465,6 +458,16 @@ public final class PageRangeAllocator {
         if (hintPage < 0 || hintPage > scan.firstFreePage) {
             throw new AssertionError(name + ": the hint is page " + hintPage + ", but page " + scan.firstFreePage
                     + " is the first free one (" + area() + ")");
+        }
+    }
+
+    /** {@link #checkInvariants()} when {@link Checks#ENABLED}, leaving the TLB and the MMU's counters alone. */
+    private void checkIfEnabled() {
+        if (Checks.ENABLED) {
+            mmu.observe(() -> {
+                checkInvariants();
+                return null;
+            });
         }
     }
 

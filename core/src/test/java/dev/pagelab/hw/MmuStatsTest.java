@@ -60,6 +60,35 @@ class MmuStatsTest {
     }
 
     @Test
+    void observe_readsAndFaults_leaveTlbCountersAndCr2AsTheyWere() {
+        // A 2-entry, 2-way TLB: the observer's reads would evict both entries.
+        Mmu mmu = pagedMmu(new TlbConfig(2, 2, 1));
+        mmu.read32(vaddr(0));
+        mmu.write32(vaddr(1), 7);
+        memory.write32(TABLE + 4 * 7, 0);
+        mmu.translate(vaddr(7), false);
+        var tlbBefore = mmu.tlb().entries();
+        MmuStats.Snapshot statsBefore = mmu.stats().snapshot();
+        PageFault faultBefore = mmu.lastFault();
+
+        int read = mmu.observe(() -> {
+            mmu.read32(vaddr(3));
+            mmu.read32(vaddr(4));
+            mmu.translate(Addresses.linear(2, 0, 0), true);
+            return mmu.read32(vaddr(1));
+        });
+
+        assertThat(read).isEqualTo(7);
+        assertThat(mmu.tlb().entries()).isEqualTo(tlbBefore);
+        assertThat(mmu.stats().snapshot()).isEqualTo(statsBefore);
+        assertThat(mmu.lastFault()).isEqualTo(faultBefore);
+        assertThat(mmu.cr2()).isEqualTo(vaddr(7));
+        // Recency is restored too: the next miss in the set evicts what it would have evicted anyway.
+        mmu.read32(vaddr(2));
+        assertThat(mmu.tlb().entries()).extracting(Tlb.Entry::vaddr).containsExactlyInAnyOrder(vaddr(1), vaddr(2));
+    }
+
+    @Test
     void stats_tlbOff_everyAccessWalks() {
         Mmu mmu = pagedMmu(TlbConfig.OFF);
         mmu.resetStats();

@@ -1,0 +1,71 @@
+package dev.pagelab.cli;
+
+import dev.pagelab.hw.TlbConfig;
+import dev.pagelab.kernel.KernelConfig;
+import dev.pagelab.paging.TableAccessStrategy;
+import dev.pagelab.scenario.MachineSource;
+import dev.pagelab.scenario.OnError;
+import dev.pagelab.scenario.Scenario;
+import dev.pagelab.scenario.ScenarioRunner;
+import picocli.CommandLine.Option;
+
+/** How to run a scenario, and what to change in it: shared by {@code run} and {@code demo}. */
+final class ScenarioOptions {
+    @Option(names = "--json", description = "Print the event log and the final report as JSON.")
+    boolean json;
+
+    @Option(names = "--check", description = "Run the kernel's invariant checks after every step, and check that a"
+            + " failed step changed nothing.")
+    boolean check;
+
+    @Option(names = "--on-error", paramLabel = "WHAT",
+            description = "After a step fails unexpectedly: stop or continue (default: the scenario's on-error, else stop).")
+    String onError;
+
+    @Option(names = "--trace", description = "Show every entry the kernel writes in every step, as if each had trace: true.")
+    boolean trace;
+
+    @Option(names = "--machine", paramLabel = "NAME",
+            description = "Run on this built-in machine instead of the scenario's (see 'pagelab boot --list-machines').")
+    String machine;
+
+    @Option(names = "--allocator", paramLabel = "NAME",
+            description = "Use this frame allocator instead of the scenario's: bitmap, bump, free-list or buddy.")
+    String allocator;
+
+    @Option(names = "--table-access", paramLabel = "HOW",
+            description = "Reach page tables this way instead of the scenario's: temporary-mapping, recursive or direct-map.")
+    String tableAccess;
+
+    @Option(names = "--large-pages", description = "Map the kernel half with 4 MiB pages, whatever the scenario says.")
+    boolean largePages;
+
+    @Option(names = "--no-tlb", description = "Turn the TLB off, whatever the scenario says: every access walks the tables.")
+    boolean noTlb;
+
+    /** {@code scenario} with the machine and kernel options given on the command line. */
+    Scenario apply(Scenario scenario) {
+        KernelConfig config = scenario.config();
+        if (allocator != null) {
+            config = config.withAllocator(allocator);
+        }
+        if (tableAccess != null) {
+            config = config.withTableAccess(TableAccessStrategy.byName(tableAccess));
+        }
+        if (largePages) {
+            config = config.withLargePages(true);
+        }
+        if (noTlb) {
+            config = config.withTlb(TlbConfig.OFF);
+        }
+        Scenario out = scenario.withConfig(config);
+        if (machine != null) {
+            out = out.withMachine(MachineSource.builtin(machine));
+        }
+        return onError == null ? out : out.withOnError(OnError.byKey(onError));
+    }
+
+    ScenarioRunner.Options runOptions() {
+        return new ScenarioRunner.Options(check, trace);
+    }
+}

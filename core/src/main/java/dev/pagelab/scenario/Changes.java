@@ -1,0 +1,186 @@
+package dev.pagelab.scenario;
+
+import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.hw.Addresses;
+import dev.pagelab.hw.Pte;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What one step changed in the kernel: the frames whose owner changed, the virtual pages whose
+ * mapping changed, the page tables made and freed, the heap blocks handed out and given back.
+ * Worked out by comparing the state before and after the step, so it shows what happened, not
+ * what was meant to.
+ *
+ * @param frames        frames whose owner changed, in frame order
+ * @param pages         pages whose mapping changed, in address order
+ * @param tablesMade    page tables allocated during the step
+ * @param tablesFreed   page tables freed during the step
+ * @param heapAllocated heap blocks in use after the step and not before
+ * @param heapFreed     heap blocks in use before the step and not after
+ */
+public record Changes(List<FrameChange> frames, List<PageChange> pages, long tablesMade, long tablesFreed,
+                      List<Block> heapAllocated, List<Block> heapFreed) {
+    /** No change at all. */
+    public static final Changes NONE = new Changes(List.of(), List.of(), 0, 0, List.of(), List.of());
+
+    public Changes {
+        frames = List.copyOf(frames);
+        pages = List.copyOf(pages);
+        heapAllocated = List.copyOf(heapAllocated);
+        heapFreed = List.copyOf(heapFreed);
+    }
+
+    /** Frame {@code pfn} went from {@code before} to {@code after}. */
+    public record FrameChange(long pfn, FrameOwner before, FrameOwner after) {
+    }
+
+    /**
+     * The mapping of the page at {@code vaddr} changed.
+     *
+     * @param paddrBefore the physical page it mapped, or -1 when it was not mapped
+     * @param paddrAfter  the physical page it maps now, or -1 when it is not mapped
+     * @param flagsBefore the rights it had (R/W, U/S, PWT, PCD, G bits), 0 when not mapped
+     * @param flagsAfter  the rights it has now
+     */
+    public record PageChange(long vaddr, long paddrBefore, long paddrAfter, int flagsBefore, int flagsAfter) {
+        /** Whether the page became mapped. */
+        public boolean mapped() {
+            return paddrBefore < 0;
+        }
+
+        /** Whether the page stopped being mapped. */
+        public boolean unmapped() {
+            return paddrAfter < 0;
+        }
+    }
+
+    /** A heap block: the address of its user data and its size. */
+    public record Block(long vaddr, long bytes) {
+    }
+
+    /** Whether the step left frames, mappings and heap as they were (tables made and freed again do not count). */
+    public boolean unchanged() {
+        return frames.isEmpty() && pages.isEmpty() && heapAllocated.isEmpty() && heapFreed.isEmpty();
+    }
+
+    /** Frames that went from free to held. */
+    public long framesTaken() {
+        return frames.stream().filter(f -> f.before() == FrameOwner.FREE).count();
+    }
+
+    /** Frames that went back to free. */
+    public long framesFreed() {
+        return frames.stream().filter(f -> f.after() == FrameOwner.FREE).count();
+    }
+
+    /** Pages that became mapped. */
+    public long pagesMapped() {
+        return pages.stream().filter(PageChange::mapped).count();
+    }
+
+    /** Pages that stopped being mapped. */
+    public long pagesUnmapped() {
+        return pages.stream().filter(PageChange::unmapped).count();
+    }
+
+    /**
+     * One line for people: {@code frames +1 page table (0x00000244), +1 allocated (0x00000243);
+     * pages +1 (0x00400000 -> 0x00243000 RW USR); page tables +1}, or {@code nothing changed}.
+     */
+    public String summary() {
+        List<String> parts = new ArrayList<>();
+        if (!frames.isEmpty()) {
+            parts.add("frames " + frameSummary());
+        }
+        if (!pages.isEmpty()) {
+            parts.add("pages " + pageSummary());
+        }
+        if (tablesMade > 0 || tablesFreed > 0) {
+            parts.add("page tables" + (tablesMade > 0 ? " +" + tablesMade : "") + (tablesFreed > 0 ? " -" + tablesFreed : ""));
+        }
+        if (!heapAllocated.isEmpty()) {
+            parts.add("heap +" + blocks(heapAllocated));
+        }
+        if (!heapFreed.isEmpty()) {
+            parts.add("heap -" + blocks(heapFreed));
+        }
+        return parts.isEmpty() ? "nothing changed" : String.join("; ", parts);
+    }
+
+    private String frameSummary() {
+        Map<String, List<Long>> groups = new LinkedHashMap<>();
+        for (FrameChange f : frames) {
+            String how;
+            if (f.before() == FrameOwner.FREE) {
+                how = "+%d " + f.after().label();
+            } else if (f.after() == FrameOwner.FREE) {
+                how = "-%d " + f.before().label();
+            } else {
+                how = "%d " + f.before().label() + " -> " + f.after().label();
+            }
+            groups.computeIfAbsent(how, k -> new ArrayList<>()).add(f.pfn());
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, List<Long>> g : groups.entrySet()) {
+            out.add(String.format(Locale.ROOT, g.getKey(), g.getValue().size()) + " (" + runs(g.getValue()) + ")");
+        }
+        return String.join(", ", out);
+    }
+
+    private String pageSummary() {
+        List<String> out = new ArrayList<>();
+        List<PageChange> mapped = pages.stream().filter(PageChange::mapped).toList();
+        List<PageChange> unmapped = pages.stream().filter(PageChange::unmapped).toList();
+        List<PageChange> changed = pages.stream().filter(p -> !p.mapped() && !p.unmapped()).toList();
+        if (!mapped.isEmpty()) {
+            out.add("+" + mapped.size() + " (" + (mapped.size() <= 2 ? String.join(", ", mapped.stream()
+                    .map(p -> Addresses.hex(p.vaddr()) + " -> " + Addresses.hex(p.paddrAfter()) + rights(p.flagsAfter()))
+                    .toList()) : span(mapped)) + ")");
+        }
+        if (!unmapped.isEmpty()) {
+            out.add("-" + unmapped.size() + " (" + (unmapped.size() <= 2 ? String.join(", ", unmapped.stream()
+                    .map(p -> Addresses.hex(p.vaddr())).toList()) : span(unmapped)) + ")");
+        }
+        for (PageChange p : changed) {
+            out.add(Addresses.hex(p.vaddr()) + (p.paddrBefore() != p.paddrAfter()
+                    ? " remapped " + Addresses.hex(p.paddrBefore()) + " -> " + Addresses.hex(p.paddrAfter())
+                    : " rights" + rights(p.flagsBefore()) + " ->" + rights(p.flagsAfter())));
+        }
+        return String.join(", ", out);
+    }
+
+    private static String span(List<PageChange> pages) {
+        return Addresses.hex(pages.get(0).vaddr()) + "-" + Addresses.hex(pages.get(pages.size() - 1).vaddr()
+                + Addresses.PAGE_BYTES - 1);
+    }
+
+    private static String rights(int flags) {
+        return ((flags & Pte.WRITABLE) != 0 ? " RW" : " ro") + ((flags & Pte.USER) != 0
+                ? " USR" : "");
+    }
+
+    private static String blocks(List<Block> blocks) {
+        if (blocks.size() > 3) {
+            return blocks.size() + " blocks (" + blocks.stream().mapToLong(Block::bytes).sum() + " bytes)";
+        }
+        return blocks.size() + (blocks.size() == 1 ? " block (" : " blocks (") + String.join(", ", blocks.stream()
+                .map(b -> Addresses.hex(b.vaddr()) + ", " + b.bytes() + " bytes").toList()) + ")";
+    }
+
+    /** {@code 0x00000245-0x00000248, 0x0000024A}: consecutive frames as runs. */
+    static String runs(List<Long> pfns) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i <= pfns.size(); i++) {
+            if (i == pfns.size() || pfns.get(i) != pfns.get(i - 1) + 1) {
+                out.add(Addresses.hex(pfns.get(start)) + (i - 1 > start ? "-" + Addresses.hex(pfns.get(i - 1)) : ""));
+                start = i;
+            }
+        }
+        return String.join(", ", out);
+    }
+}

@@ -1,0 +1,234 @@
+package dev.pagelab.scenario;
+
+import dev.pagelab.boot.FrameOwner;
+import java.lang.reflect.RecordComponent;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a step does: one call into the kernel (or a look at it). A step's name in a scenario
+ * file is its record's name with a small first letter: {@code kmalloc}, {@code allocFrame},
+ * {@code mapPage}, as the seeds name the C functions.
+ */
+public sealed interface Op {
+    /** The step's name in a scenario file: {@code mapPage}. */
+    default String name() {
+        String simple = getClass().getSimpleName();
+        return Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
+    }
+
+    /**
+     * The step as one line of text: {@code mapPage 0x00400000 frame $page user}; by default
+     * its name and its arguments, as the file wrote them.
+     */
+    default String describe() {
+        StringBuilder out = new StringBuilder(name());
+        for (RecordComponent c : getClass().getRecordComponents()) {
+            try {
+                out.append(' ').append(c.getAccessor().invoke(this));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("describe: cannot read " + c.getName() + " of " + name(), e);
+            }
+        }
+        return out.toString();
+    }
+
+    /** What {@code as:} names, or null when the step gives no number. */
+    default Quantity result() {
+        return switch (this) {
+            case HeapAllocation h -> Quantity.VIRTUAL_ADDRESS;
+            case Kmmap k -> Quantity.VIRTUAL_ADDRESS;
+            case Kunmap k -> Quantity.NUMBER;
+            case AllocFrame a -> Quantity.FRAME;
+            case UnmapPage u -> Quantity.FRAME;
+            case GetFrameAddr g -> Quantity.PHYSICAL_ADDRESS;
+            case Read r -> r.length() > 0 ? null : Quantity.NUMBER;
+            default -> null;
+        };
+    }
+
+    /** The fields its result reports beyond the {@linkplain Field#COMMON common} ones. */
+    default Set<Field> fields() {
+        Set<Field> fields = EnumSet.noneOf(Field.class);
+        if (result() != null) {
+            fields.add(Field.VALUE);
+        }
+        switch (this) {
+            case HeapAllocation h -> fields.addAll(List.of(Field.PADDR, Field.FRAME));
+            case Kmmap k -> fields.addAll(List.of(Field.PADDR, Field.FRAME));
+            case AllocFrame a -> fields.addAll(List.of(Field.PADDR, Field.FRAME));
+            case GetFrameAddr g -> fields.addAll(List.of(Field.PADDR, Field.FRAME));
+            case MapPage m -> fields.addAll(List.of(Field.PADDR, Field.FRAME));
+            case Read r -> fields.addAll(List.of(r.length() > 0 ? Field.STRING : Field.VALUE, Field.PADDR, Field.FRAME,
+                    Field.FAULT, Field.TLB));
+            case Write w -> fields.addAll(List.of(Field.PADDR, Field.FRAME, Field.FAULT, Field.TLB));
+            case Explain e -> fields.addAll(List.of(Field.PADDR, Field.FRAME, Field.MAPPED));
+            default -> {
+            }
+        }
+        return fields;
+    }
+
+    // ---------------------------------------------------------------- the kernel heap
+
+    /** {@code kmalloc(bytes)}: a block of the kernel heap, or NULL. */
+    record Kmalloc(Value bytes) implements HeapAllocation {
+    }
+
+    /** {@code kcalloc(count, size)}: a zeroed block of {@code count * size} bytes, or NULL. */
+    record Kcalloc(Value count, Value size) implements HeapAllocation {
+        @Override
+        public String describe() {
+            return "kcalloc " + count + " x " + size;
+        }
+    }
+
+    /** {@code krealloc(vaddr, bytes)}: the block moved or resized, or NULL with the old one untouched. */
+    record Krealloc(Value vaddr, Value bytes) implements HeapAllocation {
+        @Override
+        public String describe() {
+            return "krealloc " + vaddr + " to " + bytes;
+        }
+    }
+
+    /** {@code kmallocAligned(bytes, alignment)}: a block whose address is a multiple of {@code alignment}. */
+    record KmallocAligned(Value bytes, Value alignment) implements HeapAllocation {
+        @Override
+        public String describe() {
+            return "kmallocAligned " + bytes + " aligned " + alignment;
+        }
+    }
+
+    /** A step that returns a heap block's address. */
+    sealed interface HeapAllocation extends Op {
+    }
+
+    /** {@code kfree(vaddr)}. */
+    record Kfree(Value vaddr) implements Op {
+    }
+
+    // ---------------------------------------------------------------- kmmap
+
+    /** {@code kmmap(bytes)}: whole pages of fresh kernel memory. */
+    record Kmmap(Value bytes) implements Op {
+    }
+
+    /** {@code kunmap(vaddr)}: gives back a kmmap block; the result is the pages freed. */
+    record Kunmap(Value vaddr) implements Op {
+    }
+
+    // ---------------------------------------------------------------- frames
+
+    /** {@code allocFrame()}: one frame, recorded as held by {@code owner}. */
+    record AllocFrame(FrameOwner owner) implements Op {
+        @Override
+        public String describe() {
+            return "allocFrame" + (owner == FrameOwner.ALLOCATED ? "" : " for " + owner.label());
+        }
+    }
+
+    /** {@code freeFrame(frame)}. */
+    record FreeFrame(Value frame) implements Op {
+    }
+
+    // ---------------------------------------------------------------- page tables
+
+    /** {@code mapPage(vaddr, frame, flags)}: P, and R/W and U/S as asked. */
+    record MapPage(Value vaddr, Value frame, boolean writable, boolean user) implements Op {
+        @Override
+        public String describe() {
+            return "mapPage " + vaddr + " frame " + frame + rights(writable, user);
+        }
+    }
+
+    /** {@code unmapPage(vaddr)}: the result is the frame it mapped, which stays allocated. */
+    record UnmapPage(Value vaddr) implements Op {
+    }
+
+    /** {@code updateFlags(vaddr, flags)}: new rights for a mapped page. */
+    record UpdateFlags(Value vaddr, boolean writable, boolean user) implements Op {
+        @Override
+        public String describe() {
+            return "updateFlags " + vaddr + rights(writable, user);
+        }
+    }
+
+    /** {@code getFrameAddr(vaddr)}: the kernel's software walk; the result is the physical address. */
+    record GetFrameAddr(Value vaddr) implements Op {
+    }
+
+    // ---------------------------------------------------------------- the CPU
+
+    /**
+     * A read through the MMU at CPL 0, or 3 with {@code user}: a 1, 2 or 4-byte value, or
+     * {@code length} bytes shown as text when {@code length > 0}.
+     */
+    record Read(Value vaddr, int size, int length, boolean user) implements Op {
+        @Override
+        public String describe() {
+            return "read " + vaddr + (length > 0 ? " " + length + " bytes" : size == 4 ? "" : " size " + size)
+                    + (user ? " user" : "");
+        }
+    }
+
+    /** A write through the MMU of a 1, 2 or 4-byte {@code value}, or of the bytes of {@code string}. */
+    record Write(Value vaddr, Value value, int size, String string, boolean user) implements Op {
+        @Override
+        public String describe() {
+            return "write " + vaddr + (string != null ? " \"" + string + "\"" : " " + value
+                    + (size == 4 ? "" : " size " + size)) + (user ? " user" : "");
+        }
+    }
+
+    /** Every step of the MMU's walk for {@code vaddr}, and what each access would do; changes nothing. */
+    record Explain(Value vaddr) implements Op {
+    }
+
+    /** The INVLPG instruction: drops the TLB's entry for {@code vaddr}'s page. */
+    record Invlpg(Value vaddr) implements Op {
+    }
+
+    /** The lesson switch: mapPage, unmapPage and updateFlags skip their INVLPG while it is on. */
+    record SkipInvlpg(boolean skip) implements Op {
+    }
+
+    // ---------------------------------------------------------------- looking
+
+    /**
+     * A report of the kernel's state at this point.
+     *
+     * @param label       a title for it, or null
+     * @param parts       what to show
+     * @param bitmapFrom  the first page of the page-range bitmap to draw
+     * @param bitmapPages how many pages of it to draw
+     */
+    record Snapshot(String label, Set<Part> parts, Value bitmapFrom, int bitmapPages) implements Op {
+        /** What a snapshot can show. */
+        public enum Part {
+            /** Frames by owner and the allocator's free count. */
+            FRAMES,
+            /** The page tables as Linux's page-table dump shows them. */
+            ADDRESS_SPACE,
+            /** Seed 004's two bits a page, from {@code bitmapFrom}. */
+            PAGES_BITMAP,
+            /** The heap's statistics and blocks (once a step has used the heap). */
+            HEAP,
+            /** The MMU's counters and the TLB. */
+            MMU
+        }
+
+        @Override
+        public String describe() {
+            return "snapshot" + (label == null ? "" : " \"" + label + "\"");
+        }
+    }
+
+    /** Runs the kernel's invariant checks now. */
+    record Check() implements Op {
+    }
+
+    private static String rights(boolean writable, boolean user) {
+        return (writable ? " writable" : " read-only") + (user ? " user" : "");
+    }
+}

@@ -297,7 +297,7 @@ public final class KernelHeap {
                 trace("kmallocAligned: %s aligned to %d, %d units in front given back", hex(aligned), alignment, front);
             }
             if (Checks.ENABLED) {
-                check();
+                observedCheck();
             }
             return aligned;
         });
@@ -354,8 +354,16 @@ public final class KernelHeap {
      */
     public void checkInvariants() {
         asKernel(() -> {
-            check();
+            observedCheck();
             return 0L;
+        });
+    }
+
+    /** The checks, read as a debugger reads: the TLB and the MMU's counters are as they were after it. */
+    private void observedCheck() {
+        mmu.observe(() -> {
+            check();
+            return null;
         });
     }
 
@@ -390,7 +398,7 @@ public final class KernelHeap {
                 liveBlocks++;
                 mallocs++;
                 if (Checks.ENABLED) {
-                    check();
+                    observedCheck();
                 }
                 return block + UNIT_BYTES;
             }
@@ -551,7 +559,7 @@ public final class KernelHeap {
         long merged = linkFree(header, units);
         giveBackPages(merged);
         if (Checks.ENABLED) {
-            check();
+            observedCheck();
         }
     }
 

@@ -34,7 +34,7 @@ class MemoryMapConformanceTest {
     @MethodSource("profiles")
     void qemuMultibootMap_equalsBuiltInProfile(MachineProfile profile) {
         StubBoot boot;
-        try (QemuRun run = QemuRun.start(profile, StubKernel.get(), null, false)) {
+        try (QemuRun run = QemuRun.start(profile, "qemu32", StubKernel.get(), null, false)) {
             boot = StubBoot.read(run);
             assertThat(run.exitStatus()).as("QEMU's exit status (isa-debug-exit 0)\n%s", run.context())
                     .isEqualTo(QemuRun.STUB_SUCCESS);

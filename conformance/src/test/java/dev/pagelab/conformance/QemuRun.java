@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 /**
  * One run of {@code qemu-system-i386} with the stub kernel:
  * <pre>
- *  qemu-system-i386 -machine pc|q35 -m SIZE -cpu qemu32 -accel tcg -nodefaults -display none
+ *  qemu-system-i386 -machine pc|q35 -m SIZE -cpu qemu32[,+pse36] -accel tcg -nodefaults -display none
  *      -no-reboot -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=4
  *      -kernel stub.elf [-initrd block.bin] [-qmp unix:DIR/qmp.sock,server=on,wait=off]
  * </pre>
@@ -74,15 +74,16 @@ final class QemuRun implements AutoCloseable {
     /**
      * Starts QEMU on {@code profile}'s machine with the stub.
      *
+     * @param cpu     QEMU's {@code -cpu}: {@code qemu32}, or {@code qemu32,+pse36}
      * @param module  the parameter block, handed over as the only Multiboot module; null for none
      * @param monitor whether to open the QMP socket
      */
-    static QemuRun start(MachineProfile profile, StubKernel stub, byte[] module, boolean monitor) {
+    static QemuRun start(MachineProfile profile, String cpu, StubKernel stub, byte[] module, boolean monitor) {
         try {
             Path dir = Files.createTempDirectory("pagelab-qemu");
             List<String> command = new ArrayList<>(List.of(ConformanceTools.fromEnvironment().qemuPath().toString()));
             command.addAll(machineArguments(profile));
-            command.addAll(List.of("-cpu", "qemu32", "-accel", "tcg", "-nodefaults", "-display", "none", "-no-reboot",
+            command.addAll(List.of("-cpu", cpu, "-accel", "tcg", "-nodefaults", "-display", "none", "-no-reboot",
                     "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-kernel", stub.elf().toString()));
             if (module != null) {
                 Path block = dir.resolve("block.bin");

@@ -7,6 +7,7 @@ import dev.pagelab.hw.Pde;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.hw.TlbConfig;
+import dev.pagelab.hw.WalkExplanation;
 import dev.pagelab.paging.MemoryDump;
 import dev.pagelab.paging.PageTableDump;
 import java.util.ArrayList;
@@ -47,7 +48,10 @@ final class PagingCase {
     /** {@code info tlb} and {@code info mem} as pagelab's tables give them after the accesses. */
     List<String> infoTlb;
     List<String> infoMem;
-    /** The page of every access and where a supervisor read of it goes (-1: nowhere). */
+    /**
+     * The page of every access and where its entries point (-1: not present), rights and
+     * reserved bits not considered: what a debugger's walk, QEMU's {@code gva2gpa}, finds.
+     */
     final Map<Long, Long> translations = new LinkedHashMap<>();
 
     private PhysicalMemory memory;
@@ -82,10 +86,7 @@ final class PagingCase {
                 expected.add(Outcome.fault(cpu.cr2(), e.fault().errorCode()));
             }
         }
-        translations.replaceAll((page, none) -> {
-            Mmu.Outcome o = cpu.probe(page, false, 0);
-            return o.translates() ? o.paddr() : -1L;
-        });
+        translations.replaceAll((page, none) -> pointsAt(cpu.explain(page)));
         for (long paddr : phase.tableFrames().keySet()) {
             int[] words = new int[Addresses.ENTRIES_PER_TABLE];
             for (int i = 0; i < words.length; i++) {
@@ -112,6 +113,16 @@ final class PagingCase {
             case 2 -> cpu.read16(a.vaddr());
             default -> cpu.read32(a.vaddr());
         };
+    }
+
+    /** The physical address the entries of a walk point at, or -1 when one is not present. */
+    private static long pointsAt(WalkExplanation walk) {
+        WalkExplanation.Step last = walk.steps().get(walk.steps().size() - 1);
+        if (!Pte.isPresent(last.entry())) {
+            return -1;
+        }
+        return last.largePage() ? Pde.largePaddr(last.entry()) | (walk.vaddr() & Addresses.LARGE_PAGE_OFFSET_MASK)
+                : Pte.paddr(last.entry()) | Addresses.pageOffset(walk.vaddr());
     }
 
     /** A CPU as the stub leaves it after loading the registers: nothing cached, CPL 0. */

@@ -27,7 +27,6 @@ final class Qmp implements AutoCloseable {
     private final SocketChannel channel;
     private final BufferedReader in;
     private final OutputStream out;
-    private long commands;
 
     private Qmp(SocketChannel channel) {
         this.channel = channel;
@@ -53,13 +52,7 @@ final class Qmp implements AutoCloseable {
     String hmp(String commandLine) {
         ObjectNode request = JSON.createObjectNode().put("execute", "human-monitor-command");
         request.putObject("arguments").put("command-line", commandLine);
-        commands++;
         return execute(request).asText();
-    }
-
-    /** Monitor commands run so far. */
-    long commands() {
-        return commands;
     }
 
     private JsonNode execute(ObjectNode request) {

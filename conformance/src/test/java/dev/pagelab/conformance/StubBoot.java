@@ -15,18 +15,13 @@ import java.util.List;
  * @param magic              EAX at entry
  * @param mbiPaddr           EBX at entry
  * @param memory             4 GiB of zeroes but for the bytes the stub dumped
- * @param dumpedBytes        how many bytes it dumped
  * @param imageStart         the first byte of the stub in memory
  * @param imageEnd           the first byte after it (bss, stacks and buffers included)
  * @param moduleStart        where the parameter block is, or -1
  * @param moduleEnd          where it ends, or -1
  */
 record StubBoot(int cpuidFeatures, long maxExtendedLeaf, long addressSizes, int magic, long mbiPaddr,
-        PhysicalMemory memory, long dumpedBytes, long imageStart, long imageEnd, long moduleStart, long moduleEnd) {
-    /** CPUID.01H:EDX.PAE, bit 6. */
-    static final int CPUID_PAE = 1 << 6;
-    /** CPUID.01H:EDX.PGE, bit 13. */
-    static final int CPUID_PGE = 1 << 13;
+        PhysicalMemory memory, long imageStart, long imageEnd, long moduleStart, long moduleEnd) {
     /** CPUID.01H:EDX.PSE-36, bit 17. */
     static final int CPUID_PSE36 = 1 << 17;
 
@@ -42,7 +37,6 @@ record StubBoot(int cpuidFeatures, long maxExtendedLeaf, long addressSizes, int 
         long sizes = 0;
         int magic = 0;
         long mbi = -1;
-        long dumped = 0;
         long imageStart = -1;
         long imageEnd = -1;
         for (String line : lines) {
@@ -61,7 +55,6 @@ record StubBoot(int cpuidFeatures, long maxExtendedLeaf, long addressSizes, int 
                         throw new IllegalStateException("MEM line with " + bytes.length + " bytes, announced " + f[2]);
                     }
                     memory.writeBytes(hex(f[1]), bytes);
-                    dumped += bytes.length;
                 }
                 case "IMAGE" -> {
                     imageStart = hex(f[1]);
@@ -80,7 +73,7 @@ record StubBoot(int cpuidFeatures, long maxExtendedLeaf, long addressSizes, int 
         } else if (!next.equals("END")) {
             throw new IllegalStateException("expected MODULE or END after IMAGE, got: " + next + "\n" + run.context());
         }
-        return new StubBoot(features, maxExtended, sizes, magic, mbi, memory, dumped, imageStart, imageEnd,
+        return new StubBoot(features, maxExtended, sizes, magic, mbi, memory, imageStart, imageEnd,
                 moduleStart, moduleEnd);
     }
 

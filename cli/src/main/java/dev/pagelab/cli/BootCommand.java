@@ -11,6 +11,7 @@ import dev.pagelab.boot.FrameRange;
 import dev.pagelab.boot.FrameSpan;
 import dev.pagelab.boot.MemoryRegion;
 import dev.pagelab.kernel.Kernel;
+import dev.pagelab.paging.MemoryDump;
 import dev.pagelab.paging.PageTableDump;
 import dev.pagelab.pmm.FrameAllocator;
 import java.io.PrintWriter;
@@ -78,13 +79,16 @@ final class BootCommand implements Callable<Integer> {
         boolean useColor = useColor();
         MachineOptions.Booted booted = machine.boot(spec.commandLine());
         Kernel kernel = Kernel.start(booted.report(), booted.memory(), booted.image(), kernelOptions.config());
-        List<Long> written = dumpMemory == null ? List.of() : MemoryDump.write(dumpMemory, kernel.mmu());
+        MemoryDump dump = dumpMemory == null ? null : MemoryDump.of(kernel.mmu());
+        if (dump != null) {
+            dump.write(dumpMemory);
+        }
         if (json) {
             out.println(toJson(kernel));
         } else {
             BootLog.print(out, kernel, useColor);
             if (dumpMemory != null) {
-                out.printf("%nWrote %d page-table frames and registers.json to %s%n", written.size(), dumpMemory);
+                out.printf("%nWrote %d page-table frames and registers.json to %s%n", dump.frames().size(), dumpMemory);
             }
         }
         out.flush();

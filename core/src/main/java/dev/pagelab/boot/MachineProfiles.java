@@ -33,25 +33,23 @@ import java.util.Locale;
  *  reserved  [low - 128 KiB, low)       SeaBIOS's high tables (ACPI, SMBIOS, its ZoneHigh)
  *  reserved  [0xB0000000, 0xC0000000)   q35 only: MMCONFIG (PCIEXBAR, 256 buses x 1 MiB),
  *                                       added by SeaBIOS's mch_mem_addr_setup
+ *  reserved  [0xFED1C000, 0xFED20000)   q35 only: the ICH9 root complex register block (RCBA,
+ *                                       16 KiB), which SeaBIOS maps and reserves
  *  reserved  [0xFFFC0000, 4 GiB)        the 256 KiB BIOS ROM mapped below 4 GiB
  *  usable    [4 GiB, 4 GiB + high)      when RAM does not fit below 4 GiB
  * </pre>
  * The VGA window and option ROMs [0xA0000, 0xF0000) are simply not listed.
  *
- * <h2>Uncertain, for the conformance issue to settle against QEMU itself</h2>
- * <ul>
- *   <li>The size of the reserved block at the top of low RAM ({@link #SEABIOS_HIGH_TABLE_BYTES}):
- *       128 KiB as the issue states (and as Linux logs under QEMU show it, e.g. 0x07FE0000 for
- *       {@code -m 128M}). The SeaBIOS source found while writing this defines
- *       {@code BUILD_MAX_HIGHTABLE} as 256 KiB, and SeaBIOS 1.16.1 (commit dc88f9b, "the meaning
- *       of BUILD_MAX_HIGHTABLE changed") made the reservation depend on the RAM size; QEMU 7.2
- *       bundles SeaBIOS 1.16.1. If QEMU disagrees, change that one constant.
- *   <li>With KVM, QEMU adds a reserved [0xFEFFC000, 0xFF000000) for KVM's identity map and TSS;
- *       with TCG (modelled here) it does not. The region lies in the PCI hole and holds no RAM
- *       either way.
- *   <li>The q35 split values come from {@code pc_q35.c} of the QEMU 6.2/7.x era; the
- *       {@code max-ram-below-4g} machine option can change them, and is not modelled.
- * </ul>
+ * <h2>Checked against QEMU</h2>
+ * The conformance suite ({@code conformance/}, {@code MemoryMapConformanceTest}) boots
+ * {@code qemu-system-i386} 7.2 (TCG, SeaBIOS 1.16) with every profile's machine and size and
+ * requires that the Multiboot map QEMU's {@code -kernel} loader hands over is this map, entry for
+ * entry. That settled what was written from documentation: the reservation at the top of low RAM
+ * is 128 KiB for every size from 16 MiB to 3 GiB; TCG adds no KVM identity-map entry; QEMU's
+ * loader passes every E820 entry, the last one included; the q35 split is 2 GiB for 3 GiB of
+ * RAM; and q35 has one more reserved entry, the ICH9 RCBA, which the first version of these
+ * profiles missed. The {@code max-ram-below-4g} machine option, which changes the split, is not
+ * modelled.
  *
  * <h2>Why qemu-pc-128M has 32,639 usable frames</h2>
  * Whole frames only: [0, 0x9FC00) holds frames 0x00 to 0x9E (the last 3 KiB are a partial
@@ -59,7 +57,7 @@ import java.util.Locale;
  * frames. 159 + 32,480 = 32,639.
  */
 public final class MachineProfiles {
-    /** The reserved block SeaBIOS keeps at the top of RAM below 4 GiB (see "Uncertain" above). */
+    /** The reserved block SeaBIOS keeps at the top of RAM below 4 GiB. */
     public static final long SEABIOS_HIGH_TABLE_BYTES = 128L << 10;
     /** Where conventional memory ends: SeaBIOS puts the 1 KiB EBDA at 639 KiB. */
     public static final long EBDA_PADDR = 0x9_FC00;
@@ -71,6 +69,10 @@ public final class MachineProfiles {
     public static final long Q35_MMCONFIG_PADDR = 0xB000_0000L;
     /** Size of q35's MMCONFIG window: 256 buses x 32 devices x 8 functions x 4 KiB. */
     public static final long Q35_MMCONFIG_BYTES = 256L << 20;
+    /** q35's ICH9 root complex register block (the LPC bridge's RCBA), which SeaBIOS reserves. */
+    public static final long Q35_RCBA_PADDR = 0xFED1_C000L;
+    /** Size of the root complex register block. */
+    public static final long Q35_RCBA_BYTES = 16L << 10;
 
     private static final long MIB = 1L << 20;
     private static final long GIB = 1L << 30;
@@ -147,6 +149,7 @@ public final class MachineProfiles {
         e820.add(MemoryRegion.between(low - SEABIOS_HIGH_TABLE_BYTES, low, RegionType.RESERVED));
         if (q35) {
             e820.add(new MemoryRegion(Q35_MMCONFIG_PADDR, Q35_MMCONFIG_BYTES, RegionType.RESERVED));
+            e820.add(new MemoryRegion(Q35_RCBA_PADDR, Q35_RCBA_BYTES, RegionType.RESERVED));
         }
         e820.add(MemoryRegion.between(BIOS_ROM_PADDR, FOUR_GIB, RegionType.RESERVED));
         if (ramBytes > low) {

@@ -42,6 +42,12 @@ import java.util.function.Supplier;
  * for the faulting page. CR0 writes that change PG, WP or PE and CR4 writes that change PSE
  * or PGE flush the whole TLB, global entries included.
  *
+ * <p><b>Checked against QEMU.</b> The conformance suite ({@code conformance/}) runs the same
+ * tables and accesses on QEMU 7.2's x86 model and requires the same outcomes, error codes, CR2
+ * and A/D bits. Where QEMU departs from the SDM this class follows the SDM: a reserved-bit fault
+ * has P=1 in its error code (QEMU gives P=0), and bits 20:13 of a 4 MiB entry above the
+ * physical-address width are reserved (QEMU uses them as address bits 39:32 on any CPU).
+ *
  * <p><b>Missing memory.</b> A paging entry or a data access at a physical address beyond the
  * end of this machine's memory reads as all ones and drops writes, like a read from an empty
  * bus; it is not an error of the simulator. An all-ones PDE is present with PS and the reserved
@@ -108,7 +114,10 @@ public final class Mmu {
     private long tlbFlushes;
     private final MmuStats stats = new StatsView();
 
-    /** An MMU over {@code memory} with the default TLB and a 32-bit physical address width. */
+    /**
+     * An MMU over {@code memory} with the default TLB and a 32-bit physical address width: a CPU
+     * without PSE-36, like QEMU's {@code qemu32}.
+     */
     public Mmu(PhysicalMemory memory) {
         this(memory, TlbConfig.DEFAULT);
     }

@@ -134,12 +134,16 @@ public final class AddressSpace {
     // ---------------------------------------------------------------- flags and large pages
 
     /**
-     * Replaces the flag bits of the entry mapping {@code vaddr} (a 4 KiB page's PTE, or a 4 MiB
-     * page's PDE) with {@code flags} (P is kept), and invalidates its TLB entry.
+     * Replaces the flag bits of the entry mapping {@code vaddr} with {@code flags} (P is kept),
+     * and invalidates its TLB entry: bits 11:0 of a 4 KiB page's PTE, or bits 12:0 of a 4 MiB
+     * page's PDE (PAT in bit 12 as {@link #mapLargePage} takes it; PS is kept).
+     *
+     * @throws IllegalArgumentException on misuse, and for bit 12 on a 4 KiB page, where it is
+     *                                  an address bit
      */
     public FlagsResult updateFlags(long vaddr, int flags) {
         checkPage("updateFlags", vaddr);
-        checkFlags("updateFlags", vaddr, flags, PTE_FLAG_BITS);
+        checkFlags("updateFlags", vaddr, flags, PTE_FLAG_BITS | LARGE_FLAG_BITS);
         return asKernel(() -> {
             int pdi = Addresses.directoryIndex(vaddr);
             int pde = readPde(pdi);
@@ -152,6 +156,7 @@ public final class AddressSpace {
                 invalidate(vaddr);
                 return new FlagsResult.Updated(vaddr, pde, after);
             }
+            checkFlags("updateFlags", vaddr, flags, PTE_FLAG_BITS);
             long table = access.open(pdi, Pde.tablePaddr(pde));
             try {
                 long entry = table + 4L * Addresses.tableIndex(vaddr);

@@ -88,7 +88,7 @@ class MachineProfilesTest {
     }
 
     @Test
-    void qemuQ35_3G_map_splitsAt2GiBAndReservesMmconfig() {
+    void qemuQ35_3G_map_splitsAt2GiBAndReservesMmconfigAndRcba() {
         MachineProfile machine = MachineProfiles.byName("qemu-q35-3G");
 
         assertThat(machine.lowRamBytes()).isEqualTo(2 * GIB);
@@ -99,17 +99,20 @@ class MachineProfilesTest {
                 "BIOS-e820: [mem 0x0000000000100000-0x000000007ffdffff] usable",
                 "BIOS-e820: [mem 0x000000007ffe0000-0x000000007fffffff] reserved",
                 "BIOS-e820: [mem 0x00000000b0000000-0x00000000bfffffff] reserved",
+                "BIOS-e820: [mem 0x00000000fed1c000-0x00000000fed1ffff] reserved",
                 "BIOS-e820: [mem 0x00000000fffc0000-0x00000000ffffffff] reserved",
                 "BIOS-e820: [mem 0x0000000100000000-0x000000013fffffff] usable");
     }
 
+    /** As QEMU 7.2 hands it over (checked by the conformance suite): the pc map, MMCONFIG and the ICH9 RCBA. */
     @Test
-    void qemuQ35_128M_map_isThePcMapPlusMmconfig() {
+    void qemuQ35_128M_map_isThePcMapPlusMmconfigAndRcba() {
         MemoryMap q35 = MachineProfiles.byName("qemu-q35-128M").map();
         MemoryMap pc = MachineProfiles.byName("qemu-pc-128M").map();
 
-        assertThat(q35.regions()).containsAll(pc.regions()).hasSize(pc.regions().size() + 1);
+        assertThat(q35.regions()).containsAll(pc.regions()).hasSize(pc.regions().size() + 2);
         assertThat(q35.regionAt(0xB000_0000L)).contains(new MemoryRegion(0xB000_0000L, 256L << 20, RegionType.RESERVED));
+        assertThat(q35.regionAt(0xFED1_F000L)).contains(new MemoryRegion(0xFED1_C000L, 16L << 10, RegionType.RESERVED));
     }
 
     @Test

@@ -211,6 +211,36 @@ class AddressSpaceTest {
         assertThat(f.mmu().translate(vaddr, false)).isEqualTo(Mmu.FAULT);
     }
 
+    /** Found by the QEMU conformance suite's random sequences: bit 12 of a 4 MiB entry is its PAT bit. */
+    @Test
+    void updateFlags_largePage_setsAndClearsItsPatBit() {
+        PagingFixture f = PagingFixture.boot("qemu-pc-128M", TableAccessStrategy.RECURSIVE, true, "buddy");
+        long run = f.frames().allocator().allocateRun(1024, 1024);
+        f.frames().accounting().record(run, 1024, FrameOwner.ALLOCATED);
+        long vaddr = 0xD000_0000L;
+        f.space().mapLargePage(vaddr, Addresses.pfnToPaddr(run), Pde.WRITABLE);
+
+        FlagsResult on = f.space().updateFlags(vaddr, Pde.LARGE_PAT | Pde.WRITABLE);
+        FlagsResult off = f.space().updateFlags(vaddr, Pde.WRITABLE);
+
+        assertThat(((FlagsResult.Updated) on).after()).isEqualTo((int) Addresses.pfnToPaddr(run) | Pde.LARGE_PAT
+                | Pde.PAGE_SIZE | Pde.WRITABLE | Pde.PRESENT);
+        assertThat(((FlagsResult.Updated) off).after() & Pde.LARGE_PAT).isZero();
+        assertThat(f.space().getFrameAddr(vaddr + 0x1234)).isEqualTo(Addresses.pfnToPaddr(run) + 0x1234);
+    }
+
+    @Test
+    void updateFlags_smallPageWithBit12_refusedAndNothingChanged() {
+        PagingFixture f = PagingFixture.boot(TableAccessStrategy.RECURSIVE);
+        f.space().mapPage(HEAP, f.frame(), Pte.WRITABLE);
+        long before = f.space().getFrameAddr(HEAP);
+
+        assertThatThrownBy(() -> f.space().updateFlags(HEAP, Pde.LARGE_PAT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("updateFlags: flags 0x00001000 for " + Addresses.hex(HEAP) + " have bits outside 0x00000FFF");
+        assertThat(f.space().getFrameAddr(HEAP)).isEqualTo(before);
+    }
+
     @Test
     void mapLargePage_withoutPse_refused() {
         PagingFixture f = PagingFixture.boot(TableAccessStrategy.RECURSIVE);

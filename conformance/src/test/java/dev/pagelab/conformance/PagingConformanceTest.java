@@ -54,5 +54,14 @@ class PagingConformanceTest {
         System.err.printf(Locale.ROOT, "conformance: %d random page-table sequences (seed %d): %s; %.1f s%n", SEQUENCES,
                 SEED, comparison.summary(), (System.nanoTime() - started) / 1e9);
         assertThat(comparison.disagreements()).as("disagreements between QEMU and pagelab").isEmpty();
+        // Agreement means nothing if nothing was compared: every kind of check ran, and the
+        // faults covered the seven error codes of P, W/R and U/S that exist (0x1, a supervisor
+        // read refused by the rights, cannot happen in 32-bit paging without SMAP).
+        long[] coverage = comparison.coverage();
+        assertThat(coverage).as("accesses, faults, error codes, values, entries, tlb, mem, translations")
+                .doesNotContain(0L);
+        if (SEQUENCES >= 240) {
+            assertThat(coverage[2]).as("distinct error codes").isEqualTo(7);
+        }
     }
 }

@@ -180,6 +180,15 @@ final class QemuComparison {
         return disagreements;
     }
 
+    /**
+     * The counts that show the comparison compared something: accesses, faults, error codes seen,
+     * values read, table entries, info tlb lines, info mem lines, translations.
+     */
+    long[] coverage() {
+        long codes = java.util.Arrays.stream(faultsByErrorCode).filter(n -> n > 0).count();
+        return new long[] {accesses, faults, codes, valuesCompared, entriesCompared, tlbLines, memLines, translations};
+    }
+
     /** The counts, in one line. */
     String summary() {
         StringBuilder byCode = new StringBuilder();

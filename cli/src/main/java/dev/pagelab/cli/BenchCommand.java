@@ -142,10 +142,7 @@ final class BenchCommand implements Runnable {
         }
 
         private MacroBench.Settings settings() {
-            if (rounds < 1) {
-                throw new ParameterException(spec.commandLine(),
-                        "Invalid value for option '--rounds': " + rounds + " (expected 1 or more)");
-            }
+            atLeast(spec, "--rounds", rounds, 1);
             if (!(seconds > 0) || Double.isInfinite(seconds)) {
                 throw new ParameterException(spec.commandLine(),
                         "Invalid value for option '--seconds': " + seconds + " (expected a number of seconds above 0)");
@@ -374,29 +371,16 @@ final class BenchCommand implements Runnable {
         }
 
         private FramesBench.Settings settings() {
-            List<String> names = FrameAllocators.names();
-            if (!names.contains(allocator)) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '--allocator': '" + allocator
-                        + "' (known: " + String.join(", ", names) + ")");
-            }
+            oneOf(spec, "--allocator", allocator, FrameAllocators.names());
             try {
                 FramesWorkload.checkMemoryBytes(memoryBytes);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "Invalid value for option '--memory': " + memoryBytes
                         + " bytes (expected a multiple of 4K from 2M to 4G)");
             }
-            if (churnSteps < 1) {
-                throw new ParameterException(spec.commandLine(),
-                        "Invalid value for option '--churn-steps': " + churnSteps + " (expected 1 or more)");
-            }
-            if (contiguousOps < 0) {
-                throw new ParameterException(spec.commandLine(),
-                        "Invalid value for option '--contiguous-ops': " + contiguousOps + " (expected 0 or more)");
-            }
-            if (warmupSteps < 0) {
-                throw new ParameterException(spec.commandLine(),
-                        "Invalid value for option '--warmup': " + warmupSteps + " (expected 0 or more)");
-            }
+            atLeast(spec, "--churn-steps", churnSteps, 1);
+            atLeast(spec, "--contiguous-ops", contiguousOps, 0);
+            atLeast(spec, "--warmup", warmupSteps, 0);
             if (compareC && !allocator.equals("bitmap")) {
                 throw new ParameterException(spec.commandLine(), "--compare-c compares the bitmap allocator with its C"
                         + " version: use it with --allocator bitmap, not '" + allocator + "'");
@@ -642,11 +626,7 @@ final class BenchCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), "Invalid value for option '--machine': '" + machine
                         + "' (known: " + String.join(", ", MachineProfiles.names()) + ")");
             }
-            List<String> names = FrameAllocators.names();
-            if (!names.contains(allocator)) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '--allocator': '" + allocator
-                        + "' (known: " + String.join(", ", names) + ")");
-            }
+            oneOf(spec, "--allocator", allocator, FrameAllocators.names());
             if (!PagingBench.canFree(allocator)) {
                 throw new ParameterException(spec.commandLine(), "Invalid value for option '--allocator': '" + allocator
                         + "' cannot free (kunmap would leak every frame); choose one that can");
@@ -659,14 +639,8 @@ final class BenchCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), "Invalid value for option '--table-access': '"
                         + tableAccess + "' (expected temporary-mapping, recursive, direct-map or all)");
             }
-            if (pairs < 1) {
-                throw new ParameterException(spec.commandLine(),
-                        "Invalid value for option '--pairs': " + pairs + " (expected 1 or more)");
-            }
-            if (warmup < 0) {
-                throw new ParameterException(spec.commandLine(),
-                        "Invalid value for option '--warmup': " + warmup + " (expected 0 or more)");
-            }
+            atLeast(spec, "--pairs", pairs, 1);
+            atLeast(spec, "--warmup", warmup, 0);
             return new PagingBench.Settings(machine, allocator, strategies, pairs, warmup);
         }
 
@@ -780,6 +754,22 @@ final class BenchCommand implements Runnable {
             perPair.put("invlpgs", b.perPair(c.invlpgs()));
             perPair.put("temporarySlotLoads", b.perPair(c.slotLoads()));
             perPair.put("tablesAllocated", b.perPair(c.tablesAllocated()));
+        }
+    }
+
+    /** Refuses a count option below {@code min}, naming the option and the value. */
+    static void atLeast(CommandLine.Model.CommandSpec spec, String option, long value, long min) {
+        if (value < min) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + value
+                    + " (expected " + min + " or more)");
+        }
+    }
+
+    /** Refuses a name option that is not one of {@code known}, naming the option, the value and the known names. */
+    static void oneOf(CommandLine.Model.CommandSpec spec, String option, String value, List<String> known) {
+        if (!known.contains(value)) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': '" + value
+                    + "' (known: " + String.join(", ", known) + ")");
         }
     }
 

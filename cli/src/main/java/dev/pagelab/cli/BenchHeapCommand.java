@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /** {@code pagelab bench heap}: kmalloc and kfree per second on a mixed workload, and the fragmentation it leaves. */
 @Command(name = "heap",
@@ -75,26 +74,11 @@ final class BenchHeapCommand implements Callable<Integer> {
     }
 
     private HeapBench.Settings settings() {
-        if (!MachineProfiles.names().contains(machine)) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--machine': '" + machine
-                    + "' (known: " + String.join(", ", MachineProfiles.names()) + ")");
-        }
-        if (!FrameAllocators.names().contains(allocator)) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--allocator': '" + allocator
-                    + "' (known: " + String.join(", ", FrameAllocators.names()) + ")");
-        }
-        if (slots < 2) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--slots': " + slots
-                    + " (expected 2 or more)");
-        }
-        if (steps < 1) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--steps': " + steps
-                    + " (expected 1 or more)");
-        }
-        if (warmup < 0) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--warmup': " + warmup
-                    + " (expected 0 or more)");
-        }
+        BenchCommand.oneOf(spec, "--machine", machine, MachineProfiles.names());
+        BenchCommand.oneOf(spec, "--allocator", allocator, FrameAllocators.names());
+        BenchCommand.atLeast(spec, "--slots", slots, 2);
+        BenchCommand.atLeast(spec, "--steps", steps, 1);
+        BenchCommand.atLeast(spec, "--warmup", warmup, 0);
         return new HeapBench.Settings(machine, allocator, slots, steps, warmup);
     }
 

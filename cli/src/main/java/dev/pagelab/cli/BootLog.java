@@ -22,15 +22,10 @@ final class BootLog {
     /** When several owners share a cell of the picture, the first of these present wins. */
     private static final List<FrameOwner> PRECEDENCE = List.of(FrameOwner.KERNEL_IMAGE, FrameOwner.MODULE,
             FrameOwner.BOOT_INFORMATION, FrameOwner.ALLOCATOR_METADATA, FrameOwner.PAGE_TABLE, FrameOwner.HEAP,
-            FrameOwner.KERNEL_DATA, FrameOwner.PROCESS, FrameOwner.ALLOCATED, FrameOwner.LOW_MEMORY, FrameOwner.FIRMWARE, FrameOwner.FREE,
-            FrameOwner.NOT_IN_MAP);
+            FrameOwner.KERNEL_DATA, FrameOwner.PROCESS, FrameOwner.ALLOCATED, FrameOwner.LOW_MEMORY,
+            FrameOwner.FIRMWARE, FrameOwner.FREE, FrameOwner.NOT_IN_MAP);
 
     private BootLog() {
-    }
-
-    static void print(PrintWriter out, BootReport r, boolean color) {
-        printBoot(out, r);
-        picture(out, r.layout(), color);
     }
 
     /** The boot, the kernel's start-up, its address space, and memory coloured by owner. */

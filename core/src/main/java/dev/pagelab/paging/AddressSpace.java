@@ -374,22 +374,6 @@ public final class AddressSpace {
         });
     }
 
-    /** Writes entry {@code pti} of the table behind directory entry {@code pdi} raw: the boot's windows. */
-    void setTableEntry(int pdi, int pti, int entry) {
-        asKernelUnchecked(() -> {
-            int pde = readPde(pdi);
-            long table = access.open(pdi, Pde.tablePaddr(pde));
-            try {
-                boolean wasPresent = Pte.isPresent(mmu.read32(table + 4L * pti));
-                mmu.write32(table + 4L * pti, entry);
-                presentEntries[pdi] += (Pte.isPresent(entry) ? 1 : 0) - (wasPresent ? 1 : 0);
-            } finally {
-                access.close(table);
-            }
-            return null;
-        });
-    }
-
     /** The page-table frame of directory entry {@code pdi}, or -1. */
     long tablePfn(int pdi) {
         return tablePfns[pdi];

@@ -1,5 +1,8 @@
 package dev.pagelab.pmm;
 
+import static dev.pagelab.pmm.PoolRuns.checkRunArguments;
+import static dev.pagelab.pmm.PoolRuns.frame;
+
 import dev.pagelab.boot.FrameRange;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Checks;
@@ -577,22 +580,6 @@ final class BitmapFrameAllocator implements FrameAllocator {
             return "state=in the run [" + frame(start) + ", +" + runLength(start) + " frames)";
         }
         return "state=allocated alone";
-    }
-
-    private static void checkRunArguments(String operation, long frames, long alignFrames) {
-        if (frames < 1) {
-            throw new FrameAllocatorException(operation + ": a run holds at least 1 frame (frames=" + frames
-                    + ", alignFrames=" + alignFrames + ")");
-        }
-        if (alignFrames < 1 || (alignFrames & (alignFrames - 1)) != 0) {
-            throw new FrameAllocatorException(operation + ": the alignment must be a power of two, at least 1 (frames="
-                    + frames + ", alignFrames=" + alignFrames + ")");
-        }
-    }
-
-    /** {@code 0x1f3}, as the frame numbers of every message; {@code -0x1} for negative ones. */
-    private static String frame(long pfn) {
-        return pfn < 0 ? "-0x" + Long.toHexString(-pfn) : "0x" + Long.toHexString(pfn);
     }
 
     private static void checkPool(PhysicalMemory memory, List<FrameRange> pool) {

@@ -1,5 +1,7 @@
 package dev.pagelab.pmm;
 
+import static dev.pagelab.pmm.PoolRuns.frame;
+
 import dev.pagelab.boot.FrameRange;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Checks;
@@ -355,10 +357,5 @@ final class BumpFrameAllocator implements FrameAllocator {
             return "not in the pool";
         }
         return index < next ? "allocated" : "free";
-    }
-
-    /** {@code 0x1f3}, as the frame numbers of every message; {@code -0x1} for negative ones. */
-    private static String frame(long pfn) {
-        return pfn < 0 ? "-0x" + Long.toHexString(-pfn) : "0x" + Long.toHexString(pfn);
     }
 }

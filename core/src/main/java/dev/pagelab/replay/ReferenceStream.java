@@ -1,0 +1,231 @@
+package dev.pagelab.replay;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * A whole interleaved reference stream held in memory: 4 bytes a reference (the packed ints of
+ * {@link RefSource}) plus 8 bytes a distinct page. The engine holds one when it must know the
+ * stream before it starts: OPT needs every page's next use, proportional allocation needs each
+ * process's size, and a trace with pids names its processes only as it goes. It also serves
+ * benchmarks that replay from memory.
+ */
+public final class ReferenceStream {
+    private final int[] refs;
+    private final int length;
+    private final int[] pidOf;
+    private final int[] localOf;
+    private final int[] pagesOf;
+    private final long[] referencesOf;
+    private final String[] names;
+    private final int pages;
+
+    private ReferenceStream(int[] refs, int length, int[] pidOf, int[] localOf, int[] pagesOf, String[] names,
+                            int pages) {
+        this.refs = refs;
+        this.length = length;
+        this.pidOf = pidOf;
+        this.localOf = localOf;
+        this.pagesOf = pagesOf;
+        this.names = names;
+        this.pages = pages;
+        this.referencesOf = new long[names.length];
+        for (int i = 0; i < length; i++) {
+            referencesOf[pidOf[refs[i] & RefSource.ID_MASK]]++;
+        }
+    }
+
+    /** Reads all of {@code source}. */
+    static ReferenceStream readAll(RefSource source) throws IOException {
+        int[] refs = new int[1 << 16];
+        int length = 0;
+        int[] buffer = new int[1 << 14];
+        int n;
+        while ((n = source.next(buffer)) > 0) {
+            if (length + n > refs.length) {
+                if (refs.length >= Integer.MAX_VALUE - 16 - n) {
+                    throw new IllegalStateException("the traces hold more than " + (Integer.MAX_VALUE - 16)
+                            + " references, more than can be held in memory for OPT or proportional sizes;"
+                            + " give --sizes, or replay a part of the traces");
+                }
+                refs = Arrays.copyOf(refs, (int) Math.min(Integer.MAX_VALUE - 16L, Math.max(length + n, refs.length * 2L)));
+            }
+            System.arraycopy(buffer, 0, refs, length, n);
+            length += n;
+        }
+        int processes = source.processes();
+        int[] pagesOf = new int[processes];
+        String[] names = new String[processes];
+        for (int pid = 0; pid < processes; pid++) {
+            pagesOf[pid] = source.pagesOf(pid);
+            names[pid] = source.nameOf(pid);
+        }
+        return new ReferenceStream(refs, length, Arrays.copyOf(source.pidOf(), source.pages()),
+                Arrays.copyOf(source.localOf(), source.pages()), pagesOf, names, source.pages());
+    }
+
+    /**
+     * A stream from explicit per-reference arrays, for tests and benchmarks: reference i is page
+     * {@code pages[i]} of process {@code pids[i]} (both small non-negative ints), a write when
+     * {@code writes[i]}; processes are 0 to max(pids).
+     */
+    public static ReferenceStream of(int[] pids, long[] pages, boolean[] writes) {
+        if (pids.length != pages.length || (writes != null && writes.length != pages.length)) {
+            throw new IllegalArgumentException("pids, pages and writes must have one entry a reference");
+        }
+        int processes = 0;
+        for (int pid : pids) {
+            if (pid < 0) {
+                throw new IllegalArgumentException("pid " + pid + " is negative");
+            }
+            processes = Math.max(processes, pid + 1);
+        }
+        var interns = new com.carrotsearch.hppc.LongIntHashMap[processes];
+        for (int i = 0; i < processes; i++) {
+            interns[i] = new com.carrotsearch.hppc.LongIntHashMap();
+        }
+        int[] refs = new int[pages.length];
+        int[] pidOf = new int[16];
+        int[] localOf = new int[16];
+        int[] pagesOf = new int[processes];
+        int next = 0;
+        for (int i = 0; i < pages.length; i++) {
+            int pid = pids[i];
+            int global = interns[pid].getOrDefault(pages[i], -1);
+            if (global < 0) {
+                global = next++;
+                interns[pid].put(pages[i], global);
+                if (global == pidOf.length) {
+                    pidOf = Arrays.copyOf(pidOf, global * 2);
+                    localOf = Arrays.copyOf(localOf, global * 2);
+                }
+                pidOf[global] = pid;
+                localOf[global] = pagesOf[pid]++;
+            }
+            refs[i] = RefSource.pack(global, writes != null && writes[i]);
+        }
+        String[] names = new String[processes];
+        for (int pid = 0; pid < processes; pid++) {
+            names[pid] = "process " + pid;
+        }
+        return new ReferenceStream(refs, pages.length, Arrays.copyOf(pidOf, next), Arrays.copyOf(localOf, next),
+                pagesOf, names, next);
+    }
+
+    /** The number of references. */
+    public int length() {
+        return length;
+    }
+
+    /** The number of processes. */
+    public int processes() {
+        return names.length;
+    }
+
+    /** The distinct pages of all processes. */
+    public int pages() {
+        return pages;
+    }
+
+    /** The distinct pages of process {@code pid}: its size for proportional allocation. */
+    public int pagesOf(int pid) {
+        return pagesOf[pid];
+    }
+
+    /** The references of process {@code pid}. */
+    public long referencesOf(int pid) {
+        return referencesOf[pid];
+    }
+
+    /** The name of process {@code pid}'s trace. */
+    public String nameOf(int pid) {
+        return names[pid];
+    }
+
+    int[] refs() {
+        return refs;
+    }
+
+    int[] pidOf() {
+        return pidOf;
+    }
+
+    int[] localOf() {
+        return localOf;
+    }
+
+    /**
+     * The next use of every reference's page, in pool time: under global scope the index of the
+     * page's next reference in the stream; under local scope its index among its own process's
+     * references. {@code Integer.MAX_VALUE} when there is none.
+     */
+    int[] nextUse(Scope scope) {
+        int[] next = new int[length];
+        int[] seen = new int[pages];
+        Arrays.fill(seen, Integer.MAX_VALUE);
+        if (scope == Scope.GLOBAL) {
+            for (int i = length - 1; i >= 0; i--) {
+                int id = refs[i] & RefSource.ID_MASK;
+                next[i] = seen[id];
+                seen[id] = i;
+            }
+        } else {
+            long[] time = new long[names.length];
+            int[] processTime = new int[length];
+            for (int i = 0; i < length; i++) {
+                processTime[i] = (int) time[pidOf[refs[i] & RefSource.ID_MASK]]++;
+            }
+            for (int i = length - 1; i >= 0; i--) {
+                int id = refs[i] & RefSource.ID_MASK;
+                next[i] = seen[id];
+                seen[id] = processTime[i];
+            }
+        }
+        return next;
+    }
+
+    /** A source that replays this stream from the start. */
+    RefSource source() {
+        return new RefSource() {
+            private int position;
+
+            @Override
+            public int next(int[] buffer) {
+                int n = Math.min(buffer.length, length - position);
+                System.arraycopy(refs, position, buffer, 0, n);
+                position += n;
+                return n;
+            }
+
+            @Override
+            public int processes() {
+                return names.length;
+            }
+
+            @Override
+            public int pages() {
+                return pages;
+            }
+
+            @Override
+            public int[] pidOf() {
+                return pidOf;
+            }
+
+            @Override
+            public int[] localOf() {
+                return localOf;
+            }
+
+            @Override
+            public int pagesOf(int pid) {
+                return pagesOf[pid];
+            }
+
+            @Override
+            public String nameOf(int pid) {
+                return names[pid];
+            }
+        };
+    }
+}

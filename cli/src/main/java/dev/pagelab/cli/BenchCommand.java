@@ -52,7 +52,7 @@ import picocli.CommandLine.ParameterException;
             "  java -jar bench/target/benchmarks.jar",
             ""},
         subcommands = {BenchCommand.Translate.class, BenchCommand.Frames.class, BenchCommand.Paging.class,
-            BenchHeapCommand.class},
+            BenchHeapCommand.class, BenchReplayCommand.class},
         footer = {"", "Run 'pagelab bench COMMAND --help' for a benchmark's options."})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             BootCommand.class,
             ExplainCommand.class,
+            ReplayCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,
         },

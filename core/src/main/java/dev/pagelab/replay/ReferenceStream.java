@@ -35,6 +35,15 @@ public final class ReferenceStream {
         }
     }
 
+    /**
+     * Reads {@code traces} to their end (not closing them), interleaved as {@link Replay} would
+     * with {@code quantum}.
+     */
+    public static ReferenceStream load(java.util.List<dev.pagelab.trace.TraceReader> traces, long quantum)
+            throws IOException {
+        return readAll(new Interleaver(traces, quantum));
+    }
+
     /** Reads all of {@code source}. */
     static ReferenceStream readAll(RefSource source) throws IOException {
         int[] refs = new int[1 << 16];

@@ -1,0 +1,160 @@
+package dev.pagelab.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pagelab.bench.ReplayBench;
+import dev.pagelab.replace.PolicyRegistry;
+import dev.pagelab.trace.SyntheticTrace;
+import dev.pagelab.trace.TraceFormat;
+import dev.pagelab.trace.TraceOptions;
+import dev.pagelab.trace.TraceReader;
+import dev.pagelab.trace.Traces;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code pagelab bench replay}: references per second of the replay engine, per policy. */
+@Command(name = "replay",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        header = "Replay speed: references per second per policy, in memory and end to end.",
+        description = {
+            "Replay one input through each policy under global scope and report references",
+            "per second. The input is a synthetic trace (SyntheticTrace: Zipf-like hot sets,",
+            "loops and scans; --references, --pages, seed 1) unless trace files are given.",
+            "",
+            "  load        reading, parsing and interning the input into memory",
+            "  in memory   each policy over the stream held in memory: a warm-up run, then",
+            "              --rounds timed runs; best and median (compare libCacheSim's",
+            "              replays from memory)",
+            "  end to end  LRU straight from the file(s), reading and replaying in one pass",
+            "              (only for files)",
+            "",
+            "Invariant checks must be off (they are in the shipped jar). Progress goes to",
+            "stderr; the report to stdout.",
+            ""},
+        footer = {"", "Examples:", "  pagelab bench replay", "  pagelab bench replay --policy lru,clock,arc ls.lackey.gz",
+            "  pagelab bench replay --references 50000000 --json"})
+final class BenchReplayCommand implements Callable<Integer> {
+    @Parameters(arity = "0..*", paramLabel = "TRACE", description = "Trace files to replay instead of the synthetic one.")
+    List<Path> traces = new ArrayList<>();
+
+    @Option(names = {"-p", "--policy"}, split = ",", paramLabel = "P",
+            description = "Policies to measure (default: every policy).")
+    List<String> policies;
+
+    @Option(names = {"-m", "--frames"}, paramLabel = "M", defaultValue = "4096",
+            description = "Frames, one global pool (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--references", paramLabel = "N", defaultValue = "20000000",
+            description = "References of the synthetic trace (default: ${DEFAULT-VALUE}).")
+    long references;
+
+    @Option(names = "--pages", paramLabel = "N", defaultValue = "65536",
+            description = "Pages of the synthetic trace (default: ${DEFAULT-VALUE}).")
+    int pages;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+            description = "Timed runs a policy (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--format", paramLabel = "F", description = "Format of the trace files (default: detected).")
+    String format;
+
+    @Option(names = "--json", description = "Print the result as one JSON document instead of a table.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PolicyRegistry registry = PolicyRegistry.builtIn();
+        List<String> chosen = policies == null ? registry.names() : policies;
+        for (String name : chosen) {
+            BenchCommand.oneOf(spec, "--policy", name, registry.names());
+        }
+        BenchCommand.atLeast(spec, "--frames", frames, 1);
+        BenchCommand.atLeast(spec, "--rounds", rounds, 1);
+        if (rounds > 1_000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--rounds': "
+                    + rounds + " (expected 1000 or fewer)");
+        }
+        if (references < 1 || references > Integer.MAX_VALUE - 16) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--references': "
+                    + references + " (expected 1 to " + (Integer.MAX_VALUE - 16) + ": the stream is held in memory)");
+        }
+        BenchCommand.atLeast(spec, "--pages", pages, 1);
+        ReplayBench.Settings settings;
+        if (traces.isEmpty()) {
+            SyntheticTrace.Config config = SyntheticTrace.Config.of(references, pages);
+            settings = new ReplayBench.Settings(config.describe(), () -> List.of(SyntheticTrace.reader(config)), false,
+                    chosen, frames, rounds);
+        } else {
+            TraceOptions options = new TraceOptions(format == null ? null : TraceFormat.fromCliName(format),
+                    TraceOptions.DEFAULT_PAGE_SIZE, true);
+            String name = String.join(" ", traces.stream().map(Path::toString).toList());
+            settings = new ReplayBench.Settings(name, () -> {
+                List<TraceReader> readers = new ArrayList<>();
+                for (Path trace : traces) {
+                    readers.add(Traces.open(trace, options));
+                }
+                return readers;
+            }, true, chosen, frames, rounds);
+        }
+        ReplayBench.Result result = ReplayBench.run(settings, registry, BenchCommand.progress(spec.commandLine().getErr()));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(json ? json(result) : table(result));
+        out.flush();
+        return 0;
+    }
+
+    private static String table(ReplayBench.Result r) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "pagelab bench replay: %s%n%,d references, %,d distinct pages, %,d frames"
+                + " (global scope), one thread%n", r.name(), r.references(), r.pages(), r.frames()));
+        out.append(BenchCommand.Translate.environment()).append(System.lineSeparator());
+        if (r.checks()) {
+            out.append("WARNING: invariant checks are on (-Dpagelab.checks=true); these numbers mean little.\n");
+        }
+        out.append(String.format(Locale.ROOT, "%nload: %.1f M references/s (read, parse, intern)%n%n",
+                r.loadPerSecond() / 1e6));
+        out.append(String.format(Locale.ROOT, "  %-10s  %12s  %10s  %12s  %12s%n", "policy", "faults", "miss ratio",
+                "best M/s", "median M/s"));
+        for (ReplayBench.PolicyRate p : r.policies()) {
+            out.append(String.format(Locale.ROOT, "  %-10s  %,12d  %10.4f  %12.1f  %12.1f%n", p.policy(), p.faults(),
+                    (double) p.faults() / r.references(), p.bestPerSecond() / 1e6, p.medianPerSecond() / 1e6));
+        }
+        if (!Double.isNaN(r.endToEndPerSecond())) {
+            out.append(String.format(Locale.ROOT, "%nend to end (lru from the file): %.1f M references/s%n",
+                    r.endToEndPerSecond() / 1e6));
+        }
+        return out.toString().stripTrailing();
+    }
+
+    private static String json(ReplayBench.Result r) {
+        ObjectNode root = BenchCommand.report("replay");
+        root.put("input", r.name()).put("references", r.references()).put("pages", r.pages()).put("frames", r.frames())
+                .put("scope", "global").put("loadPerSecond", r.loadPerSecond()).put("checksOn", r.checks());
+        ArrayNode list = root.putArray("policies");
+        for (ReplayBench.PolicyRate p : r.policies()) {
+            list.addObject().put("policy", p.policy()).put("faults", p.faults())
+                    .put("bestPerSecond", p.bestPerSecond()).put("medianPerSecond", p.medianPerSecond());
+        }
+        if (Double.isNaN(r.endToEndPerSecond())) {
+            root.putNull("endToEndPerSecond");
+        } else {
+            root.put("endToEndPerSecond", r.endToEndPerSecond());
+        }
+        return BenchCommand.write(root);
+    }
+}

@@ -1,0 +1,422 @@
+package dev.pagelab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pagelab.replace.PolicyConfig;
+import dev.pagelab.replace.PolicyRegistry;
+import dev.pagelab.replay.AllocationMode;
+import dev.pagelab.replay.FrameAllocation;
+import dev.pagelab.replay.PolicyResult;
+import dev.pagelab.replay.ProcessResult;
+import dev.pagelab.replay.Replay;
+import dev.pagelab.replay.ReplayConfig;
+import dev.pagelab.replay.ReplayResult;
+import dev.pagelab.replay.Scope;
+import dev.pagelab.trace.TraceFormat;
+import dev.pagelab.trace.TraceOptions;
+import dev.pagelab.trace.TraceReader;
+import dev.pagelab.trace.Traces;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code pagelab replay}: trace-driven demand paging, one or many processes, any policies side by side. */
+@Command(name = "replay",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        header = "Replay traces through page-replacement policies: faults and write-backs per process.",
+        description = {
+            "One trace is one process; several traces are several processes. Every policy",
+            "given runs side by side over one read of the traces. Prints, per policy, per",
+            "process and in total: references, faults, fault rate, write-backs and frames",
+            "held at the end, and the allocation of frames it computed.",
+            "",
+            "Traces: valgrind lackey logs, plain page lists, 'ADDRESS R|W [PID]' lines",
+            "(vmsim) and libCacheSim oracleGeneral, gzip or zstd; the format is found",
+            "from the content unless --format says it.",
+            ""},
+        footer = {
+            "",
+            "Semantics:",
+            "",
+            "Demand paging. Frames start empty; a reference to a page that is not",
+            "resident is a fault and always loads the page (no bypass).",
+            "",
+            "Frames. A pool's frames are numbered from 0; a fault takes the lowest-",
+            "numbered free frame while one is free (frames fill in fault order), otherwise",
+            "the victim's frame receives the new page.",
+            "",
+            "Dirty pages. A write makes its page dirty, including the write whose fault",
+            "loaded it (loading makes a page clean first). Evicting a dirty page counts",
+            "one write-back, charged to the process that owns the evicted page (under",
+            "global scope that can be another process than the faulting one). Pages",
+            "still resident at the end are not flushed and count nothing.",
+            "",
+            "Processes. Each process's page numbers are its own: the same number in two",
+            "processes is two pages. Processes take round-robin turns in the order given;",
+            "a turn is the process's next --quantum references (or all that remain); a",
+            "finished process is skipped. A trace that carries pids (vmsim lines with a",
+            "third column) is replayed in its own order; its pids become processes 0, 1,",
+            "... in order of first appearance, and it must be the only trace.",
+            "",
+            "Local scope. Each process has a pool of its allocated frames and its own",
+            "policy state (its own LRU list, clock hand, future for OPT, tick counter:",
+            "time is its own reference count); a fault with its frames all in use evicts",
+            "one of its own pages.",
+            "",
+            "Global scope. One pool of all --frames and one policy state over all resident",
+            "pages of all processes in interleaved time (one LRU list, one clock hand over",
+            "all frames, OPT by the farthest next reference); no quotas.",
+            "",
+            "Allocation (local scope). equal: floor(m/N) each, the remainder stays free",
+            "and unused (48 frames, 9 processes: 5 each, 3 over). proportional:",
+            "floor(s*m/S) in exact integers, s a process's size (its distinct pages",
+            "unless --sizes), S the sum (62 frames, sizes 10 and 127: 4 and 57).",
+            "priority: the same on weights size*priority (--priorities, default 1).",
+            "",
+            "Minimum. Every process must get --min-frames frames or the run is refused",
+            "with the numbers. Default: 6 when two or more processes share the frames",
+            "(an i386 MOVS whose instruction and both operands straddle page boundaries",
+            "needs 6 pages at once), 1 for a process alone. Frames are never taken back",
+            "when a process's trace ends: its pages stay resident (under global scope",
+            "they remain candidates for eviction).",
+            "",
+            "OPT evicts the page referenced farthest in the future (never again =",
+            "infinitely far); among pages never referenced again, the one loaded",
+            "earliest. It needs the whole stream in memory (4 bytes a reference), as do",
+            "sizes taken from the traces and a trace with pids under local scope.",
+            "",
+            "Clock. A circle of the pool's frames in frame order, one hand starting at",
+            "frame 0; filling free frames does not move it; a hit sets the page's",
+            "reference bit; a fault on a full pool clears set bits while advancing and",
+            "takes the first page whose bit is clear; the new page takes that frame and",
+            "the hand moves one past it. --clock-load-bit 1 (default): a loaded page",
+            "starts with its bit set (the access that faulted sets A when it retries);",
+            "0: clear, as libCacheSim's clock.",
+            "",
+            "Examples:",
+            "  pagelab replay ls.lackey.gz --frames 64 --policy lru,fifo,clock,opt",
+            "  pagelab replay a.trace b.trace --frames 48 --scope global --policy lru",
+            "  pagelab replay a.trace b.trace --frames 62 --allocation proportional --json"})
+final class ReplayCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "TRACE", description = "Trace files, one a process (or one with pids).")
+    List<Path> traces;
+
+    @Option(names = {"-m", "--frames"}, required = true, paramLabel = "M",
+            description = "Frames of the machine, shared by all processes.")
+    int frames;
+
+    @Option(names = {"-p", "--policy"}, required = true, split = ",", paramLabel = "P",
+            description = "Policies to compare, repeated or comma-separated (see --list-policies).")
+    List<String> policies;
+
+    @Option(names = "--scope", paramLabel = "local|global", defaultValue = "local",
+            description = "Replacement scope (default: ${DEFAULT-VALUE}).")
+    String scope;
+
+    @Option(names = "--allocation", paramLabel = "equal|proportional|priority", defaultValue = "equal",
+            description = "How local scope divides the frames (default: ${DEFAULT-VALUE}).")
+    String allocation;
+
+    @Option(names = "--sizes", split = ",", paramLabel = "S",
+            description = "Process sizes for proportional and priority allocation (default: distinct pages).")
+    long[] sizes;
+
+    @Option(names = "--priorities", split = ",", paramLabel = "P",
+            description = "Process priorities for priority allocation, each at least 1 (default: 1).")
+    long[] priorities;
+
+    @Option(names = "--min-frames", paramLabel = "N",
+            description = "Frames every process must get (default: 6 with several processes, 1 alone).")
+    Integer minFrames;
+
+    @Option(names = {"-q", "--quantum"}, paramLabel = "Q", defaultValue = "1000",
+            description = "References a process consumes a turn (default: ${DEFAULT-VALUE}).")
+    long quantum;
+
+    @Option(names = "--format", paramLabel = "F",
+            description = "Trace format: lackey, plain, vmsim or oracle-general (default: detected).")
+    String format;
+
+    @Option(names = "--page-size", paramLabel = "BYTES", defaultValue = "4096",
+            description = "Page size for address traces, a power of two (default: ${DEFAULT-VALUE}).")
+    int pageSize;
+
+    @Option(names = "--no-instructions", description = "Drop lackey's instruction fetches (I lines).")
+    boolean noInstructions;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of random (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--clock-load-bit", paramLabel = "0|1", defaultValue = "1",
+            description = "Reference bit of a page loaded by a fault, for clock (default: ${DEFAULT-VALUE}).")
+    int clockLoadBit;
+
+    @Option(names = "--tick", paramLabel = "N", defaultValue = "1000",
+            description = "References between ticks: NRU clears bits, aging shifts (default: ${DEFAULT-VALUE}).")
+    long tick;
+
+    @Option(names = "--aging-bits", paramLabel = "N", defaultValue = "8",
+            description = "Width of aging's counters (default: ${DEFAULT-VALUE}).")
+    int agingBits;
+
+    @Option(names = "--tau", paramLabel = "N", defaultValue = "1000",
+            description = "WSClock's working-set age limit, in references (default: ${DEFAULT-VALUE}).")
+    long tau;
+
+    @Option(names = "--window", paramLabel = "N", defaultValue = "1000",
+            description = "The working set's window, in references (default: ${DEFAULT-VALUE}).")
+    long window;
+
+    @Option(names = "--pff-tau", paramLabel = "N", defaultValue = "1000",
+            description = "PFF's inter-fault time limit, in references (default: ${DEFAULT-VALUE}).")
+    long pffTau;
+
+    @Option(names = "--json", description = "Print one JSON object (documented in the README).")
+    boolean json;
+
+    @Option(names = "--csv", description = "Print CSV: one row a process and policy, and a total row.")
+    boolean csv;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    @Option(names = "--list-policies", help = true, description = "List the policies and exit.")
+    boolean listPolicies;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PolicyRegistry registry = PolicyRegistry.builtIn();
+        if (listPolicies) {
+            for (String name : registry.names()) {
+                var info = registry.info(name);
+                out.printf("%-10s %-15s %s%n", name, info.visibility() == dev.pagelab.replace.Visibility.EVERY_REFERENCE
+                        ? "every reference" : "hardware bits", info.summary());
+            }
+            out.flush();
+            return 0;
+        }
+        if (json && csv) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--json and --csv: choose one");
+        }
+        for (String name : policies) {
+            if (!registry.contains(name)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--policy: unknown policy '" + name
+                        + "' (known: " + String.join(", ", registry.names()) + ")");
+            }
+        }
+        ReplayConfig config = config();
+        TraceOptions options = new TraceOptions(format == null ? null : TraceFormat.fromCliName(format), pageSize,
+                !noInstructions);
+        List<TraceReader> readers = new ArrayList<>();
+        long started = System.nanoTime();
+        ReplayResult result;
+        try (Progress progress = Progress.start(spec.commandLine().getErr(), quiet, "replay", "refs")) {
+            for (Path trace : traces) {
+                readers.add(Traces.open(trace, options));
+            }
+            result = Replay.run(readers, policies, config, registry, progress::update);
+        } finally {
+            for (TraceReader reader : readers) {
+                try {
+                    reader.close();
+                } catch (IOException e) {
+                    // Closing a file we only read: nothing to lose.
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (json) {
+            out.println(json(result, seconds));
+        } else if (csv) {
+            csv(out, result);
+        } else {
+            table(out, result, seconds);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private ReplayConfig config() {
+        Scope s = switch (scope.toLowerCase(Locale.ROOT)) {
+            case "local" -> Scope.LOCAL;
+            case "global" -> Scope.GLOBAL;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--scope: expected local or global, got '" + scope + "'");
+        };
+        AllocationMode mode = switch (allocation.toLowerCase(Locale.ROOT)) {
+            case "equal" -> AllocationMode.EQUAL;
+            case "proportional" -> AllocationMode.PROPORTIONAL;
+            case "priority" -> AllocationMode.PRIORITY;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--allocation: expected equal, proportional or priority, got '" + allocation + "'");
+        };
+        if (pageSize < 1 || Integer.bitCount(pageSize) != 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--page-size: expected a power of two, got " + pageSize);
+        }
+        try {
+            PolicyConfig policy = PolicyConfig.DEFAULTS.withSeed(seed).withClockLoadBit(clockLoadBit)
+                    .withTickInterval(tick).withAgingBits(agingBits).withTau(tau).withWindow(window).withPffTau(pffTau);
+            return new ReplayConfig(frames, s, mode, sizes, priorities,
+                    minFrames == null ? ReplayConfig.DEFAULT_MINIMUM : minFrames, quantum, policy);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static String describeSetup(ReplayResult result) {
+        ReplayConfig c = result.config();
+        FrameAllocation a = result.allocation();
+        return String.format(Locale.ROOT, "%,d frames, %s replacement, %s", c.frames(), c.scope().cliName(),
+                a == null ? "one pool of all frames (global scope: no quotas)"
+                        : c.allocation().cliName() + " allocation: " + quotas(a) + " (" + a.leftover() + " left over)");
+    }
+
+    private static String quotas(FrameAllocation a) {
+        StringBuilder text = new StringBuilder();
+        for (int q : a.quotas()) {
+            text.append(text.isEmpty() ? "" : " ").append(q);
+        }
+        return text.toString();
+    }
+
+    private static void table(PrintWriter out, ReplayResult result, double seconds) {
+        PolicyResult first = result.policies().get(0);
+        out.printf(Locale.ROOT, "pagelab replay: %d process%s, %s%n", first.processes().size(),
+                first.processes().size() == 1 ? "" : "es", describeSetup(result));
+        int width = 5;
+        for (ProcessResult p : first.processes()) {
+            width = Math.max(width, p.trace().length());
+        }
+        for (PolicyResult r : result.policies()) {
+            out.println();
+            out.println("policy " + r.policy());
+            String header = String.format(Locale.ROOT, "  %3s  %-" + width + "s  %10s  %13s  %11s  %10s  %11s  %6s",
+                    "pid", "trace", "pages", "references", "faults", "fault rate", "write-backs", "frames");
+            out.println(header);
+            for (ProcessResult p : r.processes()) {
+                row(out, width, String.valueOf(p.pid()), p.trace(), p.pages(), p.references(), p.faults(),
+                        p.faultRate(), p.writebacks(), p.framesHeld());
+            }
+            if (r.processes().size() > 1) {
+                row(out, width, "", "total", r.processes().stream().mapToLong(ProcessResult::pages).sum(),
+                        r.references(), r.faults(), r.faultRate(), r.writebacks(), r.framesHeld());
+            }
+        }
+        long references = first.references();
+        out.printf(Locale.ROOT, "%n%,d references x %d polic%s in %.2f s (%.1f M references/s)%s%n", references,
+                result.policies().size(), result.policies().size() == 1 ? "y" : "ies", seconds,
+                references * result.policies().size() / Math.max(seconds, 1e-9) / 1e6,
+                result.inMemory() ? "; the stream was held in memory" : "");
+    }
+
+    private static void row(PrintWriter out, int width, String pid, String trace, long pages, long references,
+                            long faults, double rate, long writebacks, int frames) {
+        out.printf(Locale.ROOT, "  %3s  %-" + width + "s  %,10d  %,13d  %,11d  %9.4f%%  %,11d  %,6d%n", pid, trace,
+                pages, references, faults, rate * 100, writebacks, frames);
+    }
+
+    private static void csv(PrintWriter out, ReplayResult result) {
+        out.println("policy,pid,trace,pages,references,faults,fault_rate,writebacks,frames,quota");
+        for (PolicyResult r : result.policies()) {
+            for (ProcessResult p : r.processes()) {
+                out.printf(Locale.ROOT, "%s,%d,%s,%d,%d,%d,%.6f,%d,%d,%s%n", r.policy(), p.pid(), csvText(p.trace()),
+                        p.pages(), p.references(), p.faults(), p.faultRate(), p.writebacks(), p.framesHeld(),
+                        p.quota() < 0 ? "" : String.valueOf(p.quota()));
+            }
+            out.printf(Locale.ROOT, "%s,total,,%d,%d,%d,%.6f,%d,%d,%s%n", r.policy(),
+                    r.processes().stream().mapToLong(ProcessResult::pages).sum(), r.references(), r.faults(),
+                    r.faultRate(), r.writebacks(), r.framesHeld(),
+                    result.allocation() == null ? "" : String.valueOf(result.config().frames()));
+        }
+    }
+
+    private static String csvText(String text) {
+        if (text.contains(",") || text.contains("\"") || text.contains("\n")) {
+            return '"' + text.replace("\"", "\"\"") + '"';
+        }
+        return text;
+    }
+
+    private static String json(ReplayResult result, double seconds) {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("pagelab", new Main.Version().getVersion()[0]);
+        ReplayConfig c = result.config();
+        root.put("frames", c.frames());
+        root.put("scope", c.scope().cliName());
+        root.put("quantum", c.quantum());
+        FrameAllocation a = result.allocation();
+        if (a != null) {
+            ObjectNode alloc = root.putObject("allocation");
+            alloc.put("mode", a.mode().cliName());
+            ArrayNode quotas = alloc.putArray("quotas");
+            Arrays.stream(a.quotas()).forEach(quotas::add);
+            alloc.put("leftover", a.leftover());
+            alloc.put("minimum", a.minimum());
+        } else {
+            root.putNull("allocation");
+        }
+        ObjectNode params = root.putObject("parameters");
+        PolicyConfig p = c.policy();
+        params.put("seed", p.seed());
+        params.put("clockLoadBit", p.clockLoadBit());
+        params.put("tick", p.tickInterval());
+        params.put("agingBits", p.agingBits());
+        params.put("tau", p.tau());
+        params.put("window", p.window());
+        params.put("pffTau", p.pffTau());
+        root.put("inMemory", result.inMemory());
+        root.put("seconds", seconds);
+        ArrayNode list = root.putArray("policies");
+        for (PolicyResult r : result.policies()) {
+            ObjectNode policy = list.addObject();
+            policy.put("policy", r.policy());
+            ArrayNode processes = policy.putArray("processes");
+            for (ProcessResult pr : r.processes()) {
+                ObjectNode n = processes.addObject();
+                n.put("pid", pr.pid());
+                n.put("trace", pr.trace());
+                n.put("pages", pr.pages());
+                n.put("references", pr.references());
+                n.put("faults", pr.faults());
+                n.put("faultRate", pr.faultRate());
+                n.put("writebacks", pr.writebacks());
+                n.put("frames", pr.framesHeld());
+                if (pr.quota() >= 0) {
+                    n.put("quota", pr.quota());
+                } else {
+                    n.putNull("quota");
+                }
+            }
+            ObjectNode total = policy.putObject("total");
+            total.put("references", r.references());
+            total.put("faults", r.faults());
+            total.put("faultRate", r.faultRate());
+            total.put("writebacks", r.writebacks());
+            total.put("frames", r.framesHeld());
+        }
+        try {
+            return mapper.writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -68,10 +68,11 @@ final class LackeyReader extends TextTraceReader {
             while (n < capacity) {
                 if (p >= end) {
                     input.pos = p;
-                    if (!moreLines()) {
+                    boolean more = moreLines();
+                    p = input.pos;
+                    if (!more) {
                         break;
                     }
-                    p = input.pos;
                     continue;
                 }
                 int start = p;

@@ -71,7 +71,9 @@ final class OracleGeneralReader implements TraceReader {
             while (n < capacity) {
                 if (in.limit - p < RECORD_BYTES) {
                     in.pos = p;
-                    if (in.refill(-1) == 0) {
+                    int added = in.refill(-1);
+                    p = in.pos;
+                    if (added == 0) {
                         if (in.pos < in.limit) {
                             throw TraceFormatException.atOffset(in.name, in.offset(in.pos), "found a last record of "
                                     + (in.limit - in.pos) + " bytes; expected " + RECORD_BYTES + "-byte records"
@@ -79,7 +81,6 @@ final class OracleGeneralReader implements TraceReader {
                         }
                         break;
                     }
-                    p = in.pos;
                     continue;
                 }
                 long next = (long) LONG.get(buf, p + NEXT_OFFSET);

@@ -40,10 +40,11 @@ final class PlainReader extends TextTraceReader {
             while (n < capacity) {
                 if (p >= end) {
                     input.pos = p;
-                    if (!moreLines()) {
+                    boolean more = moreLines();
+                    p = input.pos;
+                    if (!more) {
                         break;
                     }
-                    p = input.pos;
                     continue;
                 }
                 int start = p;

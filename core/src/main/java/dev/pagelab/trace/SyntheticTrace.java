@@ -17,6 +17,8 @@ import java.util.random.RandomGeneratorFactory;
  *              start, swept 2-8 times
  *   scan  15%  one sweep of 16-1039 consecutive pages from a random start, wrapping at pages
  * </pre>
+ * The percentages are shares of references, in expectation (for 258 pages or more): a run's
+ * pattern is drawn with probability proportional to its share over its mean length.
  * Each reference is a {@link RefKind#WRITE} with probability {@code writeShare}, else a
  * {@link RefKind#READ}. Pages are per process (pid 0 and pid 1 both have a page 7). The random
  * generator is {@code L64X128MixRandom} seeded with {@code seed}.
@@ -24,10 +26,20 @@ import java.util.random.RandomGeneratorFactory;
  * <p>Not thread-safe; allocation-free after construction.
  */
 public final class SyntheticTrace {
-    /** Share of runs that draw from the hot set. */
+    /** Shares of references that are hot, loop and scan (the rest). */
     static final double HOT_SHARE = 0.60;
-    /** Share of runs that loop; the rest scan. */
     static final double LOOP_SHARE = 0.25;
+    /** The probabilities of a run's pattern that give those shares: share over mean run length. */
+    private static final double HOT_RUNS;
+    private static final double LOOP_RUNS;
+
+    static {
+        double hot = HOT_SHARE / (16 + 255 / 2.0);
+        double loop = LOOP_SHARE / ((2 + 255 / 2.0) * (2 + 6 / 2.0));
+        double scan = (1 - HOT_SHARE - LOOP_SHARE) / (16 + 1023 / 2.0);
+        HOT_RUNS = hot / (hot + loop + scan);
+        LOOP_RUNS = loop / (hot + loop + scan);
+    }
 
     private static final byte HOT = 0;
     private static final byte LOOP = 1;
@@ -160,10 +172,10 @@ public final class SyntheticTrace {
         }
         double u = random.nextDouble();
         rangeIndex = 0;
-        if (u < HOT_SHARE) {
+        if (u < HOT_RUNS) {
             pattern = HOT;
             runLeft = 16 + random.nextInt(256);
-        } else if (u < HOT_SHARE + LOOP_SHARE) {
+        } else if (u < HOT_RUNS + LOOP_RUNS) {
             pattern = LOOP;
             rangeStart = random.nextInt(n);
             rangeLength = Math.min(n, 2 + random.nextInt(256));

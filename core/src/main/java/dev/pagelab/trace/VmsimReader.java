@@ -71,10 +71,11 @@ final class VmsimReader extends TextTraceReader {
             while (n < capacity) {
                 if (p >= end) {
                     input.pos = p;
-                    if (!moreLines()) {
+                    boolean more = moreLines();
+                    p = input.pos;
+                    if (!more) {
                         break;
                     }
-                    p = input.pos;
                     continue;
                 }
                 int start = p;

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ExplainCommand.class,
             ReplayCommand.class,
             BenchCommand.class,
+            TraceCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Run 'pagelab COMMAND --help' for a command's options."})
@@ -41,13 +42,27 @@ public final class Main implements Runnable {
             // Bad input and misuse are reported in one line; a bug keeps its stack trace.
             if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
                     || ex instanceof java.io.UncheckedIOException || ex instanceof dev.pagelab.boot.BadInputException
-                    || ex instanceof dev.pagelab.pmm.FrameAllocatorException) {
-                commandLine.getErr().println("pagelab " + commandLine.getCommandName() + ": " + ex.getMessage());
+                    || ex instanceof dev.pagelab.pmm.FrameAllocatorException || ex instanceof java.io.IOException) {
+                commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + message(ex));
                 return 2;
             }
             throw ex;
         });
         return cli.execute(args);
+    }
+
+    /** The one-line message of {@code ex}; a file-system failure names its file and what went wrong. */
+    static String message(Exception ex) {
+        if (ex instanceof java.nio.file.NoSuchFileException e) {
+            return e.getFile() + ": no such file";
+        }
+        if (ex instanceof java.nio.file.AccessDeniedException e) {
+            return e.getFile() + ": permission denied";
+        }
+        if (ex instanceof java.nio.file.FileSystemException e && e.getReason() != null) {
+            return e.getFile() + ": " + e.getReason();
+        }
+        return ex.getMessage();
     }
 
     @Override

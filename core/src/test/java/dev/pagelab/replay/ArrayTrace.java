@@ -32,6 +32,11 @@ final class ArrayTrace implements TraceReader {
     }
 
     @Override
+    public dev.pagelab.trace.TraceFormat format() {
+        return pids == null ? dev.pagelab.trace.TraceFormat.PLAIN : dev.pagelab.trace.TraceFormat.VMSIM;
+    }
+
+    @Override
     public String name() {
         return name;
     }

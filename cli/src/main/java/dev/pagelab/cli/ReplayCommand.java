@@ -142,7 +142,7 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Frames every process must get (default: 6 with several processes, 1 alone).")
     Integer minFrames;
 
-    @Option(names = {"-q", "--quantum"}, paramLabel = "Q", defaultValue = "1000",
+    @Option(names = "--quantum", paramLabel = "Q", defaultValue = "1000",
             description = "References a process consumes a turn (default: ${DEFAULT-VALUE}).")
     long quantum;
 
@@ -321,8 +321,10 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         long references = first.references();
-        out.printf(Locale.ROOT, "%n%,d references x %d polic%s in %.2f s (%.1f M references/s)%s%n", references,
-                result.policies().size(), result.policies().size() == 1 ? "y" : "ies", seconds,
+        out.printf(Locale.ROOT, "%n%,d references x %d polic%s in %s (%.1f M references/s)%s%n", references,
+                result.policies().size(), result.policies().size() == 1 ? "y" : "ies",
+                seconds < 1 ? String.format(Locale.ROOT, "%.0f ms", seconds * 1e3)
+                        : String.format(Locale.ROOT, "%.2f s", seconds),
                 references * result.policies().size() / Math.max(seconds, 1e-9) / 1e6,
                 result.inMemory() ? "; the stream was held in memory" : "");
     }

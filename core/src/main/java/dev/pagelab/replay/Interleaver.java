@@ -43,6 +43,7 @@ final class Interleaver implements RefSource {
     private long[] lastPage = new long[0];
     private int[] lastGlobal = new int[0];
     private int[] localCount = new int[0];
+    private long[] referenceCount = new long[0];
     private final IntIntHashMap processOfPid = new IntIntHashMap();
 
     private int[] pidOf = new int[1024];
@@ -104,6 +105,7 @@ final class Interleaver implements RefSource {
         lastPage = Arrays.copyOf(lastPage, pid + 1);
         lastGlobal = Arrays.copyOf(lastGlobal, pid + 1);
         localCount = Arrays.copyOf(localCount, pid + 1);
+        referenceCount = Arrays.copyOf(referenceCount, pid + 1);
         lastGlobal[pid] = -1;
         return pid;
     }
@@ -142,6 +144,7 @@ final class Interleaver implements RefSource {
                         RefKind.isWrite(block.kinds[from + i]));
             }
             filled += take;
+            referenceCount[turn] += take;
             leftInTurn -= take;
             positions[turn] = from + take;
             if (positions[turn] == block.size) {
@@ -166,6 +169,7 @@ final class Interleaver implements RefSource {
                 }
                 buffer[filled + i] = RefSource.pack(intern(process, block.pages[from + i]),
                         RefKind.isWrite(block.kinds[from + i]));
+                referenceCount[process]++;
             }
             filled += take;
             positions[0] = from + take;
@@ -221,6 +225,11 @@ final class Interleaver implements RefSource {
     @Override
     public int[] localOf() {
         return localOf;
+    }
+
+    @Override
+    public long referencesOf(int pid) {
+        return referenceCount[pid];
     }
 
     @Override

@@ -25,7 +25,6 @@ final class PolicyRun {
     private PoolState[] pools = new PoolState[0];
     private PoolState globalPool;
 
-    long[] references = new long[0];
     long[] faults = new long[0];
     long[] writebacks = new long[0];
     int[] resident = new int[0];
@@ -65,8 +64,7 @@ final class PolicyRun {
     /** Brings the run up to date with the source's processes and pages before a block. */
     void prepare(RefSource source) {
         int processes = source.processes();
-        if (processes > references.length) {
-            references = Arrays.copyOf(references, processes);
+        if (processes > faults.length) {
             faults = Arrays.copyOf(faults, processes);
             writebacks = Arrays.copyOf(writebacks, processes);
             resident = Arrays.copyOf(resident, processes);
@@ -97,33 +95,65 @@ final class PolicyRun {
      * them in pool time at the same index.
      */
     void process(int[] refs, int from, int to, int[] nextUse) {
-        final boolean local = scope == Scope.LOCAL;
+        if (scope == Scope.GLOBAL) {
+            processGlobal(refs, from, to, nextUse);
+        } else {
+            processLocal(refs, from, to, nextUse);
+        }
+    }
+
+    /**
+     * The global loop: one pool, page ids are global ids, so a hit needs neither the process nor a
+     * pool lookup; the pool's arrays stay in locals (they are only reallocated in {@link #prepare}).
+     */
+    private void processGlobal(int[] refs, int from, int to, int[] nextUse) {
+        final PoolState pool = globalPool;
+        final int[] frameOf = pool.frameOf;
+        final byte[] bits = pool.bits;
+        final ReplacementPolicy policy = pool.policy;
+        final boolean everyReference = pool.everyReference;
+        long now = pool.time;
+        for (int i = from; i < to; i++) {
+            int ref = refs[i];
+            int page = ref & RefSource.ID_MASK;
+            boolean write = ref < 0;
+            if (now == pool.nextTick) {
+                pool.nextTick += pool.tickInterval;
+                pool.time = now;
+                policy.tick(now);
+            }
+            if (frameOf[page] >= 0) {
+                bits[page] |= write ? PoolState.REFERENCED | PoolState.DIRTY : PoolState.REFERENCED;
+                if (everyReference) {
+                    policy.hit(page, write, now, nextUse == null ? ReplacementPolicy.NEVER : toLong(nextUse[i]));
+                }
+            } else {
+                pool.time = now;
+                fault(pool, pidOf[page], page, write, now, nextUse == null ? ReplacementPolicy.NEVER : toLong(nextUse[i]));
+            }
+            now++;
+        }
+        pool.time = now;
+    }
+
+    /** The local loop: the process picks the pool, and its own page id the page. */
+    private void processLocal(int[] refs, int from, int to, int[] nextUse) {
         final int[] pidOf = this.pidOf;
         final int[] localOf = this.localOf;
-        final long[] references = this.references;
-        final PoolState global = globalPool;
+        final PoolState[] pools = this.pools;
         for (int i = from; i < to; i++) {
             int ref = refs[i];
             int id = ref & RefSource.ID_MASK;
             boolean write = ref < 0;
             int pid = pidOf[id];
-            PoolState pool;
-            int page;
-            if (local) {
-                pool = pools[pid];
-                page = localOf[id];
-            } else {
-                pool = global;
-                page = id;
-            }
-            references[pid]++;
+            PoolState pool = pools[pid];
+            int page = localOf[id];
             long now = pool.time++;
             if (now == pool.nextTick) {
                 pool.nextTick += pool.tickInterval;
                 pool.policy.tick(now);
             }
-            int frame = pool.frameOf[page];
-            if (frame >= 0) {
+            if (pool.frameOf[page] >= 0) {
                 pool.bits[page] |= write ? PoolState.REFERENCED | PoolState.DIRTY : PoolState.REFERENCED;
                 if (pool.everyReference) {
                     pool.policy.hit(page, write, now, nextUse == null ? ReplacementPolicy.NEVER : toLong(nextUse[i]));

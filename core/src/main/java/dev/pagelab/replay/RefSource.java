@@ -32,6 +32,9 @@ interface RefSource {
     /** The page id within its own process of each global page id (do not modify). */
     int[] localOf();
 
+    /** The references of process {@code pid} given so far. */
+    long referencesOf(int pid);
+
     /** The number of distinct pages of process {@code pid} so far. */
     int pagesOf(int pid);
 

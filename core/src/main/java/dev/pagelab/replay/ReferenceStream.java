@@ -232,6 +232,11 @@ public final class ReferenceStream {
             }
 
             @Override
+            public long referencesOf(int pid) {
+                return referencesOf[pid];
+            }
+
+            @Override
             public String nameOf(int pid) {
                 return names[pid];
             }

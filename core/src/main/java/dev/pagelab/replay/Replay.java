@@ -165,7 +165,7 @@ public final class Replay {
             run.prepare(source);
             List<ProcessResult> perProcess = new ArrayList<>();
             for (int pid = 0; pid < processes; pid++) {
-                perProcess.add(new ProcessResult(pid, source.nameOf(pid), source.pagesOf(pid), run.references[pid],
+                perProcess.add(new ProcessResult(pid, source.nameOf(pid), source.pagesOf(pid), source.referencesOf(pid),
                         run.faults[pid], run.writebacks[pid], run.resident[pid], run.quota(pid)));
             }
             results.add(new PolicyResult(run.name, perProcess));

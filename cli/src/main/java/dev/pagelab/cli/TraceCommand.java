@@ -237,6 +237,10 @@ final class TraceCommand implements Runnable {
                         + "' (expected plain, vmsim or oracle-general; lackey is read only)");
             }
             Path dir = out.toAbsolutePath().getParent();
+            if (!Files.isDirectory(dir)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Cannot write " + out + ": there is no"
+                        + " folder " + dir);
+            }
             Path partial = Files.createTempFile(dir, "." + out.getFileName() + ".", ".partial");
             long[] kinds = new long[RefKind.COUNT];
             boolean pids;

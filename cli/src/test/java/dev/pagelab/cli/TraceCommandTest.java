@@ -225,6 +225,11 @@ class TraceCommandTest {
         assertThat(badInput.err()).isEqualTo("pagelab trace convert: " + bad + ", line 2: found '2000 X', expected"
                 + " 'ADDRESS R|W' or 'ADDRESS R|W PID' (ADDRESS in hex, 0x optional; PID decimal), a blank line or a #"
                 + " comment\n");
+        CliRun noFolder = CliRun.of("trace", "convert", bad.toString(), dir.resolve("nowhere/out.txt").toString(), "--to",
+                "plain");
+        assertThat(noFolder.status()).isEqualTo(2);
+        assertThat(noFolder.err()).startsWith("Cannot write " + dir.resolve("nowhere/out.txt") + ": there is no folder "
+                + dir.resolve("nowhere"));
         assertThat(toLackey.status()).isEqualTo(2);
         assertThat(toLackey.err()).contains("Invalid value for option '--to': 'lackey' (expected plain, vmsim or"
                 + " oracle-general; lackey is read only)");

@@ -1,7 +1,5 @@
 package dev.pagelab.trace;
 
-import java.io.IOException;
-
 /**
  * valgrind's lackey memory trace ({@code valgrind --tool=lackey --trace-mem=yes}):
  *
@@ -53,28 +51,20 @@ final class LackeyReader extends TextTraceReader {
     }
 
     @Override
-    public int read(TraceBlock block) throws IOException {
-        long[] pages = block.pages;
-        byte[] kinds = block.kinds;
-        int[] pids = block.pids;
-        int capacity = pages.length;
-        byte[] buf = input.buf;
-        int n = 0;
+    void begin(TraceBlock block) {
+        if (pending) {
+            block.size = drain(block, 0);
+        }
+    }
+
+    @Override
+    void parse(TraceBlock block) throws TraceFormatException {
         int p = input.pos;
+        int n = block.size;
+        int capacity = block.capacity();
+        byte[] buf = input.buf;
         try {
-            if (pending) {
-                n = drain(block, 0);
-            }
-            while (n < capacity) {
-                if (p >= end) {
-                    input.pos = p;
-                    boolean more = moreLines();
-                    p = input.pos;
-                    if (!more) {
-                        break;
-                    }
-                    continue;
-                }
+            while (n < capacity && p < end) {
                 int start = p;
                 byte kind;
                 byte c = buf[p];
@@ -129,14 +119,10 @@ final class LackeyReader extends TextTraceReader {
                     continue;
                 }
                 long first = address >>> shift;
-                pages[n] = first;
-                kinds[n] = kind;
-                pids[n] = 0;
-                n++;
-                long lastPage = last >>> shift;
-                if (lastPage != first) {
+                n = put(block, n, first, kind, 0);
+                if (last >>> shift != first) {
                     pendingNext = first + 1;
-                    pendingLast = lastPage;
+                    pendingLast = last >>> shift;
                     pendingKind = kind;
                     pending = true;
                     n = drain(block, n);
@@ -146,17 +132,12 @@ final class LackeyReader extends TextTraceReader {
             input.pos = p;
             block.size = n;
         }
-        return n;
     }
 
     /** Appends the pending pages from index {@code n} while there is room; returns the new size. */
     private int drain(TraceBlock block, int n) {
-        int capacity = block.capacity();
-        while (n < capacity) {
-            block.pages[n] = pendingNext;
-            block.kinds[n] = pendingKind;
-            block.pids[n] = 0;
-            n++;
+        while (n < block.capacity()) {
+            n = put(block, n, pendingNext, pendingKind, 0);
             if (pendingNext == pendingLast) {
                 pending = false;
                 return n;

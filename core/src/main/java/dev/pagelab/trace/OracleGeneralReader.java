@@ -22,7 +22,7 @@ import java.nio.ByteOrder;
  * writer produces (0, or below -1). The layout is libCacheSim's {@code oracleGeneralBin.h} and
  * {@code traceConv}.
  */
-final class OracleGeneralReader implements TraceReader {
+final class OracleGeneralReader extends BufferedTraceReader {
     /** Bytes a record. */
     static final int RECORD_BYTES = 24;
     static final int ID_OFFSET = 4;
@@ -31,20 +31,8 @@ final class OracleGeneralReader implements TraceReader {
     static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final TraceInput input;
-
     OracleGeneralReader(TraceInput input) {
-        this.input = input;
-    }
-
-    @Override
-    public TraceFormat format() {
-        return TraceFormat.ORACLE_GENERAL;
-    }
-
-    @Override
-    public String name() {
-        return input.name;
+        super(input, TraceFormat.ORACLE_GENERAL);
     }
 
     @Override
@@ -53,46 +41,33 @@ final class OracleGeneralReader implements TraceReader {
     }
 
     @Override
-    public Compression compression() {
-        return input.compression;
-    }
-
-    @Override
     public int read(TraceBlock block) throws IOException {
-        long[] pages = block.pages;
-        byte[] kinds = block.kinds;
-        int[] pids = block.pids;
-        int capacity = pages.length;
         TraceInput in = input;
-        byte[] buf = in.buf;
         int n = 0;
         int p = in.pos;
         try {
-            while (n < capacity) {
+            while (n < block.capacity()) {
                 if (in.limit - p < RECORD_BYTES) {
                     in.pos = p;
                     int added = in.refill(-1);
                     p = in.pos;
-                    if (added == 0) {
-                        if (in.pos < in.limit) {
-                            throw TraceFormatException.atOffset(in.name, in.offset(in.pos), "found a last record of "
-                                    + (in.limit - in.pos) + " bytes; expected " + RECORD_BYTES + "-byte records"
-                                    + " (the file is truncated)");
-                        }
-                        break;
+                    if (added > 0) {
+                        continue;
                     }
-                    continue;
+                    if (p < in.limit) {
+                        throw TraceFormatException.atOffset(in.name, in.offset(p), "found a last record of "
+                                + (in.limit - p) + " bytes; expected " + RECORD_BYTES + "-byte records (the file is"
+                                + " truncated)");
+                    }
+                    break;
                 }
-                long next = (long) LONG.get(buf, p + NEXT_OFFSET);
+                long next = (long) LONG.get(in.buf, p + NEXT_OFFSET);
                 if (!validNext(next)) {
                     throw TraceFormatException.atOffset(in.name, in.offset(p + NEXT_OFFSET), "found next-access vtime "
                             + next + " in record " + in.offset(p) / RECORD_BYTES + "; expected -1 (never again) or a"
                             + " 1-based request number");
                 }
-                pages[n] = (long) LONG.get(buf, p + ID_OFFSET);
-                kinds[n] = RefKind.READ;
-                pids[n] = 0;
-                n++;
+                n = put(block, n, (long) LONG.get(in.buf, p + ID_OFFSET), RefKind.READ, 0);
                 p += RECORD_BYTES;
             }
         } finally {
@@ -100,11 +75,6 @@ final class OracleGeneralReader implements TraceReader {
             block.size = n;
         }
         return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-        input.close();
     }
 
     /** True when {@code next}, a next-access vtime, is one a writer can produce: -1 or at least 1. */

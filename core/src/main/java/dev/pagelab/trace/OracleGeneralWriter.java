@@ -27,42 +27,22 @@ import java.nio.file.StandardOpenOption;
  * Disk: 16 bytes a reference in the temporary files, deleted at close. libCacheSim's
  * {@code traceConv} computes the same field (reading its input backward with a hash map).
  */
-final class OracleGeneralWriter implements TraceWriter {
+final class OracleGeneralWriter extends StreamTraceWriter {
     /** References a chunk. */
     private static final int CHUNK = 1 << 16;
 
-    private final String name;
-    private final OutputStream out;
     private final int pageSize;
     private final Path idsFile;
     private final FileChannel ids;
     private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    private long references;
     private boolean closed;
 
     OracleGeneralWriter(String name, OutputStream out, int pageSize, Path tempDir) throws IOException {
-        TraceOptions.checkPageSize(pageSize);
-        this.name = name;
-        this.out = out;
+        super(name, out, TraceFormat.ORACLE_GENERAL, pageSize);
         this.pageSize = pageSize;
         this.idsFile = tempDir == null ? Files.createTempFile("pagelab-", ".ids") : Files.createTempFile(tempDir,
                 ".pagelab-", ".ids");
         this.ids = FileChannel.open(idsFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    }
-
-    @Override
-    public TraceFormat format() {
-        return TraceFormat.ORACLE_GENERAL;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public long references() {
-        return references;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.pagelab.trace;
 
-import java.io.IOException;
-
 /**
  * A plain list of page numbers, one a line: OSTEP's {@code paging-policy.py -f} files and
  * libCacheSim's {@code txt} traces. A number is decimal (up to 2^64 - 1) or hex with {@code 0x}
@@ -28,25 +26,13 @@ final class PlainReader extends TextTraceReader {
     }
 
     @Override
-    public int read(TraceBlock block) throws IOException {
-        long[] pages = block.pages;
-        byte[] kinds = block.kinds;
-        int[] pids = block.pids;
-        int capacity = pages.length;
+    void parse(TraceBlock block) throws TraceFormatException {
         byte[] buf = input.buf;
-        int n = 0;
+        int capacity = block.capacity();
+        int n = block.size;
         int p = input.pos;
         try {
-            while (n < capacity) {
-                if (p >= end) {
-                    input.pos = p;
-                    boolean more = moreLines();
-                    p = input.pos;
-                    if (!more) {
-                        break;
-                    }
-                    continue;
-                }
+            while (n < capacity && p < end) {
                 int start = p;
                 long v = 0;
                 int d;
@@ -61,10 +47,7 @@ final class PlainReader extends TextTraceReader {
                     }
                     v = number;
                 }
-                pages[n] = v;
-                kinds[n] = RefKind.READ;
-                pids[n] = 0;
-                n++;
+                n = put(block, n, v, RefKind.READ, 0);
                 p++;
                 line++;
             }
@@ -72,7 +55,6 @@ final class PlainReader extends TextTraceReader {
             input.pos = p;
             block.size = n;
         }
-        return n;
     }
 
     /**

@@ -7,46 +7,26 @@ import java.io.OutputStream;
  * The plain and vmsim writers: each line is formatted into a byte buffer by hand (no String a
  * line) and the buffer goes out when it is nearly full.
  */
-final class TextTraceWriter implements TraceWriter {
+final class TextTraceWriter extends StreamTraceWriter {
     private static final int CAPACITY = 1 << 16;
     /** The longest line: "0x" + 16 hex digits + " W " + 10 digits + '\n', rounded up. */
     private static final int LONGEST_LINE = 64;
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private final String name;
-    private final TraceFormat format;
-    private final OutputStream out;
+    private final boolean vmsim;
     private final int shift;
     private final boolean pids;
     private final byte[] buf = new byte[CAPACITY];
     private int length;
-    private long references;
 
     TextTraceWriter(String name, OutputStream out, TraceFormat format, int pageSize, boolean pids) {
+        super(name, out, format, pageSize);
         if (format != TraceFormat.PLAIN && format != TraceFormat.VMSIM) {
             throw new IllegalArgumentException("TextTraceWriter: " + format + " is not a text format it writes");
         }
-        TraceOptions.checkPageSize(pageSize);
-        this.name = name;
-        this.out = out;
-        this.format = format;
+        this.vmsim = format == TraceFormat.VMSIM;
         this.shift = Integer.numberOfTrailingZeros(pageSize);
         this.pids = pids;
-    }
-
-    @Override
-    public TraceFormat format() {
-        return format;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public long references() {
-        return references;
     }
 
     @Override
@@ -57,7 +37,7 @@ final class TextTraceWriter implements TraceWriter {
                 out.write(buf, 0, length);
                 length = 0;
             }
-            if (format == TraceFormat.PLAIN) {
+            if (!vmsim) {
                 length = unsignedDecimal(buf, length, pages[i]);
             } else {
                 long page = pages[i];

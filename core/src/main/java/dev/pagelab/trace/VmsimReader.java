@@ -60,45 +60,28 @@ final class VmsimReader extends TextTraceReader {
     }
 
     @Override
-    public int read(TraceBlock block) throws IOException {
-        long[] pages = block.pages;
-        byte[] kinds = block.kinds;
-        int[] pids = block.pids;
-        int capacity = pages.length;
-        int n = 0;
+    void parse(TraceBlock block) throws TraceFormatException {
+        int n = block.size;
         int p = input.pos;
         try {
-            while (n < capacity) {
-                if (p >= end) {
-                    input.pos = p;
-                    boolean more = moreLines();
-                    p = input.pos;
-                    if (!more) {
-                        break;
-                    }
-                    continue;
-                }
+            while (n < block.capacity() && p < end) {
                 int start = p;
                 p = parseLine(p);
-                line++;
                 if (kind < 0) {
+                    line++;
                     continue;
                 }
                 if (pid >= 0 != withPids) {
-                    line--;
                     throw error(start, (withPids ? "a pid" : "no pid") + " as on line " + firstLine
                             + ", the first reference (a vmsim trace has a pid on every line or on none)");
                 }
-                pages[n] = address >>> shift;
-                kinds[n] = kind;
-                pids[n] = withPids ? pid : 0;
-                n++;
+                n = put(block, n, address >>> shift, kind, withPids ? pid : 0);
+                line++;
             }
         } finally {
             input.pos = p;
             block.size = n;
         }
-        return n;
     }
 
     /**

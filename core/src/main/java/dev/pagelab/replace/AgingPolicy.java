@@ -91,11 +91,6 @@ final class AgingPolicy implements ReplacementPolicy {
 
     /** The counter of the resident {@code page} (for tests). */
     long counter(int page) {
-        for (int slot = 0; slot < counters.size(); slot++) {
-            if (counters.pageAt(slot) == page) {
-                return counters.keyAt(slot);
-            }
-        }
-        throw new IllegalArgumentException("aging: page " + page + " is not resident");
+        return counters.keyOf(page);
     }
 }

@@ -1,5 +1,7 @@
 package dev.pagelab.replace;
 
+import java.util.BitSet;
+
 /**
  * Enhanced second chance: Clock on the pair (A, D) of reference and dirty bits, preferring a
  * page that is both unreferenced and clean, since evicting it costs no write-back
@@ -27,8 +29,17 @@ package dev.pagelab.replace;
  * The new page takes the victim's frame and the hand moves one frame past it; faults into free
  * frames do not move the hand. Equivalently: the victim is the first page from the hand in the
  * lowest non-empty class at the time of the fault; if that class is (0, 1), the A bits between
- * the hand and the victim are cleared; if it is (1, 0) or (1, 1), every A bit is. State: the hand.
- * Cost: at most four passes over the frames a fault (O(frames)), nothing a hit.
+ * the hand and the victim are cleared; if it is (1, 0) or (1, 1), every A bit is.
+ *
+ * <p>State: the hand, and one bit a frame, "may hold a (0, 0) page". A page can only become
+ * (0, 0) when step 2 clears its A bit while it is clean (the owner loads pages with A set, nothing
+ * but this policy clears A, and D is never cleared while a page is resident), so step 2 sets the frame's bit then; step 1 looks
+ * only at frames with the bit set, from the hand on ({@link BitSet#nextSetBit}), and clears the
+ * bit of each frame whose page has since been referenced or written, which it then never needs to
+ * look at again until step 2 clears that page's A once more. This gives exactly the victim of a
+ * full step-1 pass. Cost: step 2 clears one A bit a step, so it is paid for by the references that
+ * set them (O(1) a reference amortized, as Clock); step 1 drops each stale frame once, plus a
+ * search of the bit set (frames / 64 words at worst); nothing a hit.
  *
  * <p>Choices where implementations differ: step 1 leaves the bits alone and only step 2 clears A
  * (Silberschatz's text does not say when A is cleared); the policy never clears D (only a write-back
@@ -42,6 +53,7 @@ final class EscPolicy implements ReplacementPolicy {
             Visibility.HARDWARE_BITS, false, false);
 
     private final Pool pool;
+    private final BitSet maybeUnusedClean = new BitSet();
     private int hand;
 
     EscPolicy(PolicyConfig config, Pool pool) {
@@ -56,18 +68,21 @@ final class EscPolicy implements ReplacementPolicy {
     public int victim(int incoming, long now, long nextUse) {
         int capacity = pool.capacity();
         for (int round = 0; round < 2; round++) {
-            int frame = hand;
-            for (int i = 0; i < capacity; i++) {
-                int page = FullPool.pageAt(pool, frame, "esc");
-                if (!pool.isReferenced(page) && !pool.isDirty(page)) {
-                    return take(frame, page);
-                }
-                frame = frame + 1 == capacity ? 0 : frame + 1;
+            int found = firstUnusedClean(hand, capacity);
+            if (found < 0) {
+                found = firstUnusedClean(0, hand);
             }
+            if (found >= 0) {
+                return take(found, pool.pageAt(found));
+            }
+            int frame = hand;
             for (int i = 0; i < capacity; i++) {
                 int page = FullPool.pageAt(pool, frame, "esc");
                 if (!pool.testAndClearReferenced(page)) {
                     return take(frame, page);
+                }
+                if (!pool.isDirty(page)) {
+                    maybeUnusedClean.set(frame);
                 }
                 frame = frame + 1 == capacity ? 0 : frame + 1;
             }
@@ -75,7 +90,21 @@ final class EscPolicy implements ReplacementPolicy {
         throw new AssertionError("esc: no victim after two rounds over " + capacity + " frames from hand " + hand);
     }
 
+    /** Step 1 over frames {@code from} (inclusive) to {@code to} (exclusive): the first (0, 0), or −1. */
+    private int firstUnusedClean(int from, int to) {
+        for (int frame = maybeUnusedClean.nextSetBit(from); frame >= 0 && frame < to;
+                frame = maybeUnusedClean.nextSetBit(frame + 1)) {
+            int page = FullPool.pageAt(pool, frame, "esc");
+            if (!pool.isReferenced(page) && !pool.isDirty(page)) {
+                return frame;
+            }
+            maybeUnusedClean.clear(frame);
+        }
+        return -1;
+    }
+
     private int take(int frame, int page) {
+        maybeUnusedClean.clear(frame);
         hand = frame + 1 == pool.capacity() ? 0 : frame + 1;
         return page;
     }

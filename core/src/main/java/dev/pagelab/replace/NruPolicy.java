@@ -19,19 +19,32 @@ import java.util.random.RandomGeneratorFactory;
  * </pre>
  *
  * <p>Parameters: {@link PolicyConfig#tickInterval} (default 1,000 references of the pool) between
- * two clears, and {@link PolicyConfig#seed} (default 42) for the choice within a class. At a
- * fault with the pool full:
+ * two clears, and {@link PolicyConfig#seed} (default 42) for the choice within a class, drawn from
+ * an {@code L64X128MixRandom}.
+ *
+ * <p>State: three bags of candidates (arrays of page ids, taken from at random), one for each of
+ * classes 0, 1 and 2, which always hold every page of their class that the policy still has to
+ * look at, and maybe pages that have left the class since. This holds because the bits only move
+ * one way between ticks: R=0 means the page has not been referenced since the tick, so its M bit
+ * is still what it was then; and R and M, once set, stay set until the tick. So:
  * <ol>
- *   <li>read every resident page's class, counting each class;</li>
- *   <li>take the lowest class with a page in it; if it holds n &gt; 1 pages, draw r =
- *       {@code nextInt(n)} from an {@code L64X128MixRandom} seeded with the seed (one draw a fault,
- *       none when n = 1), else r = 0;</li>
- *   <li>the victim is the r-th page of that class in frame order.</li>
+ *   <li>a tick clears every R bit (test-and-clear, which a kernel pairs with a TLB invalidation)
+ *       and refills the bags: each resident page goes into bag 0 if clean, bag 1 if dirty; bag 2
+ *       starts empty;</li>
+ *   <li>a page loaded clean goes into bag 2 (its faulting access set R); one loaded by a write is
+ *       class 3;</li>
+ *   <li>at a fault with the pool full, for bag 0, then 1, then 2: take a page from the bag
+ *       uniformly at random ({@code nextInt(size)}, no draw when the bag holds one page); if it
+ *       is still in the bag's class it is the victim; otherwise it has moved up (a class-0 page
+ *       referenced since is class 2 or 3): put it into the bag of its class (class 3 has none)
+ *       and take again;</li>
+ *   <li>when all three bags are empty every resident page is class 3: the victim is the page in
+ *       frame {@code nextInt(capacity)}.</li>
  * </ol>
- * A tick clears the R bit of every resident page (test-and-clear, which a kernel pairs with a
- * TLB invalidation). State: the generator and one scratch byte a frame. Cost: two passes over the
- * frames a fault and one a tick, O(frames) (a page's class changes with every reference the policy
- * is not told of, so nothing cheaper can know the classes); nothing a hit.
+ * Drawing uniformly from a bag and rejecting pages that have left its class picks uniformly among
+ * the pages still in it, which is the book's choice. Cost: nothing a hit; a fault takes O(1)
+ * amortized (a page leaves a bag at most once per tick); a tick costs one pass over the frames,
+ * O(frames), like any NRU's periodic clear.
  *
  * <p>Choices where implementations differ: the choice within a class is uniformly random and
  * seeded, as the book says, rather than the lowest frame; the tick clears R only, never M (a page
@@ -43,16 +56,23 @@ final class NruPolicy implements ReplacementPolicy {
             "not recently used: a random page of the lowest (R, M) class; R cleared every tick",
             Visibility.HARDWARE_BITS, false, false);
 
+    private static final int BAGS = 3;
+    private static final int REFERENCED_CLEAN = 2;
+
     private final Pool pool;
     private final RandomGenerator random;
     private final long tickInterval;
-    private final int[] classCounts = new int[4];
-    private byte[] classOf = new byte[0];
+    private final int[][] bags = new int[BAGS][0];
+    private final int[] sizes = new int[BAGS];
 
     NruPolicy(PolicyConfig config, Pool pool) {
         this.pool = pool;
         this.random = RandomGeneratorFactory.of("L64X128MixRandom").create(config.seed());
         this.tickInterval = config.tickInterval();
+    }
+
+    private int classOf(int page) {
+        return (pool.isReferenced(page) ? 2 : 0) | (pool.isDirty(page) ? 1 : 0);
     }
 
     @Override
@@ -61,32 +81,30 @@ final class NruPolicy implements ReplacementPolicy {
 
     @Override
     public int victim(int incoming, long now, long nextUse) {
-        int capacity = pool.capacity();
-        if (classOf.length < capacity) {
-            classOf = new byte[capacity];
-        }
-        Arrays.fill(classCounts, 0);
-        for (int frame = 0; frame < capacity; frame++) {
-            int page = FullPool.pageAt(pool, frame, "nru");
-            int pageClass = (pool.isReferenced(page) ? 2 : 0) | (pool.isDirty(page) ? 1 : 0);
-            classOf[frame] = (byte) pageClass;
-            classCounts[pageClass]++;
-        }
-        int lowest = 0;
-        while (classCounts[lowest] == 0) {
-            lowest++;
-        }
-        int rank = classCounts[lowest] > 1 ? random.nextInt(classCounts[lowest]) : 0;
-        for (int frame = 0; frame < capacity; frame++) {
-            if (classOf[frame] == lowest && rank-- == 0) {
-                return pool.pageAt(frame);
+        for (int bag = 0; bag < BAGS; bag++) {
+            while (sizes[bag] > 0) {
+                int page = take(bag);
+                int pageClass = classOf(page);
+                if (pageClass == bag) {
+                    return page;
+                }
+                if (pageClass < bag) {
+                    throw new AssertionError("nru: page " + page + " from bag " + bag + " is in class " + pageClass
+                            + " at time " + now + ": an R or M bit was cleared between ticks");
+                }
+                if (pageClass < BAGS) {
+                    put(pageClass, page);
+                }
             }
         }
-        throw new AssertionError("nru: class " + lowest + " counted " + classCounts[lowest] + " pages but none was found");
+        return FullPool.pageAt(pool, random.nextInt(pool.capacity()), "nru");
     }
 
     @Override
     public void loaded(int page, int frame, boolean write, long now, long nextUse) {
+        if (!pool.isDirty(page)) {
+            put(REFERENCED_CLEAN, page);
+        }
     }
 
     @Override
@@ -96,11 +114,31 @@ final class NruPolicy implements ReplacementPolicy {
 
     @Override
     public void tick(long now) {
+        Arrays.fill(sizes, 0);
         for (int frame = 0; frame < pool.capacity(); frame++) {
             int page = pool.pageAt(frame);
             if (page >= 0) {
                 pool.testAndClearReferenced(page);
+                put(pool.isDirty(page) ? 1 : 0, page);
             }
         }
+    }
+
+    /** Removes and returns a page of {@code bag}, which is not empty, chosen uniformly. */
+    private int take(int bag) {
+        int size = sizes[bag];
+        int index = size > 1 ? random.nextInt(size) : 0;
+        int[] pages = bags[bag];
+        int page = pages[index];
+        pages[index] = pages[size - 1];
+        sizes[bag] = size - 1;
+        return page;
+    }
+
+    private void put(int bag, int page) {
+        if (sizes[bag] == bags[bag].length) {
+            bags[bag] = Arrays.copyOf(bags[bag], Math.max(16, Math.max(pool.capacity(), sizes[bag] * 2)));
+        }
+        bags[bag][sizes[bag]++] = page;
     }
 }

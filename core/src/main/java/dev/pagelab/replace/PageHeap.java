@@ -51,6 +51,11 @@ final class PageHeap {
         return tieAt[slot];
     }
 
+    /** The key of {@code page}, which is in the heap. */
+    long keyOf(int page) {
+        return keyAt[slotOf(page, "keyOf")];
+    }
+
     /** Rewrites the key in {@code slot} without restoring the order: call {@link #heapify} after. */
     void setKeyAt(int slot, long key) {
         keyAt[slot] = key;

@@ -49,22 +49,41 @@ class NruPolicyTest {
         assertThat(new long[] {run.driver.faults, run.driver.writebacks}).containsExactly(6, 1);
     }
 
+    /** Over 400 seeds, how often each page was evicted by the last reference of {@code string}. */
+    private static int[] evictions(String string, int frames) {
+        int[] pages = ReferenceStrings.pages(string);
+        int[] evicted = new int[Arrays.stream(pages).max().orElseThrow() + 1];
+        for (long seed = 0; seed < 400; seed++) {
+            PolicyDriver driver = PolicyDriver.of(PolicyRegistry.builtIn(), "nru",
+                    PolicyConfig.DEFAULTS.withTickInterval(4).withSeed(seed), frames);
+            driver.run(pages, null);
+            for (int page = 0; page < evicted.length; page++) {
+                evicted[page] += page != pages[pages.length - 1] && driver.frameOf(page) < 0 ? 1 : 0;
+            }
+        }
+        return evicted;
+    }
+
     /** After a tick every page is in class 0: over many seeds each of the four is chosen. */
     @Test
     void nru_classOfFour_seedChoosesUniformly() {
-        int[] evicted = new int[5];
-        for (long seed = 0; seed < 400; seed++) {
-            PolicyDriver driver = PolicyDriver.of(PolicyRegistry.builtIn(), "nru",
-                    PolicyConfig.DEFAULTS.withTickInterval(4).withSeed(seed), 4);
-            driver.run(ReferenceStrings.pages("1 2 3 4 5"), null);
-            for (int page = 1; page <= 4; page++) {
-                if (driver.frameOf(page) < 0) {
-                    evicted[page]++;
-                }
-            }
-        }
+        int[] evicted = evictions("1 2 3 4 5", 4);
         for (int page = 1; page <= 4; page++) {
             assertThat(evicted[page]).as("seeds that evicted page " + page + " of 400").isBetween(60, 140);
+        }
+    }
+
+    /**
+     * After the tick 1 is referenced again, so class 0 is {2, 3, 4}; the policy's candidates for
+     * class 0 still include 1, which it must pass over: 2, 3 and 4 each go about a third of the
+     * time, 1 never.
+     */
+    @Test
+    void nru_candidateLeftItsClass_choiceStaysUniform() {
+        int[] evicted = evictions("1 2 3 4 1 5", 4);
+        assertThat(evicted[1]).as("seeds that evicted page 1, referenced since the tick").isZero();
+        for (int page = 2; page <= 4; page++) {
+            assertThat(evicted[page]).as("seeds that evicted page " + page + " of 400").isBetween(93, 173);
         }
     }
 

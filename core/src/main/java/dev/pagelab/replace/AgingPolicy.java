@@ -58,12 +58,7 @@ final class AgingPolicy implements ReplacementPolicy {
 
     @Override
     public int victim(int incoming, long now, long nextUse) {
-        int page = counters.poll();
-        if (page == PageHeap.NONE) {
-            throw new IllegalStateException("aging: victim for page " + incoming + " at time " + now
-                    + " asked of an empty pool");
-        }
-        return page;
+        return counters.pollVictim("aging", incoming, now);
     }
 
     @Override

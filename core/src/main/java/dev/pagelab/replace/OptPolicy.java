@@ -12,9 +12,9 @@ package dev.pagelab.replace;
  * <p>State: an indexed min-heap of the resident pages ({@link PageHeap}) keyed by
  * {@code −nextUse}, so the page used farthest ahead is on top; a page never referenced again has
  * {@code nextUse = NEVER} and so the smallest key of all (infinitely far). O(log n) a reference,
- * hit or fault: a hit raises its page's next use and sifts it toward the top; a hit on the page
- * referenced just before (next use one step ahead, the largest key in the heap) compares once and
- * stays where it is. Parameters: none.
+ * hit or fault: a hit pushes its page's next use later and sifts it toward the top; within a run
+ * of references to one page (each next use one step ahead, the largest key in the heap) a hit
+ * compares once and moves nothing. Parameters: none.
  *
  * <p>Choices where implementations differ:
  * <ul>
@@ -48,12 +48,7 @@ final class OptPolicy implements ReplacementPolicy {
 
     @Override
     public int victim(int incoming, long now, long nextUse) {
-        int page = farthest.poll();
-        if (page == PageHeap.NONE) {
-            throw new IllegalStateException("opt: victim for page " + incoming + " at time " + now
-                    + " asked of an empty pool");
-        }
-        return page;
+        return farthest.pollVictim("opt", incoming, now);
     }
 
     @Override

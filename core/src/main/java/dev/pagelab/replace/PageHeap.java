@@ -100,6 +100,20 @@ final class PageHeap {
         return page;
     }
 
+    /**
+     * {@link #poll()} for a policy's {@link ReplacementPolicy#victim}: the heap holds every resident
+     * page, and the owner only asks for a victim when the pool is full.
+     *
+     * @throws IllegalStateException naming the policy, the incoming page and the time when empty
+     */
+    int pollVictim(String policy, int incoming, long now) {
+        if (size == 0) {
+            throw new IllegalStateException(policy + ": victim for page " + incoming + " at time " + now
+                    + " asked of an empty pool");
+        }
+        return poll();
+    }
+
     /** The page with the smallest (key, tie), or {@link #NONE} when empty. */
     int peek() {
         return size == 0 ? NONE : pageAt[0];

@@ -29,6 +29,14 @@ public final class PolicyRegistry {
         // One line a policy: the class's INFO and its constructor.
         registry.register(FifoPolicy.INFO, FifoPolicy::new);
         registry.register(LruPolicy.INFO, LruPolicy::new);
+        registry.register(MruPolicy.INFO, MruPolicy::new);
+        registry.register(OptPolicy.INFO, OptPolicy::new);
+        registry.register(RandomPolicy.INFO, RandomPolicy::new);
+        registry.register(ClockPolicy.INFO, ClockPolicy::new);
+        registry.register(EscPolicy.INFO, EscPolicy::new);
+        registry.register(NruPolicy.INFO, NruPolicy::new);
+        registry.register(AgingPolicy.INFO, AgingPolicy::new);
+        registry.register(LfuPolicy.INFO, LfuPolicy::new);
         return registry;
     }
 

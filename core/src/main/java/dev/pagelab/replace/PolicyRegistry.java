@@ -29,6 +29,15 @@ public final class PolicyRegistry {
         // One line a policy: the class's INFO and its constructor.
         registry.register(FifoPolicy.INFO, FifoPolicy::new);
         registry.register(LruPolicy.INFO, LruPolicy::new);
+        registry.register(WsClockPolicy.INFO, WsClockPolicy::new);
+        registry.register(WorkingSetPolicy.INFO, WorkingSetPolicy::new);
+        registry.register(PffPolicy.INFO, PffPolicy::new);
+        registry.register(ArcPolicy.INFO, ArcPolicy::new);
+        registry.register(LirsPolicy.INFO, LirsPolicy::new);
+        registry.register(TwoQueuePolicy.INFO, TwoQueuePolicy::new);
+        registry.register(SievePolicy.INFO, SievePolicy::new);
+        registry.register(S3FifoPolicy.INFO, S3FifoPolicy::new);
+        registry.register(ClockProPolicy.INFO, ClockProPolicy::new);
         return registry;
     }
 

@@ -68,6 +68,8 @@ final class LirsPolicy implements ReplacementPolicy {
     private final int ghostLimit;
     private int lirCount;
     private long promotions;
+    private long ghostsPruned;
+    private long ghostsDropped;
 
     LirsPolicy(PolicyConfig config, Pool pool) {
         int frames = pool.capacity();
@@ -115,6 +117,7 @@ final class LirsPolicy implements ReplacementPolicy {
                 int forgotten = queues.popTail(GHOSTS);
                 stack.remove(forgotten);
                 status[forgotten] = UNKNOWN;
+                ghostsDropped++;
             }
         } else {
             status[page] = UNKNOWN;
@@ -166,13 +169,14 @@ final class LirsPolicy implements ReplacementPolicy {
             if (status[bottom] == GHOST) {
                 queues.remove(bottom);
                 status[bottom] = UNKNOWN;
+                ghostsPruned++;
             }
         }
     }
 
-    /** Status changes from HIR (resident or ghost) to LIR (for tests). */
-    long promotions() {
-        return promotions;
+    /** Status changes from HIR (resident or ghost) to LIR, ghosts forgotten by pruning and by the bound (for tests). */
+    long[] events() {
+        return new long[] {promotions, ghostsPruned, ghostsDropped};
     }
 
     /** 'L' LIR, 'H' resident HIR, 'G' ghost in S, '-' none (for tests). */

@@ -89,4 +89,24 @@ public record PolicyConfig(long seed, int clockLoadBit, long tickInterval, int a
         return new PolicyConfig(seed, clockLoadBit, tickInterval, agingBits, tau, window, value, twoQKin,
                 twoQKout, lirsHirFraction, s3fifoSmallFraction);
     }
+
+    public PolicyConfig withTwoQKin(double value) {
+        return new PolicyConfig(seed, clockLoadBit, tickInterval, agingBits, tau, window, pffTau, value,
+                twoQKout, lirsHirFraction, s3fifoSmallFraction);
+    }
+
+    public PolicyConfig withTwoQKout(double value) {
+        return new PolicyConfig(seed, clockLoadBit, tickInterval, agingBits, tau, window, pffTau, twoQKin,
+                value, lirsHirFraction, s3fifoSmallFraction);
+    }
+
+    public PolicyConfig withLirsHirFraction(double value) {
+        return new PolicyConfig(seed, clockLoadBit, tickInterval, agingBits, tau, window, pffTau, twoQKin,
+                twoQKout, value, s3fifoSmallFraction);
+    }
+
+    public PolicyConfig withS3fifoSmallFraction(double value) {
+        return new PolicyConfig(seed, clockLoadBit, tickInterval, agingBits, tau, window, pffTau, twoQKin,
+                twoQKout, lirsHirFraction, value);
+    }
 }

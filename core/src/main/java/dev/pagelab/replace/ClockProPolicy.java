@@ -108,6 +108,7 @@ final class ClockProPolicy implements ReplacementPolicy {
     private long coldTargetRaises;
     private long coldTargetCuts;
     private long refaultsInTest;
+    private long testsEndedReused;
 
     ClockProPolicy(PolicyConfig config, Pool pool) {
         this.pool = pool;
@@ -244,7 +245,9 @@ final class ClockProPolicy implements ReplacementPolicy {
             adjustColdTarget(-1);
         } else {
             status[page] &= ~TEST;
-            adjustColdTarget(pool.isReferenced(page) ? +1 : -1);
+            boolean reused = pool.isReferenced(page);
+            testsEndedReused += reused ? 1 : 0;
+            adjustColdTarget(reused ? +1 : -1);
         }
     }
 
@@ -356,8 +359,11 @@ final class ClockProPolicy implements ReplacementPolicy {
         return new int[] {hotCount, coldCount, ghostCount, testCount};
     }
 
-    /** promotions to hot, demotions to cold, cold-target raises and cuts, refaults in test. */
+    /**
+     * Promotions to hot, demotions to cold, cold-target raises and cuts, refaults in test, resident
+     * test periods ended with the page referenced.
+     */
     long[] events() {
-        return new long[] {promotions, demotions, coldTargetRaises, coldTargetCuts, refaultsInTest};
+        return new long[] {promotions, demotions, coldTargetRaises, coldTargetCuts, refaultsInTest, testsEndedReused};
     }
 }

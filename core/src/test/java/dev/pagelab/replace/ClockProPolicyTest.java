@@ -30,6 +30,14 @@ class ClockProPolicyTest {
      *                [3 5 1]; 2 hot &gt; 1: HAND_hot turns 3 cold, passes 5 (test ends unused:
      *                mc = 1), stops at 1 [1 3 5]; HAND_cold goes on at 5: unreferenced, no test
      *                → evicted; 6 comes in cold in test                    [1 3 6]
+     *   t9 6  hit
+     *   t10 7 fault  HAND_cold at 3: unreferenced, no test → evicted; 7 cold in test   [1 6 7]
+     *   t11 7 hit
+     *   t12 8 fault  HAND_cold at 6: referenced in its test → hot, mc = 2 (mh = 1)     [1 7 6]
+     *                HAND_hot turns 1 cold, passes 7: its test ends, and it was referenced in it:
+     *                mc + 1, held at its bound m − 1 = 2; stops at 6           [6 1 7]
+     *                HAND_cold at 7: referenced, no longer in test → a new test period; at 1:
+     *                unreferenced, no test → evicted; 8 cold in test           [6 7 8]
      * </pre>
      */
     @Test
@@ -53,13 +61,19 @@ class ClockProPolicyTest {
         assertThat(pro.policy.circle()).containsExactly(1, 3, 6);
         assertThat(pro.resident()).containsExactly(1, 3, 6);
         assertThat(pro.policy.coldTarget()).isEqualTo(1);
-        assertThat(pro.policy.events()).as("promotions, demotions, mc raises, mc cuts, refaults in test")
-                .containsExactly(2, 3, 2, 2, 1);
+        pro.reads(6, 7);
+        assertThat(pro.policy.circle()).containsExactly(1, 6, 7);
+        pro.reads(7, 8);
+        assertThat(statuses(pro, 1, 6, 7, 8)).isEqualTo("1:- 6:hot 7:cold+test 8:cold+test");
+        assertThat(pro.policy.circle()).containsExactly(6, 7, 8);
+        assertThat(pro.policy.coldTarget()).as("a test ended with a reuse does not cut mc").isEqualTo(2);
+        assertThat(pro.policy.events()).as("promotions, demotions, mc raises, mc cuts, refaults, reused tests ended")
+                .containsExactly(3, 4, 3, 2, 1, 1);
     }
 
     @Test
     void clockPro_randomStrings_keepsItsCountsAndBounds() {
-        long[] events = new long[5];
+        long[] events = new long[6];
         for (long seed : LongSeeds.of(40)) {
             var c = NaiveModel.Case.of(seed, 16, 40, 2_000);
             var pro = PolicyProbe.of(ClockProPolicy.INFO, ClockProPolicy::new, c.capacity());
@@ -104,7 +118,8 @@ class ClockProPolicyTest {
             }
         }
         assertThat(Arrays.stream(events).min().orElseThrow())
-                .as("fewest of promotions, demotions, mc raises, mc cuts, refaults in test: " + Arrays.toString(events))
+                .as("fewest of promotions, demotions, mc raises, mc cuts, refaults, reused tests ended: "
+                        + Arrays.toString(events))
                 .isPositive();
     }
 }

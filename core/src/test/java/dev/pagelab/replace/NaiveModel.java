@@ -11,7 +11,8 @@ import java.util.random.RandomGeneratorFactory;
 /**
  * A policy written again as plainly as possible (boxed maps, linear scans), with its own frames,
  * dirty bits and write-back count, for differential tests: {@link #agree} runs the registered policy
- * through {@link PolicyDriver} and the model side by side and compares every step. Frames are
+ * through {@link PolicyDriver} and the model side by side and compares every step (fault or hit,
+ * the page in every frame, write-backs). Frames are
  * assigned as the engine does (lowest free frame; the victim's frame when full).
  */
 abstract class NaiveModel {
@@ -103,13 +104,23 @@ abstract class NaiveModel {
             boolean policyFault = driver.reference(pages[now], write, now, ReplacementPolicy.NEVER);
             boolean modelFault = model.reference(pages[now], write, now);
             if (policyFault != modelFault || !Arrays.equals(driver.residentSet(), model.resident())
-                    || driver.writebacks != model.writebacks) {
+                    || driver.writebacks != model.writebacks || !sameFrames(driver, model)) {
                 throw new AssertionError(where + ", step " + now + " (page " + pages[now] + (write ? " write" : "")
                         + "): " + name + " fault=" + policyFault + " resident=" + Arrays.toString(driver.residentSet())
                         + " writebacks=" + driver.writebacks + ", model fault=" + modelFault + " resident="
-                        + Arrays.toString(model.resident()) + " writebacks=" + model.writebacks);
+                        + Arrays.toString(model.resident()) + " writebacks=" + model.writebacks + " (frames "
+                        + Arrays.toString(model.pageAt) + ")");
             }
         }
+    }
+
+    private static boolean sameFrames(PolicyDriver driver, NaiveModel model) {
+        for (int frame = 0; frame < model.capacity; frame++) {
+            if (driver.pageAt(frame) != model.pageAt[frame]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A seeded random string with locality (the contract test's) and its writes. */

@@ -93,6 +93,31 @@ class PffPolicyTest {
         assertThat(pff.driver.releases).isEqualTo(1);
     }
 
+    /**
+     * Room for 3, τ = 3; frames and load order part ways: the long-gap fault keeps for the new page
+     * the lowest frame among the pages that leave, not the earliest loaded one.
+     * <pre>
+     *   t0–t2 1 2 3   frames 0 1 2
+     *   t3 4   fault, gap 1, full: 1 unreferenced → victim; 4 takes frame 0   load order 3 4 (2 first)
+     *   t4 3   hit
+     *   t5 5   fault, gap 2, full: 2 unreferenced → victim; 5 takes frame 1   load order 3 4 5
+     *   t6–t9 5 hits
+     *   t10 6  fault, gap 5 &gt; 3, full: 3 (frame 2) and 4 (frame 0) unreferenced since t5; both
+     *          leave, 6 takes frame 0
+     * </pre>
+     */
+    @Test
+    void fault_poolFullLongGap_lowestFrameNotEarliestLoaded() {
+        var pff = probe(3, 3);
+        pff.reads(1, 2, 3, 4, 3, 5);
+        assertThat(pff.resident()).containsExactly(3, 4, 5);
+        assertThat(new int[] {pff.driver.frameOf(4), pff.driver.frameOf(5), pff.driver.frameOf(3)})
+                .containsExactly(0, 1, 2);
+        pff.reads(5, 5, 5, 5, 6);
+        assertThat(pff.resident()).containsExactly(5, 6);
+        assertThat(pff.driver.frameOf(6)).isZero();
+    }
+
     /** PFF with last-use times instead of bits: "bit set" is "referenced at or after the previous fault". */
     static final class Model extends NaiveModel {
         private final long tau;

@@ -1,6 +1,12 @@
 package dev.pagelab.replace;
 
-/** Growth of the arrays that policies index by page id. */
+import java.util.Arrays;
+
+/**
+ * Per-page state of the policies on primitive arrays indexed by page id, grown by doubling as ids
+ * appear (the same growth as {@link PageLists}). A call on the hot path costs one bounds check when
+ * the array is already large enough.
+ */
 final class PageArrays {
     private PageArrays() {
     }
@@ -20,5 +26,15 @@ final class PageArrays {
             grown = grown <= Integer.MAX_VALUE / 2 ? grown * 2 : Integer.MAX_VALUE - 8;
         }
         return grown;
+    }
+
+    /** {@code array}, or a longer copy (new entries 0) when it has no entry for {@code page}. */
+    static long[] cover(long[] array, int page) {
+        return page < array.length ? array : Arrays.copyOf(array, lengthFor(page, array.length));
+    }
+
+    /** {@code array}, or a longer copy (new entries 0) when it has no entry for {@code page}. */
+    static byte[] cover(byte[] array, int page) {
+        return page < array.length ? array : Arrays.copyOf(array, lengthFor(page, array.length));
     }
 }

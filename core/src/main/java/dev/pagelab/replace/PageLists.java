@@ -40,10 +40,7 @@ final class PageLists {
         if (page < list.length) {
             return;
         }
-        int length = Math.max(16, list.length);
-        while (length <= page) {
-            length = length <= Integer.MAX_VALUE / 2 ? length * 2 : Integer.MAX_VALUE - 8;
-        }
+        int length = PageArrays.lengthFor(page, list.length);
         int old = list.length;
         prev = Arrays.copyOf(prev, length);
         next = Arrays.copyOf(next, length);

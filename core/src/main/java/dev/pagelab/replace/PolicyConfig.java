@@ -15,7 +15,8 @@ package dev.pagelab.replace;
  * @param pffTau            PFF's τ: a fault later than this after the previous one shrinks the set
  * @param twoQKin           2Q's A1in share of the frames (Johnson and Shasha: 25%)
  * @param twoQKout          2Q's A1out (ghost) size as a share of the frames (50%)
- * @param lirsHirFraction   LIRS's share of frames for resident HIR pages (Jiang and Zhang: 1%)
+ * @param lirsHirFraction   LIRS's share of frames for resident HIR pages (Jiang and Zhang: 1%); also
+ *                          CLOCK-Pro's initial cold target, which then adapts
  * @param s3fifoSmallFraction S3-FIFO's small queue as a share of the frames (Yang et al.: 10%)
  */
 public record PolicyConfig(long seed, int clockLoadBit, long tickInterval, int agingBits, long tau,
@@ -87,5 +88,25 @@ public record PolicyConfig(long seed, int clockLoadBit, long tickInterval, int a
     public PolicyConfig withPffTau(long value) {
         return new PolicyConfig(seed, clockLoadBit, tickInterval, agingBits, tau, window, value, twoQKin,
                 twoQKout, lirsHirFraction, s3fifoSmallFraction);
+    }
+
+    public PolicyConfig withTwoQKin(double value) {
+        return new PolicyConfig(seed, clockLoadBit, tickInterval, agingBits, tau, window, pffTau, value,
+                twoQKout, lirsHirFraction, s3fifoSmallFraction);
+    }
+
+    public PolicyConfig withTwoQKout(double value) {
+        return new PolicyConfig(seed, clockLoadBit, tickInterval, agingBits, tau, window, pffTau, twoQKin,
+                value, lirsHirFraction, s3fifoSmallFraction);
+    }
+
+    public PolicyConfig withLirsHirFraction(double value) {
+        return new PolicyConfig(seed, clockLoadBit, tickInterval, agingBits, tau, window, pffTau, twoQKin,
+                twoQKout, value, s3fifoSmallFraction);
+    }
+
+    public PolicyConfig withS3fifoSmallFraction(double value) {
+        return new PolicyConfig(seed, clockLoadBit, tickInterval, agingBits, tau, window, pffTau, twoQKin,
+                twoQKout, lirsHirFraction, value);
     }
 }

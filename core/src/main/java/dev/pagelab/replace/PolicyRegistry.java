@@ -37,6 +37,15 @@ public final class PolicyRegistry {
         registry.register(NruPolicy.INFO, NruPolicy::new);
         registry.register(AgingPolicy.INFO, AgingPolicy::new);
         registry.register(LfuPolicy.INFO, LfuPolicy::new);
+        registry.register(WsClockPolicy.INFO, WsClockPolicy::new);
+        registry.register(WorkingSetPolicy.INFO, WorkingSetPolicy::new);
+        registry.register(PffPolicy.INFO, PffPolicy::new);
+        registry.register(ArcPolicy.INFO, ArcPolicy::new);
+        registry.register(LirsPolicy.INFO, LirsPolicy::new);
+        registry.register(TwoQueuePolicy.INFO, TwoQueuePolicy::new);
+        registry.register(SievePolicy.INFO, SievePolicy::new);
+        registry.register(S3FifoPolicy.INFO, S3FifoPolicy::new);
+        registry.register(ClockProPolicy.INFO, ClockProPolicy::new);
         return registry;
     }
 

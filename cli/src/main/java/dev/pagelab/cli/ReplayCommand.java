@@ -305,17 +305,31 @@ final class ReplayCommand implements Callable<Integer> {
         for (ProcessResult p : first.processes()) {
             width = Math.max(width, p.trace().length());
         }
-        for (PolicyResult r : result.policies()) {
-            out.println();
-            out.println("policy " + r.policy());
-            String header = String.format(Locale.ROOT, "  %3s  %-" + width + "s  %10s  %13s  %11s  %10s  %11s  %6s",
-                    "pid", "trace", "pages", "references", "faults", "fault rate", "write-backs", "frames");
-            out.println(header);
-            for (ProcessResult p : r.processes()) {
-                row(out, width, String.valueOf(p.pid()), p.trace(), p.pages(), p.references(), p.faults(),
-                        p.faultRate(), p.writebacks(), p.framesHeld());
+        if (first.processes().size() == 1) {
+            // One process: one row a policy, side by side.
+            ProcessResult only = first.process(0);
+            out.printf(Locale.ROOT, "trace %s: %,d references, %,d distinct pages%n%n", only.trace(), only.references(),
+                    only.pages());
+            int nameWidth = 6;
+            for (PolicyResult r : result.policies()) {
+                nameWidth = Math.max(nameWidth, r.policy().length());
             }
-            if (r.processes().size() > 1) {
+            out.printf(Locale.ROOT, "  %-" + nameWidth + "s  %11s  %10s  %11s  %6s%n", "policy", "faults", "fault rate",
+                    "write-backs", "frames");
+            for (PolicyResult r : result.policies()) {
+                out.printf(Locale.ROOT, "  %-" + nameWidth + "s  %,11d  %9.4f%%  %,11d  %,6d%n", r.policy(), r.faults(),
+                        r.faultRate() * 100, r.writebacks(), r.framesHeld());
+            }
+        } else {
+            for (PolicyResult r : result.policies()) {
+                out.println();
+                out.println("policy " + r.policy());
+                out.println(String.format(Locale.ROOT, "  %3s  %-" + width + "s  %10s  %13s  %11s  %10s  %11s  %6s",
+                        "pid", "trace", "pages", "references", "faults", "fault rate", "write-backs", "frames"));
+                for (ProcessResult p : r.processes()) {
+                    row(out, width, String.valueOf(p.pid()), p.trace(), p.pages(), p.references(), p.faults(),
+                            p.faultRate(), p.writebacks(), p.framesHeld());
+                }
                 row(out, width, "", "total", r.processes().stream().mapToLong(ProcessResult::pages).sum(),
                         r.references(), r.faults(), r.faultRate(), r.writebacks(), r.framesHeld());
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagelab.bench.ReplayBench;
 import dev.pagelab.replace.PolicyRegistry;
 import dev.pagelab.trace.SyntheticTrace;
+import dev.pagelab.trace.PrefetchingTraceReader;
 import dev.pagelab.trace.TraceFormat;
 import dev.pagelab.trace.TraceOptions;
 import dev.pagelab.trace.TraceReader;
@@ -106,7 +107,7 @@ final class BenchReplayCommand implements Callable<Integer> {
             settings = new ReplayBench.Settings(name, () -> {
                 List<TraceReader> readers = new ArrayList<>();
                 for (Path trace : traces) {
-                    readers.add(Traces.open(trace, options));
+                    readers.add(new PrefetchingTraceReader(Traces.open(trace, options)));
                 }
                 return readers;
             }, true, chosen, frames, rounds);

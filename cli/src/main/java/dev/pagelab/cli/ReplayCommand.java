@@ -14,6 +14,7 @@ import dev.pagelab.replay.Replay;
 import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.ReplayResult;
 import dev.pagelab.replay.Scope;
+import dev.pagelab.trace.PrefetchingTraceReader;
 import dev.pagelab.trace.TraceFormat;
 import dev.pagelab.trace.TraceOptions;
 import dev.pagelab.trace.TraceReader;
@@ -229,7 +230,7 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayResult result;
         try (Progress progress = Progress.start(spec.commandLine().getErr(), quiet, "replay", "refs")) {
             for (Path trace : traces) {
-                readers.add(Traces.open(trace, options));
+                readers.add(new PrefetchingTraceReader(Traces.open(trace, options)));
             }
             result = Replay.run(readers, policies, config, registry, progress::update);
         } finally {

@@ -207,7 +207,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (listPolicies) {
             for (String name : registry.names()) {
                 var info = registry.info(name);
-                out.printf("%-10s %-15s %s%n", name, info.visibility() == dev.pagelab.replace.Visibility.EVERY_REFERENCE
+                out.printf("%-10s %-16s %s%n", name, info.visibility() == dev.pagelab.replace.Visibility.EVERY_REFERENCE
                         ? "every reference" : "hardware bits", info.summary());
             }
             out.flush();

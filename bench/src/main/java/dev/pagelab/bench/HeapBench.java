@@ -59,14 +59,15 @@ public final class HeapBench {
      * @param nanos     time of the timed steps
      * @param mallocs   successful kmallocs among them (the fill's not counted)
      * @param frees     kfrees among them
-     * @param failed    kmallocs that returned NULL, fill included
+     * @param failed    kmallocs among the timed steps that returned NULL
+     * @param fillFailed kmallocs of the untimed fill that returned NULL
      * @param live      live blocks at the end
      * @param end       the heap's figures at the end
      * @param checksum  sum of the addresses allocated by the steps
      * @param checksOn  whether invariant checks were on, which makes the numbers meaningless
      */
-    public record Result(Settings settings, long nanos, long mallocs, long frees, long failed, long live,
-                         HeapStats end, long checksum, boolean checksOn) {
+    public record Result(Settings settings, long nanos, long mallocs, long frees, long failed, long fillFailed,
+                         long live, HeapStats end, long checksum, boolean checksOn) {
         /** Nanoseconds per step: one kmalloc or one kfree. */
         public double nsPerOperation() {
             return (double) nanos / settings.steps();
@@ -86,9 +87,14 @@ public final class HeapBench {
             warm.fill();
             warm.run(settings.warmupSteps());
         }
-        HeapWorkload workload = new HeapWorkload(settings.machine(), settings.allocator(), settings.slots());
+        return measure(settings, new HeapWorkload(settings.machine(), settings.allocator(), settings.slots()), progress);
+    }
+
+    /** The fill and the timed steps on {@code workload}, a fresh one for {@code settings}. */
+    static Result measure(Settings settings, HeapWorkload workload, Consumer<String> progress) {
         workload.fill();
         long mallocsBefore = workload.mallocs();
+        long fillFailed = workload.failed();
         progress.accept(String.format("heap: %,d steps (kmalloc or kfree), %,d slots, about half live",
                 settings.steps(), settings.slots()));
         System.gc();
@@ -99,7 +105,7 @@ public final class HeapBench {
         if (Checks.ENABLED) {
             workload.kernel().checkInvariants();
         }
-        return new Result(settings, nanos, workload.mallocs() - mallocsBefore, workload.frees(), workload.failed(),
-                workload.liveBlocks(), end, checksum, Checks.ENABLED);
+        return new Result(settings, nanos, workload.mallocs() - mallocsBefore, workload.frees(),
+                workload.failed() - fillFailed, fillFailed, workload.liveBlocks(), end, checksum, Checks.ENABLED);
     }
 }

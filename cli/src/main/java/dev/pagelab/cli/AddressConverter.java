@@ -13,7 +13,7 @@ final class AddressConverter implements CommandLine.ITypeConverter<Long> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.TypeConversionException(e.getMessage());
         }
-        if (address > Addresses.MAX_VADDR) {
+        if (Long.compareUnsigned(address, Addresses.MAX_VADDR) > 0) {
             throw new CommandLine.TypeConversionException("'" + value
                     + "' is past 0xFFFFFFFF, the end of the 32-bit address space");
         }

@@ -40,7 +40,8 @@ import picocli.CommandLine.ParameterException;
 /**
  * {@code pagelab bench}: how fast the simulator runs, measured in this JVM by the macro
  * benchmarks of {@code pagelab-bench} (no JMH: the JMH benchmarks are in
- * {@code bench/target/benchmarks.jar}). Without a subcommand it prints its usage.
+ * {@code bench/target/benchmarks.jar}, run by {@code ./pagelab jmh}). Without a subcommand it
+ * prints its usage.
  */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
@@ -48,8 +49,9 @@ import picocli.CommandLine.ParameterException;
         header = "Measure how fast the simulator runs.",
         description = {
             "Measure the simulator's hot paths in this JVM, on one thread, and report the",
-            "rates. For careful numbers use the JMH benchmarks instead:",
-            "  java -jar bench/target/benchmarks.jar",
+            "rates. For careful numbers use the JMH benchmarks instead (with the JDK the",
+            "launcher finds; -l lists them):",
+            "  ./pagelab jmh",
             ""},
         subcommands = {BenchCommand.Translate.class, BenchCommand.Frames.class, BenchCommand.Paging.class,
             BenchHeapCommand.class, BenchReplayCommand.class},
@@ -93,15 +95,17 @@ final class BenchCommand implements Runnable {
         String pattern;
 
         @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
-                description = "Timed rounds a pattern (default: ${DEFAULT-VALUE}).")
+                description = "Timed rounds a pattern, 1 to " + MAX_ROUNDS + " (default: ${DEFAULT-VALUE}).")
         int rounds;
 
         @Option(names = "--seconds", paramLabel = "S", defaultValue = "1",
-                description = "Length of a round in seconds, fractions allowed (default: ${DEFAULT-VALUE}).")
+                description = "Length of a round in seconds, fractions allowed, at most " + MAX_SECONDS
+                        + " (default: ${DEFAULT-VALUE}).")
         double seconds;
 
         @Option(names = "--warmup", paramLabel = "S", defaultValue = "1",
-                description = "Untimed seconds before the first round of a pattern (default: ${DEFAULT-VALUE}).")
+                description = "Untimed seconds before the first round of a pattern, at most " + MAX_SECONDS
+                        + " (default: ${DEFAULT-VALUE}).")
         double warmup;
 
         @Option(names = "--json", description = "Print the results as one JSON document instead of a table.")
@@ -142,14 +146,14 @@ final class BenchCommand implements Runnable {
         }
 
         private MacroBench.Settings settings() {
-            atLeast(spec, "--rounds", rounds, 1);
-            if (!(seconds > 0) || Double.isInfinite(seconds)) {
-                throw new ParameterException(spec.commandLine(),
-                        "Invalid value for option '--seconds': " + seconds + " (expected a number of seconds above 0)");
+            within(spec, "--rounds", rounds, 1, MAX_ROUNDS);
+            if (!(seconds > 0 && seconds <= MAX_SECONDS)) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--seconds': " + seconds
+                        + " (expected a number of seconds above 0 and at most " + MAX_SECONDS + ")");
             }
-            if (!(warmup >= 0) || Double.isInfinite(warmup)) {
-                throw new ParameterException(spec.commandLine(),
-                        "Invalid value for option '--warmup': " + warmup + " (expected a number of seconds, 0 or more)");
+            if (!(warmup >= 0 && warmup <= MAX_SECONDS)) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--warmup': " + warmup
+                        + " (expected a number of seconds from 0 to " + MAX_SECONDS + ")");
             }
             return new MacroBench.Settings(warmup, rounds, seconds);
         }
@@ -273,10 +277,11 @@ final class BenchCommand implements Runnable {
                 "search can take minutes (free-list at 4 GiB: about 10); --contiguous-ops",
                 "100000 shortens the contiguous phase, 0 skips it.",
                 "",
-                "An untimed warm-up (fill, --warmup churn steps) runs first on a machine of its",
-                "own. Each written 4 KiB page of simulated RAM costs 4 KiB of Java heap: an",
-                "allocator that links free frames through themselves may need a 4+ GiB heap",
-                "(JAVA_TOOL_OPTIONS=-Xmx6g) or a smaller --memory.",
+                "An untimed warm-up (fill, --warmup churn steps) runs first on a machine of its"
+                        + " own. Each written 4 KiB page of simulated RAM costs 4 KiB of Java heap: an"
+                        + " allocator that links free frames through themselves (free-list, buddy) writes into"
+                        + " random frames as it churns and may need a 4+ GiB heap (" + Main.MORE_HEAP
+                        + ") or a smaller --memory.",
                 "",
                 "--compare-c compiles the same bitmap algorithm and workload written in C",
                 "(bitmap_churn.c, inside the jar) with gcc -O2 and runs it beside Java.",
@@ -297,16 +302,17 @@ final class BenchCommand implements Runnable {
         long memoryBytes;
 
         @Option(names = "--churn-steps", paramLabel = "N", defaultValue = "10000000",
-                description = "Churn steps (default: ${DEFAULT-VALUE}).")
+                description = "Churn steps, 1 to " + MAX_STEPS_TEXT + " (default: ${DEFAULT-VALUE}).")
         long churnSteps;
 
         @Option(names = "--contiguous-ops", paramLabel = "N", defaultValue = "1000000",
-                description = "Operations of the contiguous workload, 0 to skip it (default: ${DEFAULT-VALUE}).")
+                description = "Operations of the contiguous workload, 0 to skip it, at most " + MAX_CONTIGUOUS_TEXT
+                        + " (default: ${DEFAULT-VALUE}).")
         long contiguousOps;
 
         @Option(names = "--warmup", paramLabel = "N", defaultValue = "1000000",
                 description = "Untimed churn steps on a machine of their own before measuring, 0 for no "
-                        + "warm-up (default: ${DEFAULT-VALUE}).")
+                        + "warm-up, at most " + MAX_STEPS_TEXT + " (default: ${DEFAULT-VALUE}).")
         long warmupSteps;
 
         @Option(names = "--compare-c", description = "Also compile and run the C reference of the bitmap allocator "
@@ -343,9 +349,9 @@ final class BenchCommand implements Runnable {
             } catch (OutOfMemoryError e) {
                 err.printf(Locale.ROOT, "pagelab bench frames: %s ran out of Java heap (max %s) on a %s machine: every"
                         + " 4 KiB page of simulated RAM that it writes costs 4 KiB of heap, up to %s for this machine."
-                        + " Give Java more (JAVA_TOOL_OPTIONS=-Xmx%dg) or take a smaller machine (--memory 1G).%n",
+                        + " Give Java more (%s) or take a smaller machine (--memory 1G).%n",
                         allocator, BootLog.size(Runtime.getRuntime().maxMemory()), BootLog.size(memoryBytes),
-                        BootLog.size(memoryBytes), Math.max(2, (memoryBytes >>> 30) + 2));
+                        BootLog.size(memoryBytes), Main.MORE_HEAP);
                 err.flush();
                 return 1;
             }
@@ -378,9 +384,9 @@ final class BenchCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), "Invalid value for option '--memory': " + memoryBytes
                         + " bytes (expected a multiple of 4K from 2M to 4G)");
             }
-            atLeast(spec, "--churn-steps", churnSteps, 1);
-            atLeast(spec, "--contiguous-ops", contiguousOps, 0);
-            atLeast(spec, "--warmup", warmupSteps, 0);
+            within(spec, "--churn-steps", churnSteps, 1, MAX_STEPS);
+            within(spec, "--contiguous-ops", contiguousOps, 0, MAX_CONTIGUOUS);
+            within(spec, "--warmup", warmupSteps, 0, MAX_STEPS);
             if (compareC && !allocator.equals("bitmap")) {
                 throw new ParameterException(spec.commandLine(), "--compare-c compares the bitmap allocator with its C"
                         + " version: use it with --allocator bitmap, not '" + allocator + "'");
@@ -583,20 +589,29 @@ final class BenchCommand implements Runnable {
 
         @Option(names = "--allocator", paramLabel = "NAME", defaultValue = "bitmap",
                 description = "The frame allocator, one that can free: ${COMPLETION-CANDIDATES} (default: "
-                        + "${DEFAULT-VALUE}).", completionCandidates = Frames.AllocatorNames.class)
+                        + "${DEFAULT-VALUE}).", completionCandidates = FreeingAllocatorNames.class)
         String allocator;
+
+        /** The registered names of allocators that can free, for the help text. */
+        static final class FreeingAllocatorNames implements Iterable<String> {
+            @Override
+            public Iterator<String> iterator() {
+                return FrameAllocators.names().stream().filter(PagingBench::canFree).iterator();
+            }
+        }
 
         @Option(names = "--table-access", paramLabel = "HOW", defaultValue = "all",
                 description = "temporary-mapping, recursive, direct-map or all (default: ${DEFAULT-VALUE}).")
         String tableAccess;
 
         @Option(names = "--pairs", paramLabel = "N", defaultValue = "" + PagingBench.DEFAULT_PAIRS,
-                description = "map-unmap pairs a block; kmmap pairs are N / pages (default: ${DEFAULT-VALUE}).")
+                description = "map-unmap pairs a block, 1 to " + MAX_PAIRS_TEXT + "; kmmap pairs are N / pages"
+                        + " (default: ${DEFAULT-VALUE}).")
         long pairs;
 
         @Option(names = "--warmup", paramLabel = "N", defaultValue = "" + PagingBench.DEFAULT_WARMUP_PAIRS,
-                description = "Untimed pairs of every block before measuring, 0 for no warm-up (default: "
-                        + "${DEFAULT-VALUE}).")
+                description = "Untimed pairs of every block before measuring, 0 for no warm-up, at most "
+                        + MAX_PAIRS_TEXT + " (default: ${DEFAULT-VALUE}).")
         long warmup;
 
         @Option(names = "--json", description = "Print the results as one JSON document instead of a table.")
@@ -639,8 +654,8 @@ final class BenchCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), "Invalid value for option '--table-access': '"
                         + tableAccess + "' (expected temporary-mapping, recursive, direct-map or all)");
             }
-            atLeast(spec, "--pairs", pairs, 1);
-            atLeast(spec, "--warmup", warmup, 0);
+            within(spec, "--pairs", pairs, 1, MAX_PAIRS);
+            within(spec, "--warmup", warmup, 0, MAX_PAIRS);
             return new PagingBench.Settings(machine, allocator, strategies, pairs, warmup);
         }
 
@@ -757,11 +772,29 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    /** Refuses a count option below {@code min}, naming the option and the value. */
-    static void atLeast(CommandLine.Model.CommandSpec spec, String option, long value, long min) {
-        if (value < min) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + value
-                    + " (expected " + min + " or more)");
+    /*
+     * Upper bounds of the options, so that no run takes days or more memory than the heap has: each
+     * allows some hundred times the default, minutes to an hour or two on a slow machine.
+     */
+    /** {@code bench translate --rounds}. */
+    static final int MAX_ROUNDS = 100;
+    /** {@code bench translate --seconds} and {@code --warmup}. */
+    static final int MAX_SECONDS = 60;
+    /** {@code bench frames --churn-steps} and {@code --warmup}: about 200 s at 200 ns a step. */
+    static final long MAX_STEPS = 1_000_000_000L;
+    static final String MAX_STEPS_TEXT = "1,000,000,000";
+    /** {@code bench frames --contiguous-ops}: the free list's search at 4 GiB takes about 10 min a million. */
+    static final long MAX_CONTIGUOUS = 10_000_000L;
+    static final String MAX_CONTIGUOUS_TEXT = "10,000,000";
+    /** {@code bench paging --pairs} and {@code --warmup}: about 25 s a block at 250 ns a pair. */
+    static final long MAX_PAIRS = 100_000_000L;
+    static final String MAX_PAIRS_TEXT = "100,000,000";
+
+    /** Refuses a count option outside {@code [min, max]}, naming the option, the value and the bounds. */
+    static void within(CommandLine.Model.CommandSpec spec, String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new ParameterException(spec.commandLine(), String.format(Locale.ROOT,
+                    "Invalid value for option '%s': %,d (expected %,d to %,d)", option, value, min, max));
         }
     }
 

@@ -38,6 +38,13 @@ import picocli.CommandLine.Option;
             ""},
         footer = {"", "Examples:", "  pagelab bench heap", "  pagelab bench heap --steps 200000 --slots 1024 --json"})
 final class BenchHeapCommand implements Callable<Integer> {
+    /** {@code --slots}: half a million live blocks, more than a 4 GiB machine's heap area holds of them. */
+    static final int MAX_SLOTS = 1 << 20;
+    static final String MAX_SLOTS_TEXT = "1,048,576";
+    /** {@code --steps} and {@code --warmup}: about 20 minutes at 10 us a step. */
+    static final long MAX_STEPS = 100_000_000L;
+    static final String MAX_STEPS_TEXT = "100,000,000";
+
     @Option(names = "--machine", paramLabel = "NAME", defaultValue = HeapWorkload.DEFAULT_MACHINE,
             description = "The built-in machine to boot (default: ${DEFAULT-VALUE}).")
     String machine;
@@ -47,15 +54,17 @@ final class BenchHeapCommand implements Callable<Integer> {
     String allocator;
 
     @Option(names = "--slots", paramLabel = "N", defaultValue = "" + HeapWorkload.DEFAULT_SLOTS,
-            description = "Blocks at most; about half are live (default: ${DEFAULT-VALUE}).")
+            description = "Blocks at most, 2 to " + MAX_SLOTS_TEXT + "; about half are live (default: ${DEFAULT-VALUE}).")
     int slots;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "1000000",
-            description = "Timed steps, each a kmalloc or a kfree (default: ${DEFAULT-VALUE}).")
+            description = "Timed steps, each a kmalloc or a kfree, 1 to " + MAX_STEPS_TEXT
+                    + " (default: ${DEFAULT-VALUE}).")
     long steps;
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "200000",
-            description = "Untimed steps first, on a kernel of their own; 0 for none (default: ${DEFAULT-VALUE}).")
+            description = "Untimed steps first, on a kernel of their own; 0 for none, at most " + MAX_STEPS_TEXT
+                    + " (default: ${DEFAULT-VALUE}).")
     long warmup;
 
     @Option(names = "--json", description = "Print the result as one JSON document instead of a table.")
@@ -76,9 +85,9 @@ final class BenchHeapCommand implements Callable<Integer> {
     private HeapBench.Settings settings() {
         BenchCommand.oneOf(spec, "--machine", machine, MachineProfiles.names());
         BenchCommand.oneOf(spec, "--allocator", allocator, FrameAllocators.names());
-        BenchCommand.atLeast(spec, "--slots", slots, 2);
-        BenchCommand.atLeast(spec, "--steps", steps, 1);
-        BenchCommand.atLeast(spec, "--warmup", warmup, 0);
+        BenchCommand.within(spec, "--slots", slots, 2, MAX_SLOTS);
+        BenchCommand.within(spec, "--steps", steps, 1, MAX_STEPS);
+        BenchCommand.within(spec, "--warmup", warmup, 0, MAX_STEPS);
         return new HeapBench.Settings(machine, allocator, slots, steps, warmup);
     }
 
@@ -94,6 +103,10 @@ final class BenchHeapCommand implements Callable<Integer> {
         }
         out.append(String.format(Locale.ROOT, "%n%,d steps: %,d kmalloc, %,d kfree, %,d NULL%n", s.steps(), r.mallocs(),
                 r.frees(), r.failed()));
+        if (r.fillFailed() > 0) {
+            out.append(String.format(Locale.ROOT, "  (the untimed fill also got %,d NULL: the machine's memory ran out"
+                    + " before half of the slots were live)%n", r.fillFailed()));
+        }
         out.append(String.format(Locale.ROOT, "  %,.1f ns per step, %,.0f kmalloc+kfree pairs per second%n",
                 r.nsPerOperation(), r.pairsPerSecond()));
         out.append(String.format(Locale.ROOT, "%nThe heap at the end: %,d live blocks, %,d bytes asked, %,d bytes in"
@@ -114,7 +127,7 @@ final class BenchHeapCommand implements Callable<Integer> {
         root.putObject("settings").put("machine", s.machine()).put("allocator", s.allocator()).put("slots", s.slots())
                 .put("steps", s.steps()).put("warmupSteps", s.warmupSteps());
         root.put("nanos", r.nanos()).put("nsPerOperation", r.nsPerOperation()).put("pairsPerSecond", r.pairsPerSecond())
-                .put("mallocs", r.mallocs()).put("frees", r.frees()).put("failed", r.failed())
+                .put("mallocs", r.mallocs()).put("frees", r.frees()).put("failed", r.failed()).put("fillFailed", r.fillFailed())
                 .put("liveBlocks", r.live()).put("checksum", r.checksum()).put("checksOn", r.checksOn());
         root.putObject("heap").put("requestedBytes", e.requestedBytes()).put("allocatedBytes", e.allocatedBytes())
                 .put("freeBytes", e.freeBytes()).put("freeBlocks", e.freeBlocks())

@@ -32,20 +32,21 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         header = "Boot from a memory map, start the kernel, and show its frames and page tables.",
         description = {
-            "Load a kernel (and modules) into a simulated PC as GRUB does, write the Multiboot",
-            "information and memory map into low memory, and run the kernel's entry: check the",
-            "magic 0x2BADB002, read the map back from memory, sanitise it as Linux does, and keep",
-            "the kernel image, the modules, the boot information and low memory out of the free",
-            "pool. Then the kernel starts: a frame allocator takes the pool, the kernel builds",
-            "its page directory, maps itself at 0xC0000000, turns paging on and drops the",
-            "identity mapping, and sets up its page-range bitmaps.",
+            "Load a kernel (and modules) into a simulated PC as GRUB does, write the Multiboot"
+                    + " information and memory map into low memory, and run the kernel's entry: check the"
+                    + " magic 0x2BADB002, read the map back from memory, sanitise it as Linux does, and keep"
+                    + " the kernel image, the modules, the boot information and low memory out of the free"
+                    + " pool. Then the kernel starts: a frame allocator takes the pool, the kernel builds"
+                    + " its page directory, maps itself at 0xC0000000, turns paging on and drops the"
+                    + " identity mapping, and sets up its page-range bitmaps.",
             "",
-            "Prints the map as Linux prints it, the frame totals, the kernel's start-up, its",
-            "address space as Linux's page-table dump shows it, and a picture of memory by owner."},
+            "Prints the map as Linux prints it, the frame totals, the kernel's start-up, its"
+                    + " address space as Linux's page-table dump shows it, and a picture of memory by owner."},
         footer = {"", "Examples:", "  pagelab boot", "  pagelab boot --machine qemu-pc-3G --low-memory page-zero",
             "  pagelab boot --table-access recursive --large-pages --allocator buddy",
             "  pagelab boot --e820 dmesg.txt --module initrd.img", "  pagelab boot --this-machine --json",
-            "  pagelab boot --dump-memory tables/    (frames/XXXXXXXX.bin and registers.json, for QEMU)"})
+            "  pagelab boot --dump-memory tables/",
+            "         (tables/frames/XXXXXXXX.bin and tables/registers.json, for QEMU)"})
 final class BootCommand implements Callable<Integer> {
     @Mixin
     MachineOptions machine;
@@ -62,8 +63,13 @@ final class BootCommand implements Callable<Integer> {
 
     @Option(names = "--dump-memory", paramLabel = "DIR",
             description = "Write every page-directory and page-table frame as DIR/frames/XXXXXXXX.bin (named by"
-                    + " physical address) and CR0, CR3, CR4 as DIR/registers.json.")
+                    + " physical address) and CR0, CR3, CR4 as DIR/registers.json. DIR must be new or empty;"
+                    + " nothing is left in it when a write fails.")
     Path dumpMemory;
+
+    @Option(names = "--force", description = "With --dump-memory: write into a directory that is not empty, removing"
+            + " its old frames/ and registers.json first.")
+    boolean force;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -77,11 +83,18 @@ final class BootCommand implements Callable<Integer> {
             return 0;
         }
         boolean useColor = useColor();
+        if (force && dumpMemory == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--force goes with --dump-memory DIR");
+        }
+        if (dumpMemory != null) {
+            // Refused before the boot, so that a wrong directory costs nothing.
+            dumpTarget(() -> MemoryDump.checkTarget(dumpMemory, force));
+        }
         MachineOptions.Booted booted = machine.boot(spec.commandLine());
         Kernel kernel = Kernel.start(booted.report(), booted.memory(), booted.image(), kernelOptions.config());
         MemoryDump dump = dumpMemory == null ? null : MemoryDump.of(kernel.mmu());
         if (dump != null) {
-            dump.write(dumpMemory);
+            dumpTarget(() -> dump.write(dumpMemory, force));
         }
         if (json) {
             out.println(toJson(kernel));
@@ -93,6 +106,17 @@ final class BootCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Runs a step of --dump-memory, its failure reported as the option's. */
+    private static void dumpTarget(Runnable step) {
+        try {
+            step.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--dump-memory: " + e.getMessage(), e);
+        } catch (java.io.UncheckedIOException e) {
+            throw new java.io.UncheckedIOException("--dump-memory " + e.getMessage(), e.getCause());
+        }
     }
 
     private boolean useColor() {

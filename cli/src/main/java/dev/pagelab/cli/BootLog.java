@@ -5,6 +5,7 @@ import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.FrameOwner;
 import dev.pagelab.boot.FrameSpan;
 import dev.pagelab.boot.FrameRange;
+import dev.pagelab.boot.Printable;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.paging.PageTableDump;
@@ -58,7 +59,7 @@ final class BootLog {
     }
 
     private static void printBoot(PrintWriter out, BootReport r) {
-        out.println("pagelab boot: " + r.source());
+        out.println("pagelab boot: " + Printable.escape(r.source()));
         out.println("BIOS-provided physical RAM map:");
         for (String line : r.map().e820Lines()) {
             out.println(line);
@@ -70,15 +71,15 @@ final class BootLog {
             out.println("e820: " + note);
         }
         out.printf("Multiboot: magic 0x2BADB002, information at %s, flags 0x%08X%s%n", Addresses.hex(r.mbi().mbiPaddr()),
-                r.mbi().flags(), r.mbi().bootLoaderName().map(n -> ", loaded by \"" + n + "\"").orElse(""));
-        r.mbi().cmdline().filter(c -> !c.isEmpty()).ifPresent(c -> out.println("Command line: " + c));
+                r.mbi().flags(), r.mbi().bootLoaderName().map(n -> ", loaded by \"" + Printable.escape(n) + "\"").orElse(""));
+        r.mbi().cmdline().filter(c -> !c.isEmpty()).ifPresent(c -> out.println("Command line: " + Printable.escape(c)));
         out.printf("Kernel image: %s (%s)%n", r.kernelExtent(), size(r.kernelEnd() - r.kernelStart()));
         for (BootModule m : r.mbi().modules()) {
             out.printf("Module: [%s, %s) %s (%s)%n", Addresses.hex(m.startPaddr()), Addresses.hex(m.endPaddr()),
-                    m.string(), size(m.bytes()));
+                    Printable.escape(m.string()), size(m.bytes()));
         }
         for (String w : r.warnings()) {
-            out.println("warning: " + w);
+            out.println("warning: " + Printable.escape(w));
         }
         out.println();
         out.printf("Frames (4 KiB) below 4 GiB: %,d usable in the map, %,d free for the allocator%n",

@@ -21,15 +21,16 @@ import picocli.CommandLine.Mixin;
         sortOptions = false,
         header = "The seeds' kernel step by step: frames, the temporary slot, kmmap and the heap.",
         description = {
-            "Run examples/seeds-walkthrough.yaml (as 'pagelab run' does) on a 16 MiB PC booted",
-            "the way the seeds' kernel boots: allocate a frame and map it through the temporary",
-            "slot at 0xC03FF000 while every entry the kernel writes is shown, write and read it",
-            "at CPL 0 and 3 (TLB, A and D bits, a page fault with its error code), explain a walk",
-            "flag by flag, kmmap a few pages, kmalloc and kfree on the heap, and give it all back.",
+            "Run examples/seeds-walkthrough.yaml (as 'pagelab run' does) on a 16 MiB PC booted"
+                    + " the way the seeds' kernel boots: allocate a frame and map it through the temporary"
+                    + " slot at 0xC03FF000 while every entry the kernel writes is shown, write and read it"
+                    + " at CPL 0 and 3 (TLB, A and D bits, a page fault with its error code), explain a walk"
+                    + " flag by flag, kmmap a few pages, kmalloc and kfree on the heap, and give it all back.",
             "",
-            "The machine and kernel options change the walk-through's own; the run goes on after",
-            "a step that misses an expectation (--on-error stop to stop there)."},
-        footer = {"", "Then: pagelab run examples/stale-tlb.yaml, pagelab run examples/heap-fragmentation.yaml,",
+            "The machine and kernel options change the walk-through's own; the run goes on after"
+                    + " a step that misses an expectation (--on-error stop to stop there)."},
+        footer = {"", "Then: pagelab run examples/stale-tlb.yaml,",
+            "      pagelab run examples/heap-fragmentation.yaml,",
             "      pagelab boot, pagelab explain 0xC03FF000"})
 final class DemoCommand implements Callable<Integer> {
     /** The example the demo runs, a resource under {@code examples/}. */

@@ -23,23 +23,26 @@ import picocli.CommandLine.Parameters;
         sortOptions = false,
         header = "Every step of the page walk for an address, flag by flag.",
         description = {
-            "Boot the kernel (the same machine, map source and kernel options as 'pagelab boot')",
-            "and walk its page tables for each address: the page-directory entry (index, address,",
-            "each flag decoded), the page-table entry, the physical address, and what a read and",
-            "a write would do at CPL 0 and CPL 3 - or where and why they fault, with the error",
-            "code. Nothing is changed by looking: no Accessed bit, no TLB entry.",
+            "Boot the kernel (the same machine, map source and kernel options as 'pagelab boot')"
+                    + " and walk its page tables for each address: the page-directory entry (index, address,"
+                    + " each flag decoded), the page-table entry, the physical address, and what a read and"
+                    + " a write would do at CPL 0 and CPL 3 - or where and why they fault, with the error"
+                    + " code. Nothing is changed by looking: no Accessed bit, no TLB entry.",
             "",
-            "With --json: one object per address (an array when there are several) with vaddr,",
-            "pde and pte (the raw entries; absent where the walk stops), paddr (absent when not",
-            "mapped), user and writable (the rights both levels grant) and the four verdicts."},
+            "With --json: one object per address (an array when there are several) with vaddr,"
+                    + " pde and pte (the raw entries; absent where the walk stops), paddr (absent when not"
+                    + " mapped), user and writable (the rights both levels grant) and the four verdicts."},
         footer = {"", "Examples:", "  pagelab explain 0xC0100000            (kernel text: read-only)",
             "  pagelab explain 0xC03FF000            (the temporary slot, empty between uses)",
-            "  pagelab explain 0xFFFFF000 --table-access recursive   (the directory, seen as a page)",
-            "  pagelab explain 0xC0100000 --large-pages --json"})
+            "  pagelab explain 0xFFFFF000 --table-access recursive",
+            "                                        (the directory, seen as a page)",
+            "  pagelab explain 0xC0100000 --table-access recursive --large-pages --json",
+            "                                        (kernel text in a 4 MiB page)",
+            "  pagelab explain --list-machines"})
 final class ExplainCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "VADDR", converter = AddressConverter.class,
             description = "Linear addresses: 0xC0100000, C0100000h or decimal.")
-    List<Long> addresses;
+    List<Long> addresses = new java.util.ArrayList<>();
 
     @Option(names = "--json", description = "Print the walks as JSON.")
     boolean json;
@@ -56,6 +59,11 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (machine.listMachinesOnly()) {
+            MachineOptions.listMachines(out);
+            out.flush();
+            return 0;
+        }
         MachineOptions.Booted booted = machine.boot(spec.commandLine());
         Kernel kernel = Kernel.start(booted.report(), booted.memory(), booted.image(), kernelOptions.config());
         Mmu mmu = kernel.mmu();

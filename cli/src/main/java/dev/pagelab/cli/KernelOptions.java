@@ -17,7 +17,9 @@ final class KernelOptions {
                     + " (default: ${DEFAULT-VALUE}).")
     String tableAccess;
 
-    @Option(names = "--large-pages", description = "Map the kernel half with 4 MiB pages (CR4.PSE).")
+    @Option(names = "--large-pages", description = "Set CR4.PSE and map the kernel half with 4 MiB pages; with"
+            + " --table-access recursive or direct-map only: temporary-mapping keeps the first 4 MiB, where the"
+            + " kernel lies, in the page table its slot lives in.")
     boolean largePages;
 
     @Mixin

@@ -3,20 +3,18 @@ package dev.pagelab.cli;
 import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.Bootloader;
 import dev.pagelab.boot.E820Text;
+import dev.pagelab.boot.InputFiles;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.boot.MachineProfile;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.boot.MemoryMap;
 import dev.pagelab.boot.MemoryRegion;
 import dev.pagelab.boot.Multiboot2Info;
-import dev.pagelab.boot.PhysicalImage;
 import dev.pagelab.boot.SysfsMemmap;
+import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.kernel.Boot;
 import dev.pagelab.kernel.KernelEntry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +35,8 @@ final class MachineOptions {
         @Option(names = "--machine", paramLabel = "NAME", description = "A built-in machine (see --list-machines).")
         String machine;
 
-        @Option(names = "--list-machines", description = "List the built-in machines and exit.")
+        // help = true: it needs none of the command's required parameters (explain's VADDR).
+        @Option(names = "--list-machines", help = true, description = "List the built-in machines and exit.")
         boolean listMachines;
 
         @Option(names = "--e820", paramLabel = "FILE", description = "A dmesg paste with BIOS-e820: lines.")
@@ -105,30 +104,37 @@ final class MachineOptions {
             default -> throw new CommandLine.ParameterException(commandLine,
                     "--low-memory: expected first-mib or page-zero, got '" + lowMemory + "'");
         };
-        KernelImage image = kernel == null ? KernelImage.builtIn(kernelSize)
-                : KernelImage.readElf(kernel.toString(), read(kernel));
+        if (listMachinesOnly()) {
+            throw new IllegalStateException("--list-machines lists the built-in machines; it boots none");
+        }
         if (source != null && source.image != null) {
-            PhysicalMemory memory = PhysicalImage.read(source.image.file);
-            return new Booted(Boot.fromImage("image " + source.image.file, memory, source.image.mbi, image, low), memory,
-                    image);
-        }
-        List<Bootloader.Module> mods = new ArrayList<>();
-        for (Path m : modules) {
-            mods.add(new Bootloader.Module(m.getFileName().toString(), read(m)));
-        }
-        if (source == null || source.machine != null) {
-            MachineProfile machine = MachineProfiles.byName(source == null ? DEFAULT_MACHINE : source.machine);
-            Boot boot = Boot.run(machine, image, mods, this.commandLine, low);
+            // The image's MBI names the modules and the command line the other loader passed.
+            if (!modules.isEmpty()) {
+                throw new CommandLine.ParameterException(commandLine, "--module cannot be given with --physical-image:"
+                        + " the image's Multiboot information lists the modules the other loader placed in it");
+            }
+            if (commandLine.getParseResult().hasMatchedOption("--cmdline")) {
+                throw new CommandLine.ParameterException(commandLine, "--cmdline cannot be given with --physical-image:"
+                        + " the image's Multiboot information holds the command line the other loader passed");
+            }
+            KernelImage image = kernel(PhysicalMemory.MAX_BYTES, "physical memory");
+            Boot boot = Boot.fromImage("image " + source.image.file, source.image.file, source.image.mbi, image, low);
             return new Booted(boot.report(), boot.memory(), image);
         }
         String name;
         List<MemoryRegion> regions;
-        if (source.e820 != null) {
+        PhysicalMemory memory = null;
+        if (source == null || source.machine != null) {
+            MachineProfile machine = MachineProfiles.byName(source == null ? DEFAULT_MACHINE : source.machine);
+            name = "machine " + machine.name();
+            regions = machine.map().regions();
+            memory = machine.physicalMemory();
+        } else if (source.e820 != null) {
             name = "e820 " + source.e820;
             regions = E820Text.parse(source.e820);
         } else if (source.multiboot2 != null) {
             name = "multiboot2 " + source.multiboot2;
-            regions = Multiboot2Info.read(source.multiboot2.toString(), read(source.multiboot2)).regions();
+            regions = Multiboot2Info.read(source.multiboot2).regions();
         } else {
             Path dir = source.thisMachine ? SysfsMemmap.THIS_MACHINE : source.sysfs;
             if (source.thisMachine && !SysfsMemmap.isReadable(dir)) {
@@ -138,16 +144,29 @@ final class MachineOptions {
             name = source.thisMachine ? "this machine (" + dir + ")" : "sysfs " + dir;
             regions = SysfsMemmap.read(dir);
         }
-        PhysicalMemory memory = Boot.memoryFor(MemoryMap.sanitize(regions).map());
+        MemoryMap map = MemoryMap.sanitize(regions).map();
+        if (memory == null) {
+            memory = Boot.memoryFor(map);
+        }
+        // The kernel and each module must fit in the machine's RAM: that bounds what is read.
+        long ramBytes = map.usableFrames() << Addresses.PAGE_SHIFT;
+        String ram = "the usable RAM of " + name;
+        KernelImage image = kernel(ramBytes, ram);
+        List<Bootloader.Module> mods = new ArrayList<>();
+        for (Path m : modules) {
+            mods.add(new Bootloader.Module(m.getFileName().toString(), InputFiles.readBytes(m,
+                    Math.min(ramBytes, InputFiles.MAX_LIMIT_BYTES), "a Multiboot module that fits in " + ram)));
+        }
         return new Booted(Boot.run(name, memory, regions, image, mods, this.commandLine, low).report(), memory, image);
     }
 
-    static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
+    /** The built-in kernel, or the --kernel file read with at most {@code ramBytes} (and one Java array). */
+    private KernelImage kernel(long ramBytes, String ram) {
+        if (kernel == null) {
+            return KernelImage.builtIn(kernelSize);
         }
+        return KernelImage.readElf(kernel.toString(), InputFiles.readBytes(kernel,
+                Math.min(ramBytes, InputFiles.MAX_LIMIT_BYTES), "an ELF32 kernel that fits in " + ram));
     }
 
     /** {@code 1M}, {@code 256K}, {@code 1048576}. */

@@ -1,5 +1,7 @@
 package dev.pagelab.cli;
 
+import dev.pagelab.boot.InputFiles;
+import dev.pagelab.boot.Printable;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,6 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pagelab",
         scope = CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
         versionProvider = Main.Version.class,
         description = {
             "pagelab: the memory management of a 32-bit x86 kernel on a simulated PC.",
@@ -21,7 +24,7 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             BenchCommand.class,
             TraceCommand.class,
-            CommandLine.HelpCommand.class,
+            HelpCommand.class,
         },
         footer = {"", "Run 'pagelab COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
@@ -33,6 +36,12 @@ public final class Main implements Runnable {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
+    /**
+     * How to give the JVM more heap, for every message that needs it: the launcher's variable,
+     * and the option for those who run the jar themselves.
+     */
+    static final String MORE_HEAP = "PAGELAB_JAVA_OPTS=-Xmx8g ./pagelab ..., or java -Xmx8g -jar pagelab.jar ...";
+
     /** Runs the command line with the given streams; returns the exit status. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
@@ -43,12 +52,38 @@ public final class Main implements Runnable {
             if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
                     || ex instanceof java.io.UncheckedIOException || ex instanceof dev.pagelab.boot.BadInputException
                     || ex instanceof dev.pagelab.pmm.FrameAllocatorException || ex instanceof java.io.IOException) {
-                commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + message(ex));
+                // The message may quote the input: it must not drive the terminal.
+                commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": "
+                        + Printable.escape(String.valueOf(message(ex))));
                 return 2;
             }
             throw ex;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // Simulated RAM lives in the Java heap: a big machine can need more than the JVM was given.
+            String command = commandName(cli);
+            err.println("pagelab" + (command.isEmpty() ? "" : " " + command) + ": ran out of Java heap (at most "
+                    + InputFiles.sizeText(Runtime.getRuntime().maxMemory()) + "): every 4 KiB page of simulated RAM"
+                    + " that is written costs 4 KiB of heap. Give Java more (" + MORE_HEAP + ") or take a smaller"
+                    + " machine.");
+            err.flush();
+            return 1;
+        }
+    }
+
+    /** {@code bench frames}: the subcommand that ran, or {@code pagelab}'s own name. */
+    private static String commandName(CommandLine cli) {
+        CommandLine.ParseResult result = cli.getParseResult();
+        if (result == null) {
+            return "";
+        }
+        StringBuilder name = new StringBuilder();
+        for (CommandLine.ParseResult sub = result.subcommand(); sub != null; sub = sub.subcommand()) {
+            name.append(name.isEmpty() ? "" : " ").append(sub.commandSpec().name());
+        }
+        return name.toString();
     }
 
     /** The one-line message of {@code ex}; a file-system failure names its file and what went wrong. */

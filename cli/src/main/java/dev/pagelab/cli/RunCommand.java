@@ -17,19 +17,20 @@ import picocli.CommandLine.Parameters;
         sortOptions = false,
         header = "Run a scenario file: boot, then each step, with what it changed.",
         description = {
-            "Read a scenario (YAML: the machine, the kernel's configuration and a list of steps",
-            "such as allocFrame, mapPage, kmmap, kmalloc, read, write, explain, invlpg, snapshot;",
-            "see examples/README.md), check all of it, then boot the machine and run the steps.",
-            "Each step prints one line: what it did, its result, and what changed (frames by",
-            "owner, pages mapped, page tables, heap blocks); then its trace and details. A final",
-            "report gives frames by owner, the heap and the MMU's counters.",
+            "Read a scenario (YAML: the machine, the kernel's configuration and a list of steps"
+                    + " such as allocFrame, mapPage, kmmap, kmalloc, read, write, explain, invlpg, snapshot;"
+                    + " see examples/README.md), check all of it, then boot the machine and run the steps."
+                    + " Each step prints one line: what it did, its result, and what changed (frames by"
+                    + " owner, pages mapped, page tables, heap blocks); then its trace and details. A final"
+                    + " report gives frames by owner, the heap and the MMU's counters.",
             "",
-            "Exit status: 0 when every step did what the scenario expected (a failure its",
-            "expect: asked for included), 1 when a step failed or missed an expectation, 2 when",
-            "the file is broken (reported with its line before anything runs)."},
+            "Exit status: 0 when every step did what the scenario expected (a failure its"
+                    + " expect: asked for included), 1 when a step failed or missed an expectation, 2 when"
+                    + " the file is broken (reported with its line before anything runs)."},
         footer = {"", "Examples:", "  pagelab run examples/seeds-walkthrough.yaml",
-            "  pagelab run examples/stale-tlb.yaml --no-tlb      (the same steps without a TLB)",
+            "  pagelab run examples/seeds-walkthrough.yaml --no-tlb   (every access walks)",
             "  pagelab run examples/heap-fragmentation.yaml --json --check",
+            "  pagelab run examples/stale-tlb.yaml --table-access recursive --trace",
             "  pagelab run my.yaml --on-error continue --trace"})
 final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The scenario file.")

@@ -37,7 +37,9 @@ final class ScenarioOptions {
             description = "Reach page tables this way instead of the scenario's: temporary-mapping, recursive or direct-map.")
     String tableAccess;
 
-    @Option(names = "--large-pages", description = "Map the kernel half with 4 MiB pages, whatever the scenario says.")
+    @Option(names = "--large-pages", description = "Set CR4.PSE and map the kernel half with 4 MiB pages, whatever the"
+            + " scenario says; with recursive or direct-map only (temporary-mapping keeps the first 4 MiB in the"
+            + " page table its slot lives in).")
     boolean largePages;
 
     @Option(names = "--no-tlb", description = "Turn the TLB off, whatever the scenario says: every access walks the tables.")

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagelab.boot.BootReport;
+import dev.pagelab.boot.Printable;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.kernel.KernelConfig;
 import dev.pagelab.scenario.RunResult;
@@ -30,10 +31,10 @@ final class ScenarioPrinter {
     static void header(PrintWriter out, String command, Scenario scenario, Kernel kernel) {
         out.println("pagelab " + command + ": " + scenario.source());
         if (scenario.title() != null) {
-            out.println(scenario.title());
+            out.println(Printable.escape(scenario.title()));
         }
         if (scenario.description() != null) {
-            scenario.description().strip().lines().forEach(line -> out.println("  " + line));
+            scenario.description().strip().lines().forEach(line -> out.println("  " + Printable.escape(line)));
         }
         BootReport report = kernel.report();
         out.println();
@@ -48,14 +49,15 @@ final class ScenarioPrinter {
     static void event(PrintWriter out, StepEvent e) {
         String status = e.outcome() == StepEvent.Outcome.FAILED ? "FAILED" : "ok";
         String expected = e.outcome() == StepEvent.Outcome.EXPECTED_FAILURE ? " (failed as expected)" : "";
-        out.printf(Locale.ROOT, "%3d %-6s %s  =>  %s%s  |  %s%n", e.step(), status, e.text(), e.result(), expected,
+        out.printf(Locale.ROOT, "%3d %-6s %s  =>  %s%s  |  %s%n", e.step(), status, Printable.escape(e.text()),
+                Printable.escape(e.result()), expected,
                 e.changes().summary());
         if (e.note() != null) {
-            e.note().strip().lines().forEach(line -> out.println(INDENT + "note: " + line));
+            e.note().strip().lines().forEach(line -> out.println(INDENT + "note: " + Printable.escape(line)));
         }
         e.trace().forEach(line -> out.println(INDENT + "| " + line));
-        e.details().forEach(line -> out.println(INDENT + line));
-        e.mismatches().forEach(line -> out.println(INDENT + "MISSED " + line));
+        e.details().forEach(line -> out.println(INDENT + Printable.escape(line)));
+        e.mismatches().forEach(line -> out.println(INDENT + "MISSED " + Printable.escape(line)));
         if (e.outcome() == StepEvent.Outcome.FAILED && e.mismatches().isEmpty()) {
             out.println(INDENT + "the step at line " + e.line() + " failed unexpectedly");
         }

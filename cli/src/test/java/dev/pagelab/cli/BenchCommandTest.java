@@ -114,7 +114,7 @@ class BenchCommandTest {
 
     @Test
     void translate_badNumbers_areRefusedBeforeRunning() {
-        assertThat(CliRun.of("bench", "translate", "--rounds", "0").err()).contains("--rounds", "0", "1 or more");
+        assertThat(CliRun.of("bench", "translate", "--rounds", "0").err()).contains("--rounds", "0", "expected 1 to 100");
         assertThat(CliRun.of("bench", "translate", "--seconds", "-1").err()).contains("--seconds", "-1.0");
         assertThat(CliRun.of("bench", "translate", "--seconds", "soon").err()).contains("--seconds", "soon");
         assertThat(CliRun.of("bench", "translate", "--warmup", "NaN").err()).contains("--warmup", "NaN");
@@ -239,7 +239,7 @@ class BenchCommandTest {
                 .contains("--memory", "2M to 4G");
         assertThat(CliRun.of("bench", "frames", "--allocator", first, "--memory", "8G").err()).contains("--memory");
         assertThat(CliRun.of("bench", "frames", "--allocator", first, "--churn-steps", "0").err())
-                .contains("--churn-steps", "1 or more");
+                .contains("--churn-steps", "expected 1 to 1,000,000,000");
         assertThat(CliRun.of("bench", "frames", "--allocator", first, "--contiguous-ops", "-1").err())
                 .contains("--contiguous-ops");
         assertThat(CliRun.of("bench", "frames", "--allocator", first, "--warmup", "-1").err()).contains("--warmup");
@@ -323,8 +323,8 @@ class BenchCommandTest {
 
     @Test
     void paging_badOptions_oneLineErrorNamingTheValue() {
-        assertBadOption(CliRun.of("bench", "paging", "--pairs", "0"), "--pairs", "0", "1 or more");
-        assertBadOption(CliRun.of("bench", "paging", "--warmup", "-1"), "--warmup", "-1", "0 or more");
+        assertBadOption(CliRun.of("bench", "paging", "--pairs", "0"), "--pairs", "0", "expected 1 to 100,000,000");
+        assertBadOption(CliRun.of("bench", "paging", "--warmup", "-1"), "--warmup", "-1", "expected 0 to 100,000,000");
         assertBadOption(CliRun.of("bench", "paging", "--table-access", "sideways"), "--table-access", "'sideways'",
                 "recursive");
         assertBadOption(CliRun.of("bench", "paging", "--allocator", "slab"), "--allocator", "'slab'", "known: ");
@@ -383,5 +383,22 @@ class BenchCommandTest {
         CliRun run = CliRun.of("bench", "heap", "--slots", "1");
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).contains("'--slots': 1");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "translate --seconds 1e9 | '--seconds': 1.0E9 (expected a number of seconds above 0 and at most 60)",
+        "translate --warmup 1e9 | '--warmup': 1.0E9 (expected a number of seconds from 0 to 60)",
+        "translate --rounds 2147483647 | '--rounds': 2,147,483,647 (expected 1 to 100)",
+        "heap --slots 2147483647 | '--slots': 2,147,483,647 (expected 2 to 1,048,576)",
+        "heap --steps 1000000000000 | '--steps': 1,000,000,000,000 (expected 1 to 100,000,000)",
+        "frames --allocator bitmap --churn-steps 1000000000000 | (expected 1 to 1,000,000,000)",
+        "frames --allocator bitmap --contiguous-ops 1000000000 | (expected 0 to 10,000,000)",
+        "paging --pairs 1000000000000 | '--pairs': 1,000,000,000,000 (expected 1 to 100,000,000)"})
+    void bench_optionThatWouldRunForDays_isRefusedWithItsBounds(String args, String message) {
+        CliRun run = CliRun.of(("bench " + args).split(" "));
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains(message).doesNotContain("OutOfMemoryError");
     }
 }

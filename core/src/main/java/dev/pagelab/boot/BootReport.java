@@ -24,6 +24,13 @@ import java.util.Map;
 public record BootReport(String source, Multiboot1Info mbi, MemoryMap map, List<String> mapChanges, List<String> mapNotes,
                          long kernelStart, long kernelEnd, List<FrameSpan> layout, List<String> warnings) {
 
+    /** This report with {@code warning} added at the end of its warnings. */
+    public BootReport withWarning(String warning) {
+        List<String> more = new ArrayList<>(warnings);
+        more.add(warning);
+        return new BootReport(source, mbi, map, mapChanges, mapNotes, kernelStart, kernelEnd, layout, more);
+    }
+
     /** Whole usable frames below 4 GiB according to the map, before the kernel keeps any. */
     public long usableFrames() {
         return map.usableFrames();

@@ -185,7 +185,8 @@ public final class Bootloader {
         if (first.isEmpty() || !first.get().isUsable()) {
             return 0;
         }
-        return Math.min(first.get().end(), 640 * 1024L) / 1024;
+        // Unsigned: the region may end past 2^63.
+        return Long.compareUnsigned(first.get().end(), 640 * 1024L) < 0 ? first.get().end() / 1024 : 640;
     }
 
     /** KiB of usable memory starting at 1 MiB without a gap: the BIOS's INT 15h E801/88h answer. */
@@ -194,7 +195,8 @@ public final class Bootloader {
         if (upper.isEmpty() || !upper.get().isUsable()) {
             return 0;
         }
-        long end = Math.min(upper.get().end(), MemoryMap.ADDRESSABLE_LIMIT);
+        long end = Long.compareUnsigned(upper.get().end(), MemoryMap.ADDRESSABLE_LIMIT) < 0 ? upper.get().end()
+                : MemoryMap.ADDRESSABLE_LIMIT;
         return (end - 0x10_0000) / 1024;
     }
 

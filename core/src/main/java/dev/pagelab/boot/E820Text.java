@@ -1,8 +1,5 @@
 package dev.pagelab.boot;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +39,11 @@ public final class E820Text {
             "BIOS-e820:\\s*([0-9a-fA-F]+)\\s*-\\s*([0-9a-fA-F]+)\\s+(\\S.*?)\\s*");
     /** Longer lines are cut in messages. */
     private static final int QUOTED_CHARS = 120;
+    /**
+     * The most a file may hold: a whole {@code dmesg} or {@code journalctl -k} of a large machine
+     * fits (Linux's log buffer is 16 MiB at most by default, {@code CONFIG_LOG_BUF_SHIFT} 24).
+     */
+    public static final long MAX_FILE_BYTES = 16L << 20;
 
     private E820Text() {
     }
@@ -74,14 +76,15 @@ public final class E820Text {
     /**
      * Reads the file and {@linkplain #parse(String, String) parses} it, naming it by its file name.
      *
-     * @throws MemoryMapException when the file cannot be read or does not parse
+     * @throws MemoryMapException when the file cannot be read, holds more than {@link #MAX_FILE_BYTES}
+     *                            or does not parse
      */
     public static List<MemoryRegion> parse(Path file) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            throw new MemoryMapException(file.toString(), "", "cannot be read (" + e + ")");
+            text = InputFiles.readLatin1(file, MAX_FILE_BYTES, "a dmesg paste with " + MARKER + " lines");
+        } catch (InputFileException e) {
+            throw new MemoryMapException(e.source(), e.location(), e.problem());
         }
         return parse(String.valueOf(file.getFileName()), text);
     }

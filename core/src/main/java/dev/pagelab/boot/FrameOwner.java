@@ -50,4 +50,12 @@ public enum FrameOwner {
     public char symbol() {
         return symbol;
     }
+
+    /**
+     * Whether frames of this owner were handed out by the frame allocator (allocated, page
+     * table, heap, kernel data, process), as opposed to kept at boot or free.
+     */
+    public boolean isHandedOut() {
+        return this == ALLOCATED || this == PAGE_TABLE || this == HEAP || this == KERNEL_DATA || this == PROCESS;
+    }
 }

@@ -1,7 +1,6 @@
 package dev.pagelab.boot;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +31,8 @@ import java.util.stream.Stream;
 public final class SysfsMemmap {
     /** Where Linux exports the firmware memory map. */
     public static final Path THIS_MACHINE = Path.of("/sys/firmware/memmap");
+    /** The most an entry's file may hold: a sysfs attribute is at most one page. */
+    public static final long MAX_FILE_BYTES = 4096;
 
     private SysfsMemmap() {
     }
@@ -49,9 +50,10 @@ public final class SysfsMemmap {
      * The regions of every numbered entry of {@code dir}, in numeric order.
      *
      * @throws MemoryMapException naming the directory, or the file and line 1, when the directory
-     *                            cannot be listed or has no entries, a file is missing or
-     *                            unreadable, a number is not hex, an end lies below its start, a
-     *                            region runs past 2^64, or a type is not a name Linux writes
+     *                            cannot be listed or has no entries, a file is missing,
+     *                            unreadable or longer than {@link #MAX_FILE_BYTES}, a number is not
+     *                            hex, an end lies below its start, a region runs past 2^64, or a
+     *                            type is not a name Linux writes
      */
     public static List<MemoryRegion> read(Path dir) {
         List<Path> entries;
@@ -111,14 +113,15 @@ public final class SysfsMemmap {
     }
 
     private static String text(Path file) {
+        String text;
         try {
-            String text = Files.readString(file, StandardCharsets.ISO_8859_1).strip();
-            if (text.length() > 100) {
-                text = text.substring(0, 100) + "...";
-            }
-            return text;
-        } catch (IOException | SecurityException e) {
-            throw new MemoryMapException(file.toString(), "", "cannot be read (" + e + ")");
+            text = InputFiles.readLatin1(file, MAX_FILE_BYTES, "a sysfs attribute of one line").strip();
+        } catch (InputFileException e) {
+            throw new MemoryMapException(e.source(), e.location(), e.problem());
         }
+        if (text.length() > 100) {
+            text = text.substring(0, 100) + "...";
+        }
+        return text;
     }
 }

@@ -1,15 +1,18 @@
 package dev.pagelab.kernel;
 
+import dev.pagelab.boot.BootModule;
 import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.Bootloader;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.boot.MachineProfile;
 import dev.pagelab.boot.MemoryMap;
 import dev.pagelab.boot.MemoryRegion;
+import dev.pagelab.boot.PhysicalImage;
 import dev.pagelab.boot.Multiboot1Info;
 import dev.pagelab.boot.RegionType;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -45,13 +48,57 @@ public record Boot(PhysicalMemory memory, KernelImage kernel, Bootloader.Handoff
     }
 
     /**
-     * The kernel's entry on a memory image some other loader prepared (a QEMU {@code pmemsave}
-     * dump): EBX is {@code mbiPaddr}, the linker labels come from {@code kernel}.
+     * The kernel's entry on a physical-memory image another loader left (a QEMU {@code pmemsave}
+     * dump): EBX is {@code mbiPaddr}, the linker labels come from {@code kernel}. The image is
+     * loaded at address 0 of a 4 GiB memory that is RAM throughout; where it is shorter than the
+     * RAM its map describes (a dump of the first megabytes), the rest is zero RAM, and the report
+     * says so in a warning. The handoff's {@code mbiEnd} is the end of the structure itself, and
+     * its modules are the MBI's.
+     *
+     * @param source where the image came from, for the report
+     * @throws dev.pagelab.boot.MemoryMapException when the image cannot be read or its MBI is bad
+     * @throws dev.pagelab.boot.BootException       when a module record lies outside RAM or on the kernel
      */
-    public static BootReport fromImage(String source, PhysicalMemory image, long mbiPaddr, KernelImage kernel,
-                                       KernelEntry.LowMemory lowMemory) {
-        return KernelEntry.enter(image, Multiboot1Info.MAGIC, mbiPaddr, kernel.physicalStart(), kernel.physicalEnd(),
-                lowMemory, source);
+    public static Boot fromImage(String source, Path imageFile, long mbiPaddr, KernelImage kernel,
+                                 KernelEntry.LowMemory lowMemory) {
+        long imageBytes = PhysicalImage.imageBytes(imageFile);
+        PhysicalMemory memory = PhysicalImage.read(imageFile, PhysicalMemory.MAX_BYTES);
+        BootReport report = KernelEntry.enter(memory, Multiboot1Info.MAGIC, mbiPaddr, kernel.physicalStart(),
+                kernel.physicalEnd(), lowMemory, source);
+        long ramEnd = ramEnd(report.map());
+        if (ramEnd > imageBytes) {
+            report = report.withWarning("the image " + imageFile + " holds the first " + Addresses.hex(imageBytes)
+                    + " bytes of physical memory and the map has RAM up to " + Addresses.hex(ramEnd)
+                    + ": the rest of RAM reads as zeros, as fresh RAM would");
+        }
+        for (BootModule m : report.mbi().modules()) {
+            if (Long.compareUnsigned(m.endPaddr(), imageBytes) > 0) {
+                report = report.withWarning("module '" + m.string() + "' [" + Addresses.hex(m.startPaddr()) + ", "
+                        + Addresses.hex(m.endPaddr()) + ") lies past the end of the image at " + Addresses.hex(imageBytes)
+                        + ": its bytes past it read as zeros");
+            }
+        }
+        List<Bootloader.LoadedModule> modules = report.mbi().modules().stream()
+                .map(m -> new Bootloader.LoadedModule(m.string(), m.startPaddr(), m.endPaddr())).toList();
+        return new Boot(memory, kernel, new Bootloader.Handoff(Multiboot1Info.MAGIC, mbiPaddr,
+                mbiPaddr + Multiboot1Info.INFO_BYTES, modules), report);
+    }
+
+    /** The end of the last RAM region (usable or ACPI) below 4 GiB, page aligned up. */
+    private static long ramEnd(MemoryMap map) {
+        long end = 0;
+        for (MemoryRegion r : map.regions()) {
+            if (Long.compareUnsigned(r.base(), MemoryMap.ADDRESSABLE_LIMIT) < 0 && isRam(r)) {
+                end = Math.max(end, Long.compareUnsigned(r.end(), MemoryMap.ADDRESSABLE_LIMIT) >= 0
+                        ? MemoryMap.ADDRESSABLE_LIMIT : Addresses.alignUp(r.end()));
+            }
+        }
+        return end;
+    }
+
+    private static boolean isRam(MemoryRegion r) {
+        return r.type().isUsable() || r.type().equals(RegionType.ACPI_RECLAIMABLE)
+                || r.type().equals(RegionType.ACPI_NVS);
     }
 
     /**
@@ -66,13 +113,13 @@ public record Boot(PhysicalMemory memory, KernelImage kernel, Bootloader.Handoff
             if (Long.compareUnsigned(r.base(), MemoryMap.ADDRESSABLE_LIMIT) >= 0) {
                 break;
             }
-            boolean ram = r.type().isUsable() || r.type().equals(RegionType.ACPI_RECLAIMABLE)
-                    || r.type().equals(RegionType.ACPI_NVS);
-            if (!ram) {
+            if (!isRam(r)) {
                 continue;
             }
             long start = Addresses.alignDown(r.base());
-            long end = Math.min(Addresses.alignUp(r.end()), MemoryMap.ADDRESSABLE_LIMIT);
+            // Unsigned: a region may end anywhere up to 2^64, past 2^63 a negative long.
+            long end = Long.compareUnsigned(r.end(), MemoryMap.ADDRESSABLE_LIMIT) >= 0 ? MemoryMap.ADDRESSABLE_LIMIT
+                    : Addresses.alignUp(r.end());
             if (start > ramEnd) {
                 builder.hole(ramEnd, start - ramEnd);
             }

@@ -17,6 +17,7 @@ import dev.pagelab.paging.MapResult;
 import dev.pagelab.pmm.AccountedFrames;
 import dev.pagelab.pmm.FrameAccounting;
 import dev.pagelab.pmm.FrameAllocator;
+import dev.pagelab.pmm.FrameAllocatorException;
 import dev.pagelab.pmm.FrameAllocators;
 import dev.pagelab.vmm.KernelMemory;
 import dev.pagelab.vmm.PageRangeAllocator;
@@ -171,18 +172,55 @@ public final class Kernel {
         return heap;
     }
 
+    /**
+     * The seeds' {@code freeFrame} as kernel code calls it: gives frame {@code pfn} back to the
+     * allocator through the accounting door, after checking that nothing still uses it. Freeing
+     * the live page directory, a page table, or a frame some page is still mapped to would hand
+     * the next caller of allocFrame a frame the MMU keeps using: that is refused as misuse.
+     *
+     * @return whether the allocator took the frame back (false for an allocator that cannot free)
+     * @throws FrameAllocatorException naming the frame and what still uses it, or what the
+     *                                 allocator found wrong (not allocated, reserved); nothing changes
+     */
+    public boolean freeFrame(long pfn) {
+        long cr3Pfn = Addresses.paddrToPfn(mmu.cr3() & ~Addresses.PAGE_OFFSET_MASK);
+        if (pfn == cr3Pfn && mmu.pagingEnabled()) {
+            throw new FrameAllocatorException("freeFrame: frame " + Addresses.hex(pfn) + " is the live page directory"
+                    + " (CR3=" + Addresses.hex(mmu.cr3()) + "); the MMU walks it on every TLB miss");
+        }
+        int pde = space.tableOwnerOf(pfn);
+        if (pde >= 0) {
+            throw new FrameAllocatorException("freeFrame: frame " + Addresses.hex(pfn) + " is the page table of PDE "
+                    + pde + " (" + Addresses.hex((long) pde << Addresses.LARGE_PAGE_SHIFT) + "-"
+                    + Addresses.hex(((long) pde + 1 << Addresses.LARGE_PAGE_SHIFT) - 1) + "); unmapPage its pages and"
+                    + " the kernel frees it when it is empty");
+        }
+        long vaddr = space.mappingOf(pfn);
+        if (vaddr != AddressSpace.NOT_MAPPED) {
+            throw new FrameAllocatorException("freeFrame: frame " + Addresses.hex(pfn) + " is still mapped at "
+                    + Addresses.hex(vaddr) + "; unmapPage it first (a freed frame must not stay reachable)");
+        }
+        return frames.free(pfn);
+    }
+
     /** What the kernel did after the entry, one line a step, for the boot log. */
     public List<String> log() {
         return log;
     }
 
     /**
-     * Checks every structure: the allocator's, the page tables', the page-range bitmaps', and
-     * that the accounting agrees with the allocator for every frame of the pool.
+     * Checks every structure: the allocator's, the page tables' (every frame a present entry
+     * references is allocated and held: a page table, or whoever the page was mapped for), the
+     * page-range bitmaps', that CR3 holds the kernel's live directory, and that the accounting
+     * agrees with the allocator for every frame of the pool.
      *
      * @throws AssertionError naming the first disagreement
      */
     public void checkInvariants() {
+        if (!mmu.pagingEnabled() || (mmu.cr3() & ~Addresses.PAGE_OFFSET_MASK) != space.directoryPaddr()) {
+            throw new AssertionError("CR3=" + Addresses.hex(mmu.cr3()) + " (CR0=" + Addresses.hex(mmu.cr0())
+                    + ") but the kernel's page directory is at " + Addresses.hex(space.directoryPaddr()));
+        }
         allocator().checkInvariants();
         space.checkInvariants();
         vm.kernelPages().checkInvariants();

@@ -13,6 +13,7 @@ import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -67,7 +68,8 @@ public final class KernelEntry {
      * @param kernelEnd   the linker label {@code kernel_physical_end}
      * @param source      where the map came from, for the report
      * @throws dev.pagelab.boot.MemoryMapException when the magic is wrong or the MBI cannot be read
-     * @throws BootException when the MBI has no memory information at all
+     * @throws BootException when the MBI has no memory information at all, or a module record lies
+     *                       outside usable RAM or on the kernel image
      */
     public static BootReport enter(PhysicalMemory memory, int eax, long ebx, long kernelStart, long kernelEnd,
                                    LowMemory lowMemory, String source) {
@@ -83,7 +85,9 @@ public final class KernelEntry {
 
         List<Claim> claims = new ArrayList<>();
         claims.add(new Claim(kernelStart, kernelEnd, FrameOwner.KERNEL_IMAGE, "kernel"));
-        for (BootModule m : mbi.modules()) {
+        for (int i = 0; i < mbi.modules().size(); i++) {
+            BootModule m = mbi.modules().get(i);
+            checkModule(memory, map, ebx, i, m, kernelStart, kernelEnd);
             claims.add(new Claim(m.startPaddr(), m.endPaddr(), FrameOwner.MODULE, m.string()));
         }
         for (long[] range : bootInformationRanges(memory, mbi)) {
@@ -94,6 +98,33 @@ public final class KernelEntry {
 
         List<FrameSpan> layout = layout(map, claims);
         return new BootReport(source, mbi, map, sanitized.changes(), sanitized.notes(), kernelStart, kernelEnd, layout, warnings);
+    }
+
+    /**
+     * A module record must describe bytes the kernel can keep: inside one usable region of the
+     * map (and of physical memory), and not on the kernel's own image. Another loader's MBI (a
+     * memory image) may say anything.
+     */
+    private static void checkModule(PhysicalMemory memory, MemoryMap map, long ebx, int index, BootModule m,
+                                    long kernelStart, long kernelEnd) {
+        String source = "MBI at " + Addresses.hex(ebx);
+        String what = "module " + index + " '" + m.string() + "'";
+        String range = "[" + Addresses.hex(m.startPaddr()) + ", " + Addresses.hex(m.endPaddr()) + ")";
+        if (m.bytes() == 0) {
+            return;
+        }
+        Optional<MemoryRegion> region = map.regionAt(m.startPaddr());
+        boolean inRegion = region.isPresent() && region.get().isUsable()
+                && Long.compareUnsigned(m.endPaddr(), region.get().end()) <= 0;
+        if (!inRegion || Long.compareUnsigned(m.endPaddr(), memory.sizeBytes()) > 0) {
+            throw new BootException(source, what, range + " lies outside usable RAM (" + region.map(r -> "the map says "
+                    + r + " at its start").orElse("the map has nothing at its start") + "): a loader places modules in"
+                    + " RAM; expected mod_start and mod_end inside one usable region");
+        }
+        if (Long.compareUnsigned(m.startPaddr(), kernelEnd) < 0 && Long.compareUnsigned(m.endPaddr(), kernelStart) > 0) {
+            throw new BootException(source, what, range + " overlaps the kernel image [" + Addresses.hex(kernelStart)
+                    + ", " + Addresses.hex(kernelEnd) + "): a loader places modules after the kernel");
+        }
     }
 
     private record Claim(long start, long end, FrameOwner owner, String label) {

@@ -69,6 +69,14 @@ public final class AddressSpace {
     /** Present entries of each of those tables: the table is freed when this drops to 0. */
     private final int[] presentEntries = new int[Addresses.ENTRIES_PER_TABLE];
 
+    /**
+     * The kernel's linear map, {@code [KERNEL_BASE, linearMapEnd)}: the boot mapped physical
+     * memory there as it is (the kernel image; with direct-map, all of low memory; with 4 MiB
+     * pages, whole 4 MiB blocks), so its entries point at frames whoever holds them, free ones
+     * included. The invariant that mapped frames are held does not apply there.
+     */
+    private long linearMapEnd = KernelLayout.KERNEL_BASE;
+
     private boolean skipInvlpg;
     private Consumer<String> trace;
     private long mappedPages;
@@ -295,22 +303,37 @@ public final class AddressSpace {
     }
 
     /**
-     * Checks that the tables in RAM agree with this space's counts: each directory entry it
-     * made points at the frame it took, that frame is accounted as a page table, and the table
-     * has as many present entries as counted. Reads physical memory directly (no TLB, no A bits).
+     * Checks that the tables in RAM agree with this space's counts and with who holds the
+     * frames: each directory entry it made points at the frame it took, that frame is allocated
+     * and accounted as a page table (so is the directory, which the recursive entry points at),
+     * the table has as many present entries as counted, and every frame a present entry maps
+     * outside the kernel's linear map is held by someone (allocated, or reserved at boot), never
+     * free. Reads physical memory directly (no TLB, no A bits).
      *
      * @throws AssertionError with the state, when one does not hold
      */
     public void checkInvariants() {
         PhysicalMemory memory = mmu.memory();
         long mapped = 0;
+        checkTableFrame("the page directory (CR3)", Addresses.paddrToPfn(directoryPaddr));
         for (int pdi = 0; pdi < Addresses.ENTRIES_PER_TABLE; pdi++) {
             int pde = memory.read32(directoryPaddr + 4L * pdi);
+            long pdeVaddr = (long) pdi << Addresses.LARGE_PAGE_SHIFT;
             if (tablePfns[pdi] < 0) {
-                if (Pde.isPresent(pde) && !isLarge(pde) && !(access instanceof TableAccess.Recursive
-                        && pdi == KernelLayout.RECURSIVE_PDE)) {
+                boolean recursive = access instanceof TableAccess.Recursive && pdi == KernelLayout.RECURSIVE_PDE;
+                if (Pde.isPresent(pde) && !isLarge(pde) && !recursive) {
                     throw new AssertionError("PDE " + pdi + " = " + Addresses.hex(pde & 0xFFFF_FFFFL)
                             + " points at a table this address space did not make");
+                }
+                if (recursive && Pde.tablePfn(pde) != Addresses.paddrToPfn(directoryPaddr)) {
+                    throw new AssertionError("the recursive PDE " + pdi + " = " + Addresses.hex(pde & 0xFFFF_FFFFL)
+                            + " does not point at the directory " + Addresses.hex(directoryPaddr));
+                }
+                if (Pde.isPresent(pde) && isLarge(pde)) {
+                    for (long page = 0; page < Addresses.ENTRIES_PER_TABLE; page++) {
+                        checkMappedFrame(pdeVaddr + (page << Addresses.PAGE_SHIFT),
+                                Addresses.paddrToPfn(Pde.largePaddr(pde)) + page, "PDE " + pdi + " (4 MiB)");
+                    }
                 }
                 continue;
             }
@@ -318,14 +341,14 @@ public final class AddressSpace {
                 throw new AssertionError("PDE " + pdi + " = " + Addresses.hex(pde & 0xFFFF_FFFFL)
                         + " but the table of this entry is frame " + Addresses.hex(tablePfns[pdi]));
             }
-            if (frames.accounting().ownerOf(tablePfns[pdi]) != FrameOwner.PAGE_TABLE) {
-                throw new AssertionError("page table frame " + Addresses.hex(tablePfns[pdi]) + " of PDE " + pdi
-                        + " is accounted as " + frames.accounting().ownerOf(tablePfns[pdi]));
-            }
+            checkTableFrame("page table frame " + Addresses.hex(tablePfns[pdi]) + " of PDE " + pdi, tablePfns[pdi]);
             int present = 0;
             for (int pti = 0; pti < Addresses.ENTRIES_PER_TABLE; pti++) {
-                if (Pte.isPresent(memory.read32(Pde.tablePaddr(pde) + 4L * pti))) {
+                int pte = memory.read32(Pde.tablePaddr(pde) + 4L * pti);
+                if (Pte.isPresent(pte)) {
                     present++;
+                    checkMappedFrame(pdeVaddr | ((long) pti << Addresses.PAGE_SHIFT), Pte.pfn(pte),
+                            "PTE " + pti + " of PDE " + pdi);
                 }
             }
             if (present != presentEntries[pdi]) {
@@ -339,7 +362,85 @@ public final class AddressSpace {
         }
     }
 
+    /** A frame the paging structures live in: allocated, and accounted as a page table. */
+    private void checkTableFrame(String what, long pfn) {
+        FrameOwner owner = frames.accounting().ownerOf(pfn);
+        if (owner != FrameOwner.PAGE_TABLE || !frames.allocator().isAllocated(pfn)) {
+            throw new AssertionError(what + " is accounted as " + owner.label() + " and is " + (frames.allocator()
+                    .isAllocated(pfn) ? "" : "not ") + "allocated in " + frames.allocator().name()
+                    + "; a live table must be an allocated page-table frame");
+        }
+    }
+
+    /**
+     * A frame a present entry maps at {@code vaddr}: held by someone (its owner is not free, and
+     * a frame the allocator manages is allocated), unless the page is in the linear map.
+     */
+    private void checkMappedFrame(long vaddr, long pfn, String entry) {
+        if (vaddr >= KernelLayout.KERNEL_BASE && vaddr < linearMapEnd) {
+            return;
+        }
+        FrameOwner owner = frames.accounting().ownerOf(pfn);
+        boolean held = owner != FrameOwner.FREE && (!owner.isHandedOut() || frames.allocator().isAllocated(pfn));
+        if (!held) {
+            throw new AssertionError(entry + " maps " + Addresses.hex(vaddr) + " to frame " + Addresses.hex(pfn)
+                    + ", which is accounted as " + owner.label() + " and is " + (frames.allocator().isAllocated(pfn) ? ""
+                    : "not ") + "allocated in " + frames.allocator().name() + ": a mapped frame must be held");
+        }
+    }
+
+    /**
+     * The first page mapped to frame {@code pfn} outside the kernel's linear map, or
+     * {@link #NOT_MAPPED}: a scan of the tables in RAM (no TLB, no A bits), for the kernel's
+     * check that a frame it frees is no longer used.
+     */
+    public long mappingOf(long pfn) {
+        PhysicalMemory memory = mmu.memory();
+        for (int pdi = 0; pdi < Addresses.ENTRIES_PER_TABLE; pdi++) {
+            int pde = memory.read32(directoryPaddr + 4L * pdi);
+            long pdeVaddr = (long) pdi << Addresses.LARGE_PAGE_SHIFT;
+            boolean linear = pdeVaddr >= KernelLayout.KERNEL_BASE && pdeVaddr < linearMapEnd;
+            if (!Pde.isPresent(pde) || linear && isLarge(pde)) {
+                continue;
+            }
+            if (isLarge(pde)) {
+                long first = Addresses.paddrToPfn(Pde.largePaddr(pde));
+                if (pfn >= first && pfn < first + Addresses.ENTRIES_PER_TABLE) {
+                    return pdeVaddr + ((pfn - first) << Addresses.PAGE_SHIFT);
+                }
+                continue;
+            }
+            if (tablePfns[pdi] < 0) {
+                continue; // the recursive entry: its "pages" are the tables, which are not freed this way
+            }
+            for (int pti = 0; pti < Addresses.ENTRIES_PER_TABLE; pti++) {
+                int pte = memory.read32(Pde.tablePaddr(pde) + 4L * pti);
+                long vaddr = pdeVaddr | ((long) pti << Addresses.PAGE_SHIFT);
+                if (Pte.isPresent(pte) && Pte.pfn(pte) == pfn && !(vaddr >= KernelLayout.KERNEL_BASE
+                        && vaddr < linearMapEnd)) {
+                    return vaddr;
+                }
+            }
+        }
+        return NOT_MAPPED;
+    }
+
+    /** The directory entry whose page table is frame {@code pfn}, or -1. */
+    public int tableOwnerOf(long pfn) {
+        for (int pdi = 0; pdi < Addresses.ENTRIES_PER_TABLE; pdi++) {
+            if (tablePfns[pdi] == pfn) {
+                return pdi;
+            }
+        }
+        return -1;
+    }
+
     // ---------------------------------------------------------------- for the boot
+
+    /** The end of the kernel's linear map (see {@link #linearMapEnd}): the boot sets it once. */
+    void setLinearMapEnd(long vaddr) {
+        this.linearMapEnd = vaddr;
+    }
 
     /** Swaps the way tables are reached: the boot does it once paging is on. */
     void useAccess(TableAccess access) {

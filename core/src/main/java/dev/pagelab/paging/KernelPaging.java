@@ -98,12 +98,19 @@ public record KernelPaging(AddressSpace space, List<String> log) {
                 }
             }
         }
+        space.setLinearMapEnd(KernelLayout.KERNEL_BASE + (large > 0 ? Addresses.LARGE_PAGE_BYTES
+                * ((mapEnd + Addresses.LARGE_PAGE_BYTES - 1) >>> Addresses.LARGE_PAGE_SHIFT) : mapEnd));
         log.add((strategy == TableAccessStrategy.DIRECT_MAP ? "low memory [0x0, " + Addresses.hex(mapEnd)
                 + ") mapped at " + Addresses.hex(KernelLayout.KERNEL_BASE) + " (the direct map), kernel image "
                 : "kernel image ") + "[" + Addresses.hex(image.physicalStart()) + ", "
                 + Addresses.hex(image.physicalEnd()) + ") at " + Addresses.hex(KernelLayout.KERNEL_BASE
                 + image.physicalStart()) + ": " + space.mappedPages() + " pages of 4 KiB (" + readOnly
                 + " read-only), " + large + " of 4 MiB, " + space.pageTables() + " page table(s)");
+        if (largePages && large == 0) {
+            log.add("no 4 MiB page: " + strategy + " keeps PDE " + KernelLayout.KERNEL_PDE + " a page table (its"
+                    + " windows and slot live there) and the kernel lies inside it; 4 MiB kernel pages need"
+                    + " recursive or direct-map");
+        }
 
         // 3. The strategy's windows.
         switch (strategy) {

@@ -15,39 +15,45 @@ import java.util.Objects;
  * free frame holds, in its first four bytes, the physical address of the next free frame;
  * {@link #allocate} pops the top frame, {@link #free} pushes the frame back: the frame freed last
  * is the first handed out again (LIFO). The allocator needs no memory of its own for the list:
- * the free frames are the list.
+ * the free frames are the list. Unlike xv6, the list is threaded lazily: a frame gets its link
+ * when it is first freed, not at start-up (see "The mark").
  *
  * <h2>Notation</h2>
  * <ul>
  *   <li><b>pool</b>: the free frames the boot found ({@code BootReport.freeFrameRanges()});
  *       <b>limit</b>: the frame after the last pool frame;</li>
- *   <li><b>link</b>: the little-endian u32 at offset 0 of a free frame: the physical address
+ *   <li><b>link</b>: the little-endian u32 at offset 0 of a linked free frame: the physical address
  *       ({@code pfn << 12}) of the next free frame, or <b>END</b> = {@code 0xFFFFFFFF}. xv6's
  *       {@code struct run} holds a pointer and ends with {@code NULL}; here address 0 is frame 0,
  *       a valid frame, so the end is an address no frame starts at (it is not 4 KiB aligned);</li>
- *   <li><b>head</b>: the physical address of the top free frame, or END: xv6's
- *       {@code kmem.freelist}, a kernel variable, kept in a Java field;</li>
+ *   <li><b>stack</b>: the linked free frames, from <b>head</b> (the top: xv6's
+ *       {@code kmem.freelist}, a kernel variable, kept in a Java field) to <b>bottom</b>;</li>
+ *   <li><b>mark</b>: the high-water mark, the lowest pool frame never handed out; every pool frame
+ *       below it has been handed out at least once. <b>Untouched</b> frames: pool frames never
+ *       handed out, the mark's and some above it. They are free and hold no link;</li>
  *   <li><b>run</b>: what one {@link #allocate} or {@link #allocateRun} handed out; a single frame is
  *       a run of one.</li>
  * </ul>
  *
  * <h2>Layout</h2>
  * <pre>
- *  after construction over [0x200, 0x204) and [0x208, 0x20A), then allocate, allocate, free(0x200):
+ *  pool [0x200, 0x204) and [0x208, 0x20A); allocate (0x200), allocate (0x201), free(0x200):
  *
- *   head = 0x00200000
- *     |
- *     v  frame 0x200         frame 0x202         frame 0x203         frame 0x208         frame 0x209
- *     +--------------+     +--------------+     +--------------+     +--------------+     +--------------+
- *     | 00 20 20 00  |---->| 00 30 20 00  |---->| 00 80 20 00  |---->| 00 90 20 00  |---->| FF FF FF FF  |
- *     | (0x00202000) |     | (0x00203000) |     | (0x00208000) |     | (0x00209000) |     |    (END)     |
- *     +--------------+     +--------------+     +--------------+     +--------------+     +--------------+
- *      rest of the frame: whatever was there     frame 0x201: allocated, its old link still in its first bytes
+ *   head = 0x00200000        mark = frame 0x202
+ *     |                        |
+ *     v  frame 0x200           v  frame 0x202       frame 0x203       frame 0x208       frame 0x209
+ *     +--------------+     +--------------+
+ *     | 00 20 20 00  |---->|   (no link)  | - - -> 0x203 - - - - -> 0x208 - - - - -> 0x209    untouched:
+ *     | (0x00202000) |     |              |        in address order, by the pool's runs         no links
+ *     +--------------+     +--------------+
+ *      stack: one frame, head = bottom; the bottom's link is the mark's address (END: none left)
+ *      frame 0x201: allocated; never linked, its bytes are what they were
  *
  *   beside RAM, in Java, one bit a frame for [0, limit):
  *     pool        1 = a frame of the pool: the allocator's to hand out      never changes
- *     allocated   1 = handed out to a client                               0 = free, on the list
+ *     allocated   1 = handed out to a client                               0 = free
  *     continued   1 = allocated as part of the run of the frame before it  (frames 2.. of a run)
+ *     touched     1 = handed out at least once: a free touched frame is on the stack, linked
  * </pre>
  *
  * <p><b>Why the bitsets.</b> The list alone cannot catch misuse: to know whether a frame is on
@@ -55,25 +61,34 @@ import java.util.Objects;
  * {@code kfree} makes a cycle and two later {@code kalloc}s return the same page). The bitsets are
  * the simulator's bookkeeping, so that misuse is caught in O(1) and the state is left unchanged,
  * and so that {@link #allocateRun} can find neighbours; they are not part of the algorithm, and
- * they are not in RAM because a learner reading RAM should see exactly xv6's list. They cost 3
- * bits a frame below limit (12 KiB for a 128 MiB machine). A run's size is where the next
+ * they are not in RAM because a learner reading RAM should see exactly the list. They cost 4
+ * bits a frame below limit (16 KiB for a 128 MiB machine). A run's size is where the next
  * non-{@code continued} frame begins, as the page-range allocator's first/middle/last marks do.
  *
- * <h2>The initial list</h2>
- * In address order, lowest frame on top, so that the first frames handed out are the lowest ones,
- * as with the other allocators. xv6's {@code freerange} frees from low to high and so hands out
- * the highest frame first; pagelab links the same frames the other way round. Construction
- * writes a link into every pool frame: the simulated RAM then stores every pool frame (a 128 MiB
- * machine costs about 128 MiB of Java heap), which the sparse memory otherwise avoids. That is the
- * price of this algorithm, as xv6's {@code kinit} touches every page.
+ * <h2>The mark: a list threaded lazily</h2>
+ * xv6's {@code kinit} frees every page of the pool one by one, writing a link into each: the
+ * simulated RAM would then store every pool frame (4 GiB of Java heap for a 4 GiB machine, and
+ * seconds to write it), where the sparse memory otherwise costs nothing for a page never
+ * written. So the list is threaded lazily, as Linux defers the set-up of most of its
+ * {@code struct page}s ({@code CONFIG_DEFERRED_STRUCT_PAGE_INIT}): at start the stack is empty
+ * and the mark is the first pool frame. The logical list, in the order frames are handed out, is
+ * the stack (freed frames, last freed on top) followed by the untouched frames in address order;
+ * that is exactly xv6's list with the initial frames linked lowest on top (xv6's
+ * {@code freerange} frees from low to high and so hands out the highest frame first; pagelab
+ * hands out the lowest first, as the other allocators do). In RAM, the bottom's link is the
+ * mark's address, so following the links from head leads to the mark, where the list goes on
+ * without links. Construction writes nothing to RAM.
  *
  * <h2>allocate (pop)</h2>
  * <ol>
- *   <li>If head is END, return {@link #NO_FRAME}.</li>
- *   <li>Read the link of the frame at head: the next free frame.</li>
- *   <li>head = that link; mark the frame allocated; one frame less free. The frame keeps its old
- *       link in its first bytes (xv6 fills a page with junk on {@code kalloc}; pagelab does not
- *       spend 4 KiB of writes on it).</li>
+ *   <li>If the stack is not empty: the frame at head; head = its link (the stack is empty after
+ *       the bottom). The frame keeps its old link in its first bytes (xv6 fills a page with junk on
+ *       {@code kalloc}; pagelab does not spend 4 KiB of writes on it).</li>
+ *   <li>Else, if an untouched frame is left: the mark's frame; mark it touched, and move the mark up
+ *       to the next untouched pool frame (skipping frames a run above the mark took). No RAM is
+ *       read or written.</li>
+ *   <li>Else return {@link #NO_FRAME}.</li>
+ *   <li>Mark the frame allocated; one frame less free.</li>
  * </ol>
  *
  * <h2>free (push)</h2>
@@ -81,7 +96,9 @@ import java.util.Objects;
  *   <li>Check that the frame is in the pool, allocated, and a run of one (neither it nor the frame
  *       after it is {@code continued}); otherwise throw, naming its state, before anything is
  *       written.</li>
- *   <li>Write head into the frame's link; head = the frame; mark it free; one frame more free.</li>
+ *   <li>Write head into the frame's link, or the mark's address (END when none) when the stack is
+ *       empty, and the frame becomes the bottom; head = the frame; mark it free; one frame more
+ *       free.</li>
  * </ol>
  *
  * <h2>allocateRun (first fit beside the list)</h2>
@@ -93,9 +110,12 @@ import java.util.Objects;
  *       alignment. Look for an allocated frame in {@code [candidate, candidate + frames)}, a
  *       64-bit word at a time; none: found. Otherwise the next candidate is that frame + 1,
  *       rounded up. Past the pool run's end: the next pool run. None at all: {@link #NO_FRAME}.</li>
- *   <li>Walk the list from head, unlinking every frame of the run: the link of the frame before it
- *       (or head) is rewritten to the frame after it. Stop when all {@code frames} are unlinked.</li>
- *   <li>Mark the run allocated, its frames after the first {@code continued}.</li>
+ *   <li>Walk the stack from head, unlinking every touched frame of the run: the link of the frame
+ *       before it (or head) is rewritten to the frame after it; the bottom's predecessor becomes
+ *       the bottom. Stop when all of them are unlinked. The run's untouched frames are on no
+ *       list.</li>
+ *   <li>Mark the run allocated and touched, its frames after the first {@code continued}. If it took
+ *       the mark's frame, move the mark up, and rewrite the bottom's link to the new mark.</li>
  * </ol>
  *
  * <h2>freeRun</h2>
@@ -106,19 +126,23 @@ import java.util.Objects;
  *       comes back out in address order; mark them free.</li>
  * </ol>
  *
- * <p><b>Cost.</b> allocate and free are O(1): one u32 read or write in RAM and a bit in Java.
- * allocateRun is O(pool / 64 + frames) for the search and O(free frames) for the unlinking walk:
- * a singly linked stack cannot find a frame's predecessor any other way. freeRun is O(frames).
- * {@link #checkInvariants} walks the whole list, reading one word in every free frame, each in a
- * page of its own: a cache miss a frame, some milliseconds for a 128 MiB machine. So with
- * {@link Checks#ENABLED} a change runs it only while at most {@link #FULL_CHECK_FREE_FRAMES}
- * frames are free, and on every {@link #FULL_CHECK_PERIOD}-th change; the other changes check the
- * top of the list, its link and the counts, in O(1).
+ * <p><b>Cost.</b> allocate and free are O(1): one u32 read or write in RAM (none for an untouched
+ * frame) and a few bits in Java; the mark only moves up, a 64-bit word of the touched bits at a
+ * time, so its moves cost O(pool / 64) in all. allocateRun is O(pool / 64 + frames) for the
+ * search and O(stack) for the unlinking walk: a singly linked stack cannot find a frame's
+ * predecessor any other way. freeRun is O(frames). Memory: RAM pages are written only for frames
+ * that were freed at least once; a fresh 4 GiB machine costs no heap for the list.
+ * {@link #checkInvariants} walks the whole stack, reading one word in every linked frame, each in
+ * a page of its own: a cache miss a frame. So with {@link Checks#ENABLED} a change runs it only
+ * while at most {@link #FULL_CHECK_FREE_FRAMES} frames are free, and on every
+ * {@link #FULL_CHECK_PERIOD}-th change; the other changes check head, its link, the mark and the
+ * counts, in O(1).
  *
  * <p><b>References.</b> xv6 (x86), {@code kalloc.c}: {@code struct run}, {@code kfree} pushes,
  * {@code kalloc} pops, {@code freerange}; Knuth, TAOCP vol. 1 §2.2.3, the AVAIL stack of free
  * nodes linked through their own LINK fields; Linux {@code mm/page_owner.c} for debug records kept
- * beside the real ones.
+ * beside the real ones, and {@code mm/mm_init.c} ({@code deferred_init_memmap}) for work on free
+ * memory put off until it is needed.
  *
  * <p>Not thread-safe.
  */
@@ -148,20 +172,32 @@ final class FreeListFrameAllocator implements FrameAllocator {
     private final long[] allocatedBits;
     /** 1 = allocated as part of the run of the frame before it. */
     private final long[] continuedBits;
+    /** 1 = handed out at least once: below the mark all pool frames; a free touched frame is on the stack. */
+    private final long[] touchedBits;
 
     /** The top of the stack, a frame number, or NONE: head = topPfn << 12, or END. */
     private long topPfn = NONE;
+    /** The last frame of the stack, whose link is the mark's address; NONE when the stack is empty. */
+    private long bottomPfn = NONE;
+    /** Frames on the stack. */
+    private long stackFrames;
+    /** The lowest untouched pool frame, or NONE when every pool frame has been handed out. */
+    private long markPfn = NONE;
+    /** The pool run that holds the mark (pool.count() when there is none). */
+    private int markRun;
+    /** Untouched pool frames: the mark's and those above it that no run took. */
+    private long untouchedFrames;
     private long freeFrames;
     /** Changes so far, for the schedule of full checks. */
     private long changes;
 
     /**
-     * A free list of every frame of {@code free}, lowest on top; writes one link into every pool
-     * frame.
+     * A free list of every frame of {@code free}, lowest first; writes nothing into RAM (see the
+     * class comment: the list is threaded as frames are freed).
      *
      * @param memory the machine's memory; the links are written into it
      * @param free   the pool, runs in address order, not overlapping, inside {@code memory}, RAM
-     * @throws IllegalArgumentException when the pool breaks one of those rules; nothing is written then
+     * @throws IllegalArgumentException when the pool breaks one of those rules
      */
     FreeListFrameAllocator(PhysicalMemory memory, List<FrameRange> free) {
         this.memory = Objects.requireNonNull(memory, "memory");
@@ -171,14 +207,13 @@ final class FreeListFrameAllocator implements FrameAllocator {
         poolBits = new long[words];
         allocatedBits = new long[words];
         continuedBits = new long[words];
-        // Linked from the highest frame down, each pushed on top, as kfree would do it.
-        for (int r = pool.count() - 1; r >= 0; r--) {
+        touchedBits = new long[words];
+        for (int r = 0; r < pool.count(); r++) {
             fill(poolBits, pool.startPfn(r), pool.endPfn(r), true);
-            for (long pfn = pool.endPfn(r) - 1; pfn >= pool.startPfn(r); pfn--) {
-                writeLink(pfn, topPfn);
-                topPfn = pfn;
-            }
         }
+        markRun = 0;
+        markPfn = pool.count() == 0 ? NONE : pool.startPfn(0);
+        untouchedFrames = pool.frames();
         freeFrames = pool.frames();
         if (Checks.ENABLED) {
             checkInvariants();
@@ -194,11 +229,17 @@ final class FreeListFrameAllocator implements FrameAllocator {
 
     @Override
     public long allocate() {
-        long pfn = topPfn;
-        if (pfn == NONE) {
+        long pfn;
+        if (topPfn != NONE) {
+            pfn = pop();
+        } else if (markPfn != NONE) {
+            pfn = markPfn;
+            touchedBits[(int) (pfn >>> WORD_SHIFT)] |= 1L << pfn;
+            untouchedFrames--;
+            advanceMark();
+        } else {
             return NO_FRAME;
         }
-        topPfn = readLink(pfn);
         allocatedBits[(int) (pfn >>> WORD_SHIFT)] |= 1L << pfn;
         freeFrames--;
         if (Checks.ENABLED) {
@@ -233,10 +274,19 @@ final class FreeListFrameAllocator implements FrameAllocator {
             return NO_FRAME;
         }
         long end = start + frames;
-        unlink(start, end);
+        long linked = countSet(touchedBits, start, end);
+        unlink(start, end, linked);
+        untouchedFrames -= frames - linked;
+        fill(touchedBits, start, end, true);
         fill(allocatedBits, start, end, true);
         fill(continuedBits, start + 1, end, true);
         freeFrames -= frames;
+        if (markPfn >= start && markPfn < end) {
+            advanceMark();
+            if (bottomPfn != NONE) {
+                writeLink(bottomPfn, markPfn);
+            }
+        }
         if (Checks.ENABLED) {
             checkAfterChange();
         }
@@ -277,9 +327,24 @@ final class FreeListFrameAllocator implements FrameAllocator {
         return pfn >= 0 && pfn < limitPfn && bit(allocatedBits, pfn);
     }
 
-    /** The top of the stack: the frame the next {@link #allocate} hands out, or {@link #NO_FRAME}. */
+    /** The frame the next {@link #allocate} hands out: the top of the stack, else the mark, else {@link #NO_FRAME}. */
     long topPfn() {
-        return topPfn;
+        return topPfn != NONE ? topPfn : markPfn != NONE ? markPfn : NO_FRAME;
+    }
+
+    /** The high-water mark: the lowest pool frame never handed out, or {@link #NO_FRAME}. */
+    long markPfn() {
+        return markPfn == NONE ? NO_FRAME : markPfn;
+    }
+
+    /** Whether {@code pfn} is a frame of the pool. */
+    boolean isPoolFrame(long pfn) {
+        return pfn >= 0 && pfn < limitPfn && bit(poolBits, pfn);
+    }
+
+    /** Frames on the stack, linked in RAM; the other free frames are untouched, from the mark up. */
+    long stackFrames() {
+        return stackFrames;
     }
 
     /** The free list is inside the free frames: no frame is taken for it. */
@@ -292,11 +357,14 @@ final class FreeListFrameAllocator implements FrameAllocator {
     public List<String> describe() {
         return List.of(
                 "free list: head " + (topPfn == NONE ? "END (empty)" : Addresses.hex(Addresses.pfnToPaddr(topPfn))
-                        + " (frame " + frame(topPfn) + ")") + ", " + freeFrames + " frames on the list, last freed on top",
-                "links: the u32 at offset 0 of each free frame is the physical address of the next one,"
-                        + " 0xFFFFFFFF ends the list",
-                "misuse checks: 3 bits a frame beside RAM (pool, allocated, continued) for frames [0, "
-                        + frame(limitPfn) + "), " + (3L * poolBits.length * Long.BYTES) + " bytes");
+                        + " (frame " + frame(topPfn) + ")") + ", " + stackFrames + " frames linked, last freed on top",
+                "high-water mark " + (markPfn == NONE ? "none: every pool frame has been handed out"
+                        : Addresses.hex(Addresses.pfnToPaddr(markPfn)) + " (frame " + frame(markPfn) + "): "
+                        + untouchedFrames + " frames never handed out, free without a link, next in address order"),
+                "links: the u32 at offset 0 of each linked frame is the physical address of the next one; the last"
+                        + " one's is the mark's, or 0xFFFFFFFF when there is none",
+                "misuse checks: 4 bits a frame beside RAM (pool, allocated, continued, touched) for frames [0, "
+                        + frame(limitPfn) + "), " + (4L * poolBits.length * Long.BYTES) + " bytes");
     }
 
     @Override
@@ -304,14 +372,9 @@ final class FreeListFrameAllocator implements FrameAllocator {
         long[] listed = new long[poolBits.length];
         long count = 0;
         long previous = NONE;
-        long link = topPfn == NONE ? Integer.toUnsignedLong(END_LINK) : Addresses.pfnToPaddr(topPfn);
-        while (link != Integer.toUnsignedLong(END_LINK)) {
+        long pfn = topPfn;
+        while (pfn != NONE) {
             String where = previous == NONE ? "head" : "the link in frame " + frame(previous);
-            if ((link & Addresses.PAGE_OFFSET_MASK) != 0) {
-                throw new AssertionError("free list: " + where + " is " + Addresses.hex(link)
-                        + ", which is neither a frame's address nor END");
-            }
-            long pfn = Addresses.paddrToPfn(link);
             if (pfn >= limitPfn || !bit(poolBits, pfn)) {
                 throw new AssertionError("free list: " + where + " points to frame " + frame(pfn)
                         + ", which is not in the pool");
@@ -324,40 +387,81 @@ final class FreeListFrameAllocator implements FrameAllocator {
                 throw new AssertionError("free list: " + where + " points back to frame " + frame(pfn)
                         + ", which is already on the list: a cycle after " + count + " frames");
             }
+            if (!bit(touchedBits, pfn)) {
+                throw new AssertionError("free list: " + where + " points to frame " + frame(pfn)
+                        + ", which was never handed out (it belongs after the mark, not on the stack)");
+            }
             listed[(int) (pfn >>> WORD_SHIFT)] |= 1L << pfn;
             count++;
+            int raw = readLinkRaw(pfn);
+            if (pfn == bottomPfn) {
+                if (raw != markLink()) {
+                    throw new AssertionError("free list: the link in the bottom frame " + frame(pfn) + " is "
+                            + Addresses.hex(Integer.toUnsignedLong(raw)) + ", not the mark's "
+                            + Addresses.hex(Integer.toUnsignedLong(markLink())));
+                }
+                break;
+            }
+            if (raw == END_LINK || (raw & Addresses.PAGE_OFFSET_MASK) != 0) {
+                throw new AssertionError("free list: the link in frame " + frame(pfn) + " is "
+                        + Addresses.hex(Integer.toUnsignedLong(raw)) + ", which is neither a frame's address nor,"
+                        + " in the bottom frame " + (bottomPfn == NONE ? "(none)" : frame(bottomPfn)) + ", the mark's");
+            }
             previous = pfn;
-            link = Integer.toUnsignedLong(readLinkRaw(pfn));
+            pfn = Integer.toUnsignedLong(raw) >>> Addresses.PAGE_SHIFT;
         }
-        if (count != freeFrames) {
-            throw new AssertionError("free list: " + count + " frames are on the list but freeFrames=" + freeFrames);
+        if (count != stackFrames || (topPfn == NONE) != (bottomPfn == NONE) || (stackFrames == 0) != (topPfn == NONE)) {
+            throw new AssertionError("free list: " + count + " frames are on the list from head to bottom "
+                    + (bottomPfn == NONE ? "(none)" : frame(bottomPfn)) + " but stackFrames=" + stackFrames);
         }
+        checkMark();
         long poolFrames = 0;
         long allocated = 0;
+        long untouched = 0;
         for (int w = 0; w < poolBits.length; w++) {
             long strayAllocated = allocatedBits[w] & ~poolBits[w];
             long continued = continuedBits[w];
             long previousAllocated = (allocatedBits[w] << 1) | (w > 0 ? allocatedBits[w - 1] >>> 63 : 0);
             long strayContinued = continued & ~(allocatedBits[w] & previousAllocated);
-            if (strayAllocated != 0 || strayContinued != 0) {
-                long pfn = ((long) w << WORD_SHIFT) + Long.numberOfTrailingZeros(strayAllocated | strayContinued);
-                throw new AssertionError("free list: frame " + frame(pfn) + " is marked allocated or continued but is "
-                        + "not an allocated pool frame after another one (pool=" + (bit(poolBits, pfn) ? 1 : 0)
-                        + ", allocated=" + (bit(allocatedBits, pfn) ? 1 : 0) + ", continued="
-                        + (bit(continuedBits, pfn) ? 1 : 0) + ")");
+            long strayTouched = (touchedBits[w] & ~poolBits[w]) | (allocatedBits[w] & ~touchedBits[w]);
+            long unlisted = poolBits[w] & touchedBits[w] & ~allocatedBits[w] & ~listed[w];
+            if (strayAllocated != 0 || strayContinued != 0 || strayTouched != 0 || unlisted != 0) {
+                long bad = ((long) w << WORD_SHIFT)
+                        + Long.numberOfTrailingZeros(strayAllocated | strayContinued | strayTouched | unlisted);
+                throw new AssertionError("free list: frame " + frame(bad) + " breaks the bitsets: allocated or"
+                        + " continued outside an allocated run, allocated and never handed out, or free, handed out"
+                        + " before and not on the list (pool=" + (bit(poolBits, bad) ? 1 : 0) + ", allocated="
+                        + (bit(allocatedBits, bad) ? 1 : 0) + ", continued=" + (bit(continuedBits, bad) ? 1 : 0)
+                        + ", touched=" + (bit(touchedBits, bad) ? 1 : 0) + ", listed=" + (bit(listed, bad) ? 1 : 0) + ")");
             }
             poolFrames += Long.bitCount(poolBits[w]);
             allocated += Long.bitCount(allocatedBits[w]);
+            untouched += Long.bitCount(poolBits[w] & ~touchedBits[w]);
         }
-        if (poolFrames != pool.frames() || poolFrames - allocated != freeFrames) {
+        if (poolFrames != pool.frames() || poolFrames - allocated != freeFrames || untouched != untouchedFrames
+                || stackFrames + untouchedFrames != freeFrames) {
             throw new AssertionError("free list: the bitsets hold " + poolFrames + " pool frames, " + allocated
-                    + " allocated, but the counts say total=" + pool.frames() + ", free=" + freeFrames);
+                    + " allocated, " + untouched + " untouched, but the counts say total=" + pool.frames() + ", free="
+                    + freeFrames + ", untouched=" + untouchedFrames + ", on the stack=" + stackFrames);
+        }
+    }
+
+    /** The mark is the lowest untouched pool frame: every pool frame below it is touched. */
+    private void checkMark() {
+        long expected = NONE;
+        for (int r = 0; r < pool.count() && expected == NONE; r++) {
+            expected = nextClear(touchedBits, pool.startPfn(r), pool.endPfn(r));
+        }
+        if (expected != markPfn) {
+            throw new AssertionError("free list: the mark is " + (markPfn == NONE ? "none" : "frame " + frame(markPfn))
+                    + " but the lowest pool frame never handed out is " + (expected == NONE ? "none"
+                    : "frame " + frame(expected)));
         }
     }
 
     /**
      * The check after a change: the whole list while it is short or every
-     * {@link #FULL_CHECK_PERIOD} changes, otherwise the top of the list and the counts.
+     * {@link #FULL_CHECK_PERIOD} changes, otherwise head, its link, the mark and the counts.
      */
     private void checkAfterChange() {
         changes++;
@@ -365,31 +469,40 @@ final class FreeListFrameAllocator implements FrameAllocator {
             checkInvariants();
             return;
         }
-        if ((topPfn == NONE) != (freeFrames == 0) || freeFrames < 0 || freeFrames > pool.frames()) {
+        if ((topPfn == NONE) != (stackFrames == 0) || (markPfn == NONE) != (untouchedFrames == 0)
+                || stackFrames + untouchedFrames != freeFrames || freeFrames < 0 || freeFrames > pool.frames()) {
             throw new AssertionError("free list: head is " + (topPfn == NONE ? "END" : "frame " + frame(topPfn))
-                    + " but freeFrames=" + freeFrames + " of " + pool.frames());
+                    + ", the mark " + (markPfn == NONE ? "none" : "frame " + frame(markPfn)) + ", but stackFrames="
+                    + stackFrames + ", untouched=" + untouchedFrames + ", freeFrames=" + freeFrames + " of "
+                    + pool.frames());
+        }
+        if (markPfn != NONE && (bit(touchedBits, markPfn) || !bit(poolBits, markPfn))) {
+            throw new AssertionError("free list: the mark is frame " + frame(markPfn) + ", which is not an untouched"
+                    + " pool frame");
         }
         if (topPfn != NONE) {
-            if (topPfn >= limitPfn || !bit(poolBits, topPfn) || bit(allocatedBits, topPfn)) {
-                throw new AssertionError("free list: head is frame " + frame(topPfn) + ", which is not a free pool frame ("
-                        + stateOf(topPfn) + ")");
+            if (topPfn >= limitPfn || !bit(poolBits, topPfn) || bit(allocatedBits, topPfn) || !bit(touchedBits, topPfn)) {
+                throw new AssertionError("free list: head is frame " + frame(topPfn) + ", which is not a free pool frame"
+                        + " on the stack (" + stateOf(topPfn) + ")");
             }
-            long next = readLink(topPfn);
             int raw = readLinkRaw(topPfn);
-            if (raw != END_LINK && ((raw & Addresses.PAGE_OFFSET_MASK) != 0 || next >= limitPfn || !bit(poolBits, next)
-                    || bit(allocatedBits, next))) {
+            long next = Integer.toUnsignedLong(raw) >>> Addresses.PAGE_SHIFT;
+            boolean ok = topPfn == bottomPfn ? raw == markLink() : raw != END_LINK
+                    && (raw & Addresses.PAGE_OFFSET_MASK) == 0 && next < limitPfn && bit(poolBits, next)
+                    && !bit(allocatedBits, next) && bit(touchedBits, next);
+            if (!ok) {
                 throw new AssertionError("free list: the link in the top frame " + frame(topPfn) + " is "
-                        + Addresses.hex(Integer.toUnsignedLong(raw)) + ", which is not END or a free pool frame");
+                        + Addresses.hex(Integer.toUnsignedLong(raw)) + ", which is not the next linked frame or, in"
+                        + " the bottom frame, the mark's address");
             }
         }
     }
 
     // ---------------------------------------------------------------- the list in RAM
 
-    /** The next frame after {@code pfn} on the list, or NONE: reads its link. */
-    private long readLink(long pfn) {
-        int link = readLinkRaw(pfn);
-        return link == END_LINK ? NONE : Integer.toUnsignedLong(link) >>> Addresses.PAGE_SHIFT;
+    /** The link the bottom frame holds: the mark's address, or END when no untouched frame is left. */
+    private int markLink() {
+        return markPfn == NONE ? END_LINK : (int) (markPfn << Addresses.PAGE_SHIFT);
     }
 
     private int readLinkRaw(long pfn) {
@@ -402,32 +515,70 @@ final class FreeListFrameAllocator implements FrameAllocator {
                 nextPfn == NONE ? END_LINK : (int) (nextPfn << Addresses.PAGE_SHIFT));
     }
 
-    /** Pushes allocated frame {@code pfn} on top and marks it free; the count is the caller's. */
+    /** Takes the top frame off the stack (not empty); the caller marks it allocated. */
+    private long pop() {
+        long pfn = topPfn;
+        if (pfn == bottomPfn) {
+            topPfn = NONE;
+            bottomPfn = NONE;
+        } else {
+            topPfn = Integer.toUnsignedLong(readLinkRaw(pfn)) >>> Addresses.PAGE_SHIFT;
+        }
+        stackFrames--;
+        return pfn;
+    }
+
+    /** Pushes allocated frame {@code pfn} on top and marks it free; the count of free frames is the caller's. */
     private void push(long pfn) {
-        writeLink(pfn, topPfn);
+        if (topPfn == NONE) {
+            writeLink(pfn, markPfn);
+            bottomPfn = pfn;
+        } else {
+            writeLink(pfn, topPfn);
+        }
         topPfn = pfn;
+        stackFrames++;
         allocatedBits[(int) (pfn >>> WORD_SHIFT)] &= ~(1L << pfn);
     }
 
-    /** Unlinks every frame of {@code [start, end)}, all free, walking from the top. */
-    private void unlink(long start, long end) {
-        long remaining = end - start;
+    /** Unlinks the {@code linked} frames of {@code [start, end)} that are on the stack, walking from the top. */
+    private void unlink(long start, long end, long linked) {
+        long remaining = linked;
         long previous = NONE;
         long pfn = topPfn;
         while (remaining > 0) {
-            long next = readLink(pfn);
+            boolean last = pfn == bottomPfn;
+            long next = last ? NONE : Integer.toUnsignedLong(readLinkRaw(pfn)) >>> Addresses.PAGE_SHIFT;
             if (pfn >= start && pfn < end) {
                 if (previous == NONE) {
                     topPfn = next;
                 } else {
-                    writeLink(previous, next);
+                    writeLink(previous, last ? markPfn : next);
                 }
+                if (last) {
+                    bottomPfn = previous;
+                }
+                stackFrames--;
                 remaining--;
             } else {
                 previous = pfn;
             }
             pfn = next;
         }
+    }
+
+    /** Moves the mark up from its frame (now touched) to the next untouched pool frame, or NONE. */
+    private void advanceMark() {
+        long from = markPfn;
+        while (markRun < pool.count()) {
+            long clear = nextClear(touchedBits, Math.max(from, pool.startPfn(markRun)), pool.endPfn(markRun));
+            if (clear != NONE) {
+                markPfn = clear;
+                return;
+            }
+            markRun++;
+        }
+        markPfn = NONE;
     }
 
     /** The first frame of the lowest aligned run of {@code frames} free frames, or NONE. */
@@ -517,8 +668,21 @@ final class FreeListFrameAllocator implements FrameAllocator {
 
     /** The first set bit in {@code [from, to)}, or NONE; {@code to} is at most the bits' length. */
     private static long nextSet(long[] bits, long from, long to) {
+        return next(bits, from, to, 0);
+    }
+
+    /** The first clear bit in {@code [from, to)}, or NONE; {@code to} is at most the bits' length. */
+    private static long nextClear(long[] bits, long from, long to) {
+        return next(bits, from, to, -1L);
+    }
+
+    /** The first bit in {@code [from, to)} that differs from {@code flip}'s, or NONE. */
+    private static long next(long[] bits, long from, long to, long flip) {
+        if (from >= to) {
+            return NONE;
+        }
         int w = (int) (from >>> WORD_SHIFT);
-        long word = bits[w] & (-1L << from);
+        long word = (bits[w] ^ flip) & (-1L << from);
         while (true) {
             if (word != 0) {
                 long pfn = ((long) w << WORD_SHIFT) + Long.numberOfTrailingZeros(word);
@@ -527,8 +691,22 @@ final class FreeListFrameAllocator implements FrameAllocator {
             if ((long) ++w << WORD_SHIFT >= to) {
                 return NONE;
             }
-            word = bits[w];
+            word = bits[w] ^ flip;
         }
+    }
+
+    /** The set bits in {@code [from, to)}. */
+    private static long countSet(long[] bits, long from, long to) {
+        long count = 0;
+        for (long at = from; at < to; ) {
+            int w = (int) (at >>> WORD_SHIFT);
+            long end = Math.min(to, ((long) w + 1) << WORD_SHIFT);
+            long n = end - at;
+            long mask = (n == WORD_BITS ? -1L : (1L << n) - 1) << at;
+            count += Long.bitCount(bits[w] & mask);
+            at = end;
+        }
+        return count;
     }
 
     /** Sets or clears bits {@code [from, to)}. */

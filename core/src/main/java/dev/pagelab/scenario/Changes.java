@@ -89,9 +89,14 @@ public record Changes(List<FrameChange> frames, List<PageChange> pages, long tab
 
     /**
      * One line for people: {@code frames +1 page table (0x00000244), +1 allocated (0x00000243);
-     * pages +1 (0x00400000 -> 0x00243000 RW USR); page tables +1}, or {@code nothing changed}.
+     * pages +1 (0x00400000 -> 0x00243000 RW USR); page tables +1}, or {@code nothing changed}
+     * when frames, mappings and heap are as they were: a step that made page tables and freed
+     * them again (a kmmap that failed half way and undid itself) changed nothing.
      */
     public String summary() {
+        if (unchanged()) {
+            return "nothing changed";
+        }
         List<String> parts = new ArrayList<>();
         if (!frames.isEmpty()) {
             parts.add("frames " + frameSummary());

@@ -21,7 +21,7 @@ import java.util.Map;
  * @param mmu                   the MMU's counters over the steps (the boot's accesses not counted)
  * @param tlb                   the TLB's shape
  * @param tlbEntries            translations the TLB holds at the end
- * @param temporarySlotMappings how often the temporary slot was loaded, boot included
+ * @param temporarySlotMappings how often the temporary slot was loaded by the steps (the start-up not counted)
  * @param ok                    steps that succeeded as expected
  * @param expectedFailures      steps that failed as their {@code expect:} said
  * @param failed                steps that failed unexpectedly or missed an expectation

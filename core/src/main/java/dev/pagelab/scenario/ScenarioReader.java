@@ -3,13 +3,13 @@ package dev.pagelab.scenario;
 import dev.pagelab.boot.BadInputException;
 import dev.pagelab.boot.E820Text;
 import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.boot.InputFileException;
+import dev.pagelab.boot.InputFiles;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.TlbConfig;
 import dev.pagelab.kernel.KernelConfig;
 import dev.pagelab.paging.KernelLayout;
 import dev.pagelab.paging.TableAccessStrategy;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,11 +25,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -98,15 +94,17 @@ public final class ScenarioReader {
 
     /**
      * Reads and checks the scenario in {@code file}; an {@code e820:} file is looked for beside it.
+     * The file must be UTF-8 of at most 3 MiB, nested at most 50 deep (see {@link ScenarioYaml}).
      *
      * @throws ScenarioException naming the file, the line and what was expected
      */
     public static Scenario read(Path file) {
         String text;
         try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new ScenarioException(file.toString(), "cannot be read (" + e + ")");
+            text = InputFiles.readUtf8(file, ScenarioYaml.MAX_BYTES, "a scenario (YAML)");
+        } catch (InputFileException e) {
+            throw e.line() > 0 ? new ScenarioException(e.source(), e.line(), e.column(), e.problem())
+                    : new ScenarioException(e.source(), e.problem());
         }
         return parse(file.toString(), text, file.toAbsolutePath().getParent());
     }
@@ -127,20 +125,7 @@ public final class ScenarioReader {
     // ---------------------------------------------------------------- the document
 
     private Node compose(String text) {
-        LoadSettings settings = LoadSettings.builder().setLabel(source).build();
-        Optional<Node> root;
-        try {
-            root = new Compose(settings).composeString(text);
-        } catch (MarkedYamlEngineException e) {
-            Optional<Mark> mark = e.getProblemMark().isPresent() ? e.getProblemMark() : e.getContextMark();
-            String problem = "not valid YAML: " + (e.getContext() == null ? "" : e.getContext() + ", ") + e.getProblem();
-            if (mark.isEmpty()) {
-                throw new ScenarioException(source, problem);
-            }
-            throw new ScenarioException(source, mark.get().getLine() + 1, mark.get().getColumn() + 1, problem);
-        } catch (YamlEngineException e) {
-            throw new ScenarioException(source, "not valid YAML: " + e.getMessage());
-        }
+        Optional<Node> root = ScenarioYaml.compose(source, text);
         if (root.isEmpty() || isNull(root.get())) {
             throw new ScenarioException(source, "the file is empty: expected a mapping with at least 'steps:'");
         }
@@ -605,13 +590,20 @@ public final class ScenarioReader {
         return n;
     }
 
-    /** {@code 4096}, {@code 4K}, {@code 16M}, {@code 0xC1000000}, with {@code _} anywhere; -1 when it is none. */
+    /**
+     * {@code 4096}, {@code 4K}, {@code 16M}, {@code 0xC1000000}, with {@code _} anywhere; -1 when it
+     * is none; {@link Long#MAX_VALUE} for a number past it (up to 2^64 - 1, or a suffix that
+     * overflows), which every caller then reports as too large.
+     */
     static long parseNumber(String text) {
         String t = text.strip().replace("_", "");
         try {
             if (t.startsWith("0x") || t.startsWith("0X")) {
-                return t.length() > 2 && t.length() <= 18 ? Long.parseUnsignedLong(t.substring(2), 16) & Long.MAX_VALUE
-                        : -1;
+                if (t.length() <= 2 || t.length() > 18) {
+                    return -1;
+                }
+                long n = Long.parseUnsignedLong(t.substring(2), 16);
+                return n < 0 ? Long.MAX_VALUE : n;
             }
             Matcher m = DECIMAL.matcher(t);
             if (!m.matches() || m.group(1).length() > 12) {
@@ -623,7 +615,8 @@ public final class ScenarioReader {
                 case "G" -> 30;
                 default -> 0;
             };
-            return Long.parseLong(m.group(1)) << shift;
+            long n = Long.parseLong(m.group(1));
+            return n > Long.MAX_VALUE >>> shift ? Long.MAX_VALUE : n << shift;
         } catch (NumberFormatException e) {
             return -1;
         }

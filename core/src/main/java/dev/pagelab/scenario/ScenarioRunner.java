@@ -1,6 +1,7 @@
 package dev.pagelab.scenario;
 
 import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.boot.Printable;
 import dev.pagelab.heap.HeapStats;
 import dev.pagelab.heap.KernelHeap;
 import dev.pagelab.hw.Addresses;
@@ -35,7 +36,8 @@ import java.util.function.Consumer;
  *
  * <ol>
  *   <li>Boot the scenario's machine and start the kernel with its configuration; reset the MMU's
- *       counters, so that they count the steps only.</li>
+ *       counters and take the count of temporary-slot loads as the start, so that reports count
+ *       the steps only.</li>
  *   <li>For each step: look at the kernel (owner of every frame, every mapped page read from the
  *       tables in RAM, page-table counters, heap blocks), make the one call the step asks for,
  *       look again, and log the difference with the result. A step that traces records every
@@ -72,6 +74,8 @@ public final class ScenarioRunner {
     private final Mmu mmu;
     private final AddressSpace space;
     private final Map<String, Long> names = new HashMap<>();
+    /** Temporary-slot loads of the start-up, so that reports count the steps' only, as the MMU's reset counters do. */
+    private final long slotLoadsAtStart;
     /** Whether a step has used the heap: until then reports leave it out (it does not exist in a C kernel either). */
     private boolean heapUsed;
 
@@ -81,6 +85,7 @@ public final class ScenarioRunner {
         this.kernel = kernel;
         this.mmu = kernel.mmu();
         this.space = kernel.space();
+        this.slotLoadsAtStart = space.temporarySlotMappings();
     }
 
     /** Boots the scenario's machine and starts its kernel, ready to {@link #run(Consumer)} the steps. */
@@ -243,7 +248,7 @@ public final class ScenarioRunner {
             }
             case Op.FreeFrame f -> {
                 long pfn = resolve(f.frame());
-                boolean back = kernel.frames().free(pfn);
+                boolean back = kernel.freeFrame(pfn);
                 r.text = "frame " + Addresses.hex(pfn) + (back ? " is free again"
                         : " stays allocated: the " + kernel.allocator().name() + " allocator cannot free");
             }
@@ -536,7 +541,7 @@ public final class ScenarioRunner {
                     }
                 }
                 case MMU -> d.addAll(Views.mmu(mmu.stats(), mmu.tlb().config(), mmu.tlb().size(),
-                        space.temporarySlotMappings()));
+                        slotLoads()));
             }
         }
     }
@@ -554,9 +559,14 @@ public final class ScenarioRunner {
         });
         return new RunReport(held, kernel.allocator().name(), kernel.allocator().freeFrames(),
                 kernel.allocator().totalFrames(), heapUsed ? HeapFigures.of(heapStats()) : null, mmu.stats().snapshot(), mmu.tlb().config(),
-                mmu.tlb().size(), space.temporarySlotMappings(), counts[StepEvent.Outcome.OK.ordinal()],
+                mmu.tlb().size(), slotLoads(), counts[StepEvent.Outcome.OK.ordinal()],
                 counts[StepEvent.Outcome.EXPECTED_FAILURE.ordinal()], counts[StepEvent.Outcome.FAILED.ordinal()],
                 notRun);
+    }
+
+    /** Temporary-slot loads since the start-up. */
+    private long slotLoads() {
+        return space.temporarySlotMappings() - slotLoadsAtStart;
     }
 
     private KernelState state() {
@@ -663,19 +673,9 @@ public final class ScenarioRunner {
         return o instanceof String s ? "\"" + printable(s) + "\"" : String.valueOf(o);
     }
 
-    /** Control characters as escapes, so that a value stays on one line. */
+    /** Control and bidirectional characters as escapes, so that a value stays on one line and reads as it is. */
     static String printable(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            if (c == '\n') {
-                out.append("\\n");
-            } else if (c < 0x20 || c == 0x7F) {
-                out.append(String.format("\\x%02X", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return Printable.escape(s);
     }
 
     /** The bytes of {@code value} as text when they are all printable: {@code " \"Hell\""}. */

@@ -70,6 +70,82 @@ class MemoryDumpTest {
                 .hasMessageContaining("no frame file for the page directory at CR3 = 0x00002000");
     }
 
+    @Test
+    void write_nonEmptyDirectory_isRefusedAndLeftAsItWas() throws Exception {
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        MemoryDump dump = MemoryDump.of(Kernel.boot("qemu-pc-16M", KernelConfig.DEFAULT).mmu());
+
+        assertThatThrownBy(() -> dump.write(dir)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(dir + " is not empty (it holds notes.txt): give a new or empty directory, or --force to"
+                        + " replace its frames/ and registers.json");
+        try (var children = Files.list(dir)) {
+            assertThat(children.map(p -> p.getFileName().toString()).toList()).containsExactly("notes.txt");
+        }
+    }
+
+    @Test
+    void write_force_replacesTheOldDumpOnlyAndKeepsOtherFiles() throws Exception {
+        registers("{\"cr0\" : 1, \"cr3\" : 4096, \"cr4\" : 0}");
+        Files.write(dir.resolve("frames").resolve("DEAD0000.bin"), new byte[4096]);
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        Kernel kernel = Kernel.boot("qemu-pc-16M", KernelConfig.DEFAULT);
+
+        MemoryDump.of(kernel.mmu()).write(dir, true);
+
+        assertThat(dir.resolve("frames").resolve("DEAD0000.bin")).doesNotExist();
+        assertThat(dir.resolve("notes.txt")).hasContent("mine");
+        assertThat(MemoryDump.read(dir).cr3()).isEqualTo(kernel.mmu().cr3());
+    }
+
+    @Test
+    void write_newNestedDirectory_isCreated() {
+        Path target = dir.resolve("a").resolve("b");
+
+        MemoryDump.of(Kernel.boot("qemu-pc-16M", KernelConfig.DEFAULT).mmu()).write(target);
+
+        assertThat(target.resolve("registers.json")).exists();
+    }
+
+    @Test
+    void write_failingHalfWay_leavesNothingBehindAndSaysWhy() {
+        MemoryDump dump = MemoryDump.of(Kernel.boot("qemu-pc-16M", KernelConfig.DEFAULT).mmu());
+        Path target = dir.resolve("new").resolve("dump");
+        int[] writes = {0};
+
+        assertThatThrownBy(() -> dump.write(target, false, (file, bytes) -> {
+            if (++writes[0] == 3) {
+                throw new java.nio.file.FileSystemException(file.toString(), null, "No space left on device");
+            }
+            Files.write(file, bytes);
+        })).isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContainingAll(target + ": cannot write " + target.resolve("frames"), "(no space left on device);"
+                        + " nothing was left behind");
+        assertThat(writes[0]).isEqualTo(3);
+        assertThat(dir.resolve("new")).as("the directories it made are gone too").doesNotExist();
+    }
+
+    @Test
+    void checkTarget_emptyPathOrAFile_isRefused() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+
+        assertThatThrownBy(() -> MemoryDump.checkTarget(Path.of(""), false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("an empty path is not a directory");
+        assertThatThrownBy(() -> MemoryDump.checkTarget(file, true)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(file + " exists and is not a directory");
+    }
+
+    @Test
+    void read_frameFileLargerThanAFrame_isRefusedWithoutReadingItAll() throws Exception {
+        registers("{\"cr0\" : 1, \"cr3\" : 4096, \"cr4\" : 0}");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(
+                dir.resolve("frames").resolve("00001000.bin").toFile(), "rw")) {
+            f.setLength(1L << 30);
+        }
+
+        assertThatThrownBy(() -> MemoryDump.read(dir)).isInstanceOf(MemoryDump.BadDump.class)
+                .hasMessageContaining("00001000.bin: expected one 4 KiB frame (at most 4 KiB, 4,096 bytes), found 1 GiB");
+    }
+
     /** A dump directory with {@code json} as its registers and no frames yet. */
     private void registers(String json) throws Exception {
         Files.createDirectories(dir.resolve("frames"));

@@ -535,6 +535,38 @@ class FrameAllocatorContractTest {
         assertThat(handedOut).as("%s: frames handed out as runs", name).isPositive();
     }
 
+    /**
+     * Frames handed out as a run far above the lowest free frame, then single frames, some
+     * freed and taken again, then the rest: an allocator that tracks a high-water mark (the free
+     * list threads itself lazily) must skip the run's frames when its mark reaches them, and
+     * must hand out a freed frame below the mark and every never-used frame above it, once.
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("smallCases")
+    void allocate_afterARunHighInThePoolAndFrees_handsOutEveryOtherManagedFrameOnce(String name, Pool pool) {
+        Subject s = new Subject(name, pool);
+        long high = s.allocateRunChecked(4, 32);
+        long first = s.allocateChecked();
+        long second = s.allocateChecked();
+        if (s.allocator.canFree() && first != NO_FRAME && second != NO_FRAME) {
+            s.freeChecked(first);
+            assertThat(s.allocateChecked()).as("%s: the frame freed below the mark", name).isNotEqualTo(NO_FRAME);
+        }
+        List<Long> rest = s.allocateAll();
+
+        assertThat(new HashSet<>(rest)).as("%s: frames handed out twice", name).hasSize(rest.size());
+        if (high != NO_FRAME) {
+            assertThat(rest).as("%s: the run [0x%x, +4) handed out again", name)
+                    .doesNotContain(high, high + 1, high + 2, high + 3);
+        }
+        assertThat(s.model.freeFrames()).as("%s: managed frames never handed out", name).isZero();
+        if (s.allocator.canFree() && high != NO_FRAME) {
+            s.freeRunChecked(high, 4);
+            assertThat(s.allocateAll()).as("%s: the run's frames come back once", name)
+                    .containsExactlyInAnyOrder(high, high + 1, high + 2, high + 3);
+        }
+    }
+
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("smallCases")
     void allocateRun_mixedSizesUntilExhausted_handsOutEveryManagedFrameOnce(String name, Pool pool) {

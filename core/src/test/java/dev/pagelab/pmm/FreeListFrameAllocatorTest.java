@@ -16,8 +16,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.LongStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -41,14 +43,27 @@ class FreeListFrameAllocatorTest {
         return Addresses.pfnToPaddr(pfn);
     }
 
-    /** The list as RAM holds it, from the top, following the links. */
+    /**
+     * The list as RAM holds it: from head, the linked frames following their links (the last
+     * link must name the mark), then the frames never handed out, from the mark up in address
+     * order: the free pool frames that are on no link.
+     */
     private static List<Long> listInRam(FreeListFrameAllocator allocator, PhysicalMemory memory) {
         List<Long> out = new ArrayList<>();
+        Set<Long> linked = new HashSet<>();
         long pfn = allocator.topPfn();
-        while (pfn != FrameAllocator.NO_FRAME && out.size() <= allocator.totalFrames()) {
+        for (long i = 0; i < allocator.stackFrames(); i++) {
             out.add(pfn);
+            linked.add(pfn);
             long next = link(memory, pfn);
             pfn = next == END ? FrameAllocator.NO_FRAME : next >>> 12;
+        }
+        assertThat(pfn).as("the last link names the mark").isEqualTo(allocator.markPfn());
+        long mark = allocator.markPfn();
+        for (long f = mark; mark != FrameAllocator.NO_FRAME && out.size() < allocator.freeFrames(); f++) {
+            if (allocator.isPoolFrame(f) && !allocator.isAllocated(f) && !linked.contains(f)) {
+                out.add(f);
+            }
         }
         return out;
     }
@@ -99,18 +114,14 @@ class FreeListFrameAllocatorTest {
     // ---------------------------------------------------------------- construction
 
     @Test
-    void constructor_runsWithGaps_linksEveryPoolFrameInAddressOrderThroughRam() {
+    void constructor_runsWithGaps_writesNothingAndListsEveryPoolFrameInAddressOrderFromTheMark() {
         PhysicalMemory memory = memory(16);
         FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, GAPS);
 
-        assertThat(link(memory, 1)).isEqualTo(paddr(2));
-        assertThat(link(memory, 2)).isEqualTo(paddr(3));
-        assertThat(link(memory, 3)).isEqualTo(paddr(6));
-        assertThat(link(memory, 6)).isEqualTo(paddr(7));
-        assertThat(link(memory, 7)).isEqualTo(paddr(9));
-        assertThat(link(memory, 9)).isEqualTo(END);
-        assertThat(memory.readBytes(paddr(1), 4)).containsExactly(0x00, 0x20, 0x00, 0x00);
-        assertThat(memory.touchedPages()).as("only pool frames are written").isEqualTo(6);
+        assertThat(memory.touchedPages()).as("the list is threaded as frames are freed").isZero();
+        assertThat(allocator.markPfn()).isEqualTo(1);
+        assertThat(allocator.stackFrames()).isZero();
+        assertThat(listInRam(allocator, memory)).isEqualTo(frames(1, 2, 3, 6, 7, 9));
         assertThat(allocator.topPfn()).isEqualTo(1);
         assertThat(allocator.freeFrames()).isEqualTo(6);
         assertThat(allocator.totalFrames()).isEqualTo(6);
@@ -123,8 +134,7 @@ class FreeListFrameAllocatorTest {
         PhysicalMemory memory = memory(8);
         FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, List.of(new FrameRange(0, 3)));
 
-        assertThat(link(memory, 0)).isEqualTo(paddr(1));
-        assertThat(link(memory, 2)).isEqualTo(END);
+        assertThat(allocator.markPfn()).isZero();
         assertThat(allocator.allocate()).isZero();
         assertThat(allocator.isAllocated(0)).isTrue();
         allocator.free(0);
@@ -172,7 +182,8 @@ class FreeListFrameAllocatorTest {
         FrameAllocator allocator = FrameAllocators.create("free-list", memory(16), GAPS);
 
         assertThat(allocator).isInstanceOf(FreeListFrameAllocator.class);
-        assertThat(allocator.describe()).anySatisfy(line -> assertThat(line).contains("head 0x00001000 (frame 0x1)"));
+        assertThat(allocator.describe()).anySatisfy(line -> assertThat(line).contains("head END (empty)"))
+                .anySatisfy(line -> assertThat(line).contains("high-water mark 0x00001000 (frame 0x1): 6 frames"));
     }
 
     // ---------------------------------------------------------------- allocate and free
@@ -225,8 +236,8 @@ class FreeListFrameAllocatorTest {
 
         allocator.free(1);
 
-        assertThat(link(memory, 1)).as("the old top, frame 3").isEqualTo(paddr(3));
-        assertThat(link(memory, 2)).as("an allocated frame keeps its stale link").isEqualTo(paddr(3));
+        assertThat(link(memory, 1)).as("the mark, frame 3").isEqualTo(paddr(3));
+        assertThat(link(memory, 2)).as("a frame never freed was never linked").isZero();
         assertThat(listInRam(allocator, memory)).isEqualTo(frames(1, 3, 6, 7, 9));
         assertThat(allocator.allocate()).isEqualTo(1);
         assertThat(allocator.allocate()).isEqualTo(3);
@@ -299,7 +310,8 @@ class FreeListFrameAllocatorTest {
         // [4, 8) holds the gap at 5; the next multiple of 4 in a run is 8.
         assertThat(start).isEqualTo(8);
         assertThat(listInRam(allocator, memory)).isEqualTo(frames(1, 2, 3, 4, 6, 7, 12, 13, 14, 15, 16, 17, 18, 19));
-        assertThat(link(memory, 7)).as("the frame before the run now links past it").isEqualTo(paddr(12));
+        assertThat(memory.touchedPages()).as("a run of frames never handed out unlinks nothing").isZero();
+        assertThat(allocator.markPfn()).isEqualTo(1);
         assertThat(allocator.freeFrames()).isEqualTo(14);
         assertThat(range(0, 21).stream().filter(allocator::isAllocated).toList()).isEqualTo(frames(8, 9, 10, 11));
     }
@@ -424,10 +436,23 @@ class FreeListFrameAllocatorTest {
 
     // ---------------------------------------------------------------- invariants
 
+    /** An allocator over {@code [from, to)} with every frame allocated and freed again, so that all are linked, lowest on top. */
+    private static FreeListFrameAllocator allLinked(PhysicalMemory memory, long from, long to) {
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, List.of(new FrameRange(from, to)));
+        for (long pfn = from; pfn < to; pfn++) {
+            allocator.allocate();
+        }
+        for (long pfn = to - 1; pfn >= from; pfn--) {
+            allocator.free(pfn);
+        }
+        assertThat(allocator.stackFrames()).isEqualTo(to - from);
+        return allocator;
+    }
+
     @Test
     void checkInvariants_cycleInRam_throws() {
         PhysicalMemory memory = memory(8);
-        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, List.of(new FrameRange(0, 4)));
+        FreeListFrameAllocator allocator = allLinked(memory, 0, 4);
 
         memory.write32(paddr(2), (int) paddr(0));
 
@@ -438,16 +463,17 @@ class FreeListFrameAllocatorTest {
     @Test
     void checkInvariants_brokenLinks_throwNamingThem() {
         PhysicalMemory memory = memory(8);
-        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, List.of(new FrameRange(1, 4)));
+        FreeListFrameAllocator allocator = allLinked(memory, 1, 4);
 
         memory.write32(paddr(2), (int) paddr(5));
         assertThatThrownBy(allocator::checkInvariants).hasMessageContainingAll("frame 0x5", "not in the pool");
 
         memory.write32(paddr(2), 0x3004);
-        assertThatThrownBy(allocator::checkInvariants).hasMessageContainingAll("0x00003004", "neither a frame's address nor END");
+        assertThatThrownBy(allocator::checkInvariants).hasMessageContainingAll("0x00003004", "neither a frame's address nor");
 
         memory.write32(paddr(2), -1);
-        assertThatThrownBy(allocator::checkInvariants).hasMessageContaining("2 frames are on the list but freeFrames=3");
+        assertThatThrownBy(allocator::checkInvariants).hasMessageContainingAll("link in frame 0x2", "0xFFFFFFFF",
+                "neither a frame's address nor");
 
         memory.write32(paddr(2), (int) paddr(3));
         long pfn = allocator.allocate();
@@ -455,51 +481,147 @@ class FreeListFrameAllocatorTest {
         assertThatThrownBy(allocator::checkInvariants).hasMessageContainingAll("frame 0x1", "allocated");
     }
 
+    @Test
+    void checkInvariants_bottomLinkNotTheMark_throws() {
+        PhysicalMemory memory = memory(16);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, GAPS);
+        allocator.free(allocator.allocate());
+        assertThat(link(memory, 1)).isEqualTo(paddr(2));
+
+        memory.write32(paddr(1), -1);
+
+        assertThatThrownBy(allocator::checkInvariants).hasMessageContainingAll("bottom frame 0x1", "0xFFFFFFFF",
+                "not the mark's 0x00002000");
+    }
+
     // ---------------------------------------------------------------- a model of the list
 
+    /**
+     * A property over explicit seeds: random allocate, allocateRun, free and freeRun on a pool
+     * with gaps, checked after every step against a plain model of xv6's eagerly linked list (a
+     * deque: every pool frame in address order, freed frames pushed on top, runs removed where
+     * they are). The lazy list must hand out exactly the same frames, and RAM (links from head,
+     * then the untouched frames from the mark) must read as the model. Coverage gates: the mark
+     * moved by allocate, runs took untouched frames above the mark and took the mark's own frame
+     * while the stack held frames (the bottom's link rewritten), runs unlinked the bottom, and
+     * the pool was exhausted.
+     */
     @Test
-    void randomOperations_matchAStackModelExactly() {
-        PhysicalMemory memory = memory(64);
-        List<FrameRange> pool = List.of(new FrameRange(0, 1), new FrameRange(3, 20), new FrameRange(21, 22),
-                new FrameRange(24, 60));
-        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, pool);
-        Deque<Long> stack = new ArrayDeque<>();
-        pool.forEach(r -> range(r.startPfn(), r.endPfn()).forEach(stack::addLast));
-        List<long[]> runs = new ArrayList<>();
-        Random random = new Random(20240611);
-
-        for (int step = 0; step < 4000; step++) {
-            int op = random.nextInt(10);
-            if (op < 4) {
-                long pfn = allocator.allocate();
-                assertThat(pfn).isEqualTo(stack.isEmpty() ? FrameAllocator.NO_FRAME : stack.pollFirst());
-                if (pfn != FrameAllocator.NO_FRAME) {
-                    runs.add(new long[] {pfn, 1});
-                }
-            } else if (op < 6) {
-                long frames = 1 + random.nextInt(4);
-                long align = 1L << random.nextInt(3);
-                long start = allocator.allocateRun(frames, align);
-                if (start != FrameAllocator.NO_FRAME) {
-                    assertThat(start % align).isZero();
-                    for (long pfn = start; pfn < start + frames; pfn++) {
-                        assertThat(stack.remove(pfn)).as("frame %d was free", pfn).isTrue();
+    void randomOperations_matchAnEagerListModelExactly() {
+        long[] seeds = {20240611, 1, 2, 3, 42, 0xC0FFEE, 977, 31337};
+        long markMoves = 0;
+        long runsAboveMark = 0;
+        long runsOnMarkWithStack = 0;
+        long runsOnBottom = 0;
+        long exhausted = 0;
+        for (long seed : seeds) {
+            PhysicalMemory memory = memory(64);
+            List<FrameRange> pool = List.of(new FrameRange(0, 1), new FrameRange(3, 20), new FrameRange(21, 22),
+                    new FrameRange(24, 60));
+            FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, pool);
+            Deque<Long> model = new ArrayDeque<>();
+            pool.forEach(r -> range(r.startPfn(), r.endPfn()).forEach(model::addLast));
+            List<long[]> runs = new ArrayList<>();
+            java.util.random.RandomGenerator random =
+                    java.util.random.RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
+            for (int step = 0; step < 4000; step++) {
+                String where = "seed " + seed + ", step " + step;
+                long markBefore = allocator.markPfn();
+                long stackBefore = allocator.stackFrames();
+                long bottomBefore = stackBefore == 0 ? -1 : listInRam(allocator, memory).get((int) stackBefore - 1);
+                int op = random.nextInt(10);
+                if (op < 4) {
+                    long pfn = allocator.allocate();
+                    assertThat(pfn).as(where).isEqualTo(model.isEmpty() ? FrameAllocator.NO_FRAME : model.pollFirst());
+                    if (pfn != FrameAllocator.NO_FRAME) {
+                        runs.add(new long[] {pfn, 1});
+                        markMoves += allocator.markPfn() != markBefore ? 1 : 0;
+                    } else {
+                        exhausted++;
                     }
-                    runs.add(new long[] {start, frames});
+                } else if (op < 6) {
+                    long frames = 1 + random.nextInt(4);
+                    long align = 1L << random.nextInt(3);
+                    long start = allocator.allocateRun(frames, align);
+                    if (start != FrameAllocator.NO_FRAME) {
+                        assertThat(start % align).as(where).isZero();
+                        for (long pfn = start; pfn < start + frames; pfn++) {
+                            assertThat(model.remove(pfn)).as("%s: frame %d was free", where, pfn).isTrue();
+                        }
+                        runs.add(new long[] {start, frames});
+                        boolean onMark = markBefore >= start && markBefore < start + frames;
+                        runsAboveMark += markBefore != FrameAllocator.NO_FRAME && start > markBefore ? 1 : 0;
+                        runsOnMarkWithStack += onMark && stackBefore > 0 && allocator.stackFrames() > 0 ? 1 : 0;
+                        runsOnBottom += bottomBefore >= start && bottomBefore < start + frames ? 1 : 0;
+                    }
+                } else if (!runs.isEmpty()) {
+                    long[] run = runs.remove(random.nextInt(runs.size()));
+                    if (run[1] == 1 && random.nextBoolean()) {
+                        allocator.free(run[0]);
+                    } else {
+                        allocator.freeRun(run[0], run[1]);
+                    }
+                    for (long pfn = run[0] + run[1] - 1; pfn >= run[0]; pfn--) {
+                        model.addFirst(pfn);
+                    }
                 }
-            } else if (!runs.isEmpty()) {
-                long[] run = runs.remove(random.nextInt(runs.size()));
-                if (run[1] == 1 && random.nextBoolean()) {
-                    allocator.free(run[0]);
-                } else {
-                    allocator.freeRun(run[0], run[1]);
-                }
-                for (long pfn = run[0] + run[1] - 1; pfn >= run[0]; pfn--) {
-                    stack.addFirst(pfn);
-                }
+                assertThat(listInRam(allocator, memory)).as(where).isEqualTo(List.copyOf(model));
+                assertThat(allocator.freeFrames()).as(where).isEqualTo(model.size());
             }
-            assertThat(listInRam(allocator, memory)).isEqualTo(List.copyOf(stack));
+            allocator.checkInvariants();
         }
+        assertThat(markMoves).as("allocate moved the mark").isGreaterThan(50);
+        assertThat(runsAboveMark).as("runs above the mark").isGreaterThan(50);
+        assertThat(runsOnMarkWithStack).as("runs on the mark's frame with frames on the stack").isGreaterThan(10);
+        assertThat(runsOnBottom).as("runs that unlinked the bottom").isGreaterThan(50);
+        assertThat(exhausted).as("allocations that found the pool empty").isGreaterThan(100);
+    }
+
+    @Test
+    void allocate_everyFrameFromTheMark_writesNoRam() {
+        PhysicalMemory memory = memory(16);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, GAPS);
+
+        for (int i = 0; i < 6; i++) {
+            allocator.allocate();
+        }
+
+        assertThat(memory.touchedPages()).isZero();
+        assertThat(allocator.markPfn()).isEqualTo(FrameAllocator.NO_FRAME);
+        assertThat(allocator.describe()).anySatisfy(line -> assertThat(line).contains("high-water mark none"));
+    }
+
+    @Test
+    void allocate_afterARunAboveTheMark_skipsTheRunsFrames() {
+        PhysicalMemory memory = memory(32);
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory,
+                List.of(new FrameRange(1, 5), new FrameRange(6, 20)));
+        assertThat(allocator.allocateRun(4, 4)).isEqualTo(8);
+        assertThat(allocator.markPfn()).isEqualTo(1);
+
+        List<Long> handedOut = new ArrayList<>();
+        for (long pfn = allocator.allocate(); pfn != FrameAllocator.NO_FRAME; pfn = allocator.allocate()) {
+            handedOut.add(pfn);
+        }
+
+        assertThat(handedOut).isEqualTo(frames(1, 2, 3, 4, 6, 7, 12, 13, 14, 15, 16, 17, 18, 19));
+        allocator.freeRun(8, 4);
+        assertThat(allocator.markPfn()).isEqualTo(FrameAllocator.NO_FRAME);
+        assertThat(link(memory, 11)).as("the bottom: no frame is left untouched").isEqualTo(END);
+    }
+
+    @Test
+    void qemuPc4G_freshAllocator_writesNoRamAndHandsOutTheLowestFrames() {
+        Boot boot = Boot.run(MachineProfiles.byName("qemu-pc-4G"), KernelImage.builtIn(KernelImage.DEFAULT_BYTES),
+                List.of(), "", KernelEntry.LowMemory.FIRST_MIB);
+        long touched = boot.memory().touchedPages();
+
+        FreeListFrameAllocator allocator = new FreeListFrameAllocator(boot.memory(), boot.report().freeFrameRanges());
+
+        assertThat(boot.memory().touchedPages()).as("no link written for %,d frames", allocator.totalFrames())
+                .isEqualTo(touched);
+        assertThat(allocator.totalFrames()).isGreaterThan(700_000);
+        assertThat(allocator.allocate()).isEqualTo(boot.report().freeFrameRanges().get(0).startPfn());
     }
 
     // ---------------------------------------------------------------- real boots
@@ -518,14 +640,19 @@ class FreeListFrameAllocatorTest {
 
         assertThat(report.freeFrameRanges()).containsExactly(new FrameRange(0x200, 0x7FE0));
         assertThat(allocator.totalFrames()).isEqualTo(report.freeFrames()).isEqualTo(0x7FE0 - 0x200);
-        assertThat(link(memory, 0x200)).isEqualTo(0x0020_1000L);
-        assertThat(link(memory, 0x4000)).isEqualTo(0x0400_1000L);
-        assertThat(link(memory, 0x7FDF)).isEqualTo(END);
+        assertThat(allocator.markPfn()).isEqualTo(0x200);
         assertThat(allocator.allocate()).isEqualTo(0x200);
         assertThat(allocator.allocateRun(1024, 1024)).isEqualTo(0x400);
-        assertThat(link(memory, 0x3FF)).isEqualTo(0x0080_0000L);
+        assertThat(allocator.markPfn()).as("the run lies above the mark").isEqualTo(0x201);
         allocator.free(0x200);
+        assertThat(link(memory, 0x200)).as("the bottom links to the mark").isEqualTo(0x0020_1000L);
         allocator.freeRun(0x400, 1024);
+        assertThat(link(memory, 0x7FF)).isEqualTo(0x0020_0000L);
+        assertThat(link(memory, 0x400)).isEqualTo(0x0040_1000L);
+        assertThat(allocator.allocateRun(2, 1)).as("the bottom, 0x200, and the mark, 0x201").isEqualTo(0x200);
+        assertThat(allocator.markPfn()).isEqualTo(0x202);
+        assertThat(link(memory, 0x7FF)).as("the new bottom links to the new mark").isEqualTo(0x0020_2000L);
+        allocator.freeRun(0x200, 2);
         assertThat(allocator.freeFrames()).isEqualTo(allocator.totalFrames());
         assertThat(listInRam(allocator, memory)).hasSize((int) allocator.totalFrames());
     }

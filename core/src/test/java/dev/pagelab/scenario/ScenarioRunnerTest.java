@@ -202,7 +202,7 @@ class ScenarioRunnerTest {
     }
 
     @Test
-    void run_failedKmmap_madeAndFreedATable_andSaysSo() {
+    void run_failedKmmap_madeAndFreedTables_changeColumnSaysNothingChanged() {
         StepEvent e = run("""
                 steps:
                   - kmmap: 64M
@@ -211,7 +211,66 @@ class ScenarioRunnerTest {
 
         assertThat(e.outcome()).isEqualTo(StepEvent.Outcome.EXPECTED_FAILURE);
         assertThat(e.failure().message()).isEqualTo("kmmap(67108864) returned FAILED: no free frame left");
-        assertThat(e.changes().summary()).isEqualTo("page tables +4 -4");
+        assertThat(e.changes().tablesMade()).as("the work it undid").isEqualTo(4);
+        assertThat(e.changes().tablesFreed()).isEqualTo(4);
+        assertThat(e.changes().summary()).isEqualTo("nothing changed");
+    }
+
+    @Test
+    void run_freeFrameOfTheLiveDirectory_isMisuseThatChangesNothing_andCheckHolds() {
+        RunResult r = run("""
+                on-error: continue
+                steps:
+                  - freeFrame: 0x201
+                    expect: {fails: misuse}
+                  - freeFrame: 0x202
+                    expect: {fails: misuse}
+                  - check
+                  - allocFrame:
+                    as: f
+                """);
+
+        assertThat(outcomes(r)).containsExactly(StepEvent.Outcome.EXPECTED_FAILURE, StepEvent.Outcome.EXPECTED_FAILURE,
+                StepEvent.Outcome.OK, StepEvent.Outcome.OK);
+        assertThat(r.events().get(0).failure().message()).contains("frame 0x00000201 is the live page directory");
+        assertThat(r.events().get(1).failure().message()).contains("frame 0x00000202 is the page table of PDE 768");
+        assertThat(r.events().get(0).changes().summary()).isEqualTo("nothing changed");
+        assertThat(r.events().get(1).changes().summary()).isEqualTo("nothing changed");
+        assertThat((Long) r.events().get(3).fields().get(Field.VALUE.key())).as("the directory is not handed out")
+                .isNotIn(0x201L, 0x202L);
+    }
+
+    @Test
+    void run_freeFrameOfAMappedFrame_isMisuse_unmapThenFreeWorks() {
+        RunResult r = run("""
+                steps:
+                  - allocFrame:
+                    as: f
+                  - mapPage: {vaddr: 0x00400000, frame: $f}
+                  - freeFrame: $f
+                    expect: {fails: misuse}
+                  - unmapPage: 0x00400000
+                  - freeFrame: $f
+                    expect: {frames-freed: 1}
+                """);
+
+        assertThat(r.succeeded()).as(r.events().toString()).isTrue();
+        assertThat(r.events().get(2).failure().message()).contains("is still mapped at 0x00400000");
+    }
+
+    @Test
+    void run_report_countsTheStepsSlotLoadsOnly() {
+        RunResult quiet = run("steps: [check]");
+        RunResult mapping = run("""
+                steps:
+                  - allocFrame:
+                    as: f
+                  - mapPage: {vaddr: 0x00400000, frame: $f}
+                """);
+
+        assertThat(quiet.report().temporarySlotMappings()).as("the start-up's loads are not the steps'").isZero();
+        assertThat(quiet.report().mmu().accesses()).isZero();
+        assertThat(mapping.report().temporarySlotMappings()).isPositive().isLessThan(10);
     }
 
     @Test
@@ -241,7 +300,7 @@ class ScenarioRunnerTest {
 
         assertThat(outcomes(r)).containsExactly(StepEvent.Outcome.FAILED);
         assertThat(r.events().get(0).failure().kind()).isEqualTo(Failure.Kind.INVARIANT);
-        assertThat(r.events().get(0).failure().message()).contains("page table of PDE 768");
+        assertThat(r.events().get(0).failure().message()).contains("PTE 600 of PDE 768");
         assertThat(r.report().notRun()).isEqualTo(2);
     }
 

@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The teardown checks the allocator's invariants once and prints nothing: a benchmark reports
  * a number; it never fails a build over speed.
  *
- * <p>Run: {@code java -jar bench/target/benchmarks.jar FramesBenchmark} (about a minute).
+ * <p>Run: {@code ./pagelab jmh FramesBenchmark} (about a minute).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * for each frame allocator behind kmmap. The fill runs in {@link #setUp()}; each invocation runs
  * the next {@value #BATCH} steps of the one xorshift64* stream. Checks are off in the fork.
  *
- * <p>Run: {@code java -jar bench/target/benchmarks.jar HeapBenchmark}.
+ * <p>Run: {@code ./pagelab jmh HeapBenchmark}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -46,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the workload back and checks the kernel's invariants; it prints nothing: a benchmark reports a
  * number and never fails a build over speed.
  *
- * <p>Run: {@code java -jar bench/target/benchmarks.jar PagingBenchmark} (about 2.5 minutes:
+ * <p>Run: {@code ./pagelab jmh PagingBenchmark} (about 2.5 minutes:
  * 15 forks).
  */
 @BenchmarkMode(Mode.AverageTime)

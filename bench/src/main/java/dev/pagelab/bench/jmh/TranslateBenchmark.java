@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the other. The fork gets {@code -Dpagelab.checks=false} appended, so invariant checks are
  * off even when the launching JVM had them on; {@link #setUp()} refuses to run otherwise.
  *
- * <p>Run: {@code java -jar bench/target/benchmarks.jar TranslateBenchmark} (about 20 s).
+ * <p>Run: {@code ./pagelab jmh TranslateBenchmark} (about 20 s).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

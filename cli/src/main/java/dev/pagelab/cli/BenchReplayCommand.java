@@ -84,17 +84,13 @@ final class BenchReplayCommand implements Callable<Integer> {
         for (String name : chosen) {
             BenchCommand.oneOf(spec, "--policy", name, registry.names());
         }
-        BenchCommand.atLeast(spec, "--frames", frames, 1);
-        BenchCommand.atLeast(spec, "--rounds", rounds, 1);
-        if (rounds > 1_000) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--rounds': "
-                    + rounds + " (expected 1000 or fewer)");
-        }
+        BenchCommand.within(spec, "--frames", frames, 1, Integer.MAX_VALUE);
+        BenchCommand.within(spec, "--rounds", rounds, 1, 1_000);
         if (references < 1 || references > Integer.MAX_VALUE - 16) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--references': "
                     + references + " (expected 1 to " + (Integer.MAX_VALUE - 16) + ": the stream is held in memory)");
         }
-        BenchCommand.atLeast(spec, "--pages", pages, 1);
+        BenchCommand.within(spec, "--pages", pages, 1, Integer.MAX_VALUE);
         ReplayBench.Settings settings;
         if (traces.isEmpty()) {
             SyntheticTrace.Config config = SyntheticTrace.Config.of(references, pages);

@@ -34,8 +34,8 @@ import picocli.CommandLine.Parameters;
         versionProvider = Main.Version.class,
         header = "Look into reference traces and convert them.",
         description = {
-            "Reference traces are what 'pagelab replay' replays: one page reference after another,",
-            "each a read or a write, sometimes with the pid of the process that made it.",
+            "Reference traces are what 'pagelab replay' replays: one page reference after another, each a"
+                    + " read or a write, sometimes with the pid of the process that made it.",
             ""},
         subcommands = {TraceCommand.Stats.class, TraceCommand.Convert.class},
         footer = {"", "Run 'pagelab trace COMMAND --help' for a command's options and the formats."})
@@ -210,8 +210,10 @@ final class TraceCommand implements Runnable {
                 ""},
             footer = {"", "Examples:",
                 "  pagelab trace convert ls.lackey ls.vmsim.gz --to vmsim",
-                "  pagelab trace convert ls.lackey ls.oracleGeneral --to oracle-general --no-instructions",
-                "  pagelab trace convert pages.txt pages.vmsim --to vmsim --format plain --page-size 1"})
+                "  pagelab trace convert ls.lackey ls.oracleGeneral --to oracle-general \\",
+                "      --no-instructions",
+                "  pagelab trace convert pages.txt pages.vmsim --to vmsim --format plain \\",
+                "      --page-size 1"})
     static final class Convert implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "IN", description = "The trace to read.")
         Path in;

@@ -87,7 +87,7 @@ class MultibootFuzzTest {
 
     @Test
     void multiboot1_mutatedQemuMbi_givesResultOrOwnError() {
-        Seeded.cases("multiboot1_mutatedQemuMbi", 600).requireShare("accepted", 0.35).run(c -> {
+        Seeded.cases("multiboot1_mutatedQemuMbi", 600).requireShare("accepted", 0.2).run(c -> {
             List<Mutation> mutations = mutations(c);
             c.given(mutations);
             PhysicalMemory memory = PhysicalMemory.builder(MEMORY_BYTES).hole(0xA000, 0x1000).build();
@@ -103,7 +103,7 @@ class MultibootFuzzTest {
 
     @Test
     void multiboot1_mutatedMbiFields_givesResultOrOwnError() {
-        Seeded.cases("multiboot1_mutatedMbiFields", 300).requireShare("accepted", 0.33).run(c -> {
+        Seeded.cases("multiboot1_mutatedMbiFields", 300).requireShare("accepted", 0.3).run(c -> {
             List<Mutation> mutations = mutations(c);
             c.given(mutations);
             PhysicalMemory memory = PhysicalMemory.ofSize(MEMORY_BYTES);
@@ -136,7 +136,7 @@ class MultibootFuzzTest {
 
     @Test
     void multiboot2_mutatedGrubStructure_givesResultOrOwnError() {
-        Seeded.cases("multiboot2_mutatedGrubStructure", 600).requireShare("accepted", 0.06).run(c -> {
+        Seeded.cases("multiboot2_mutatedGrubStructure", 600).requireShare("accepted", 0.035).run(c -> {
             List<Mutation> mutations = mutations(c);
             int keepBytes = c.edgy(0, 400);
             c.given(mutations + ", first " + keepBytes + " bytes kept");

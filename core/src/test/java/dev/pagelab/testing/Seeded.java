@@ -33,6 +33,8 @@ import java.util.random.RandomGeneratorFactory;
  * <p>{@code -Dpagelab.seed=0x…} (hex or decimal) runs only the case with that seed, of every
  * property that runs, and skips the gates: one case proves no share. {@code -Dpagelab.coverage.print=true}
  * prints every label's counts, to set a gate a safe margin below what the generators reach.
+ * {@code -Dpagelab.seed.salt=N} mixes N into every master seed: the same properties on other inputs
+ * (a longer search, or a check that a test catches a mutant on more than one set of seeds).
  *
  * <p>The generator helpers on {@link Case} are uniform, except {@link Case#biased} (log-scaled
  * towards 0), {@link Case#edgy}, which mixes uniform and biased draws with the edges of the
@@ -44,6 +46,8 @@ public final class Seeded {
     public static final String ALGORITHM = "L64X128MixRandom";
     /** The system property that runs one case alone. */
     public static final String SEED_PROPERTY = "pagelab.seed";
+    /** The system property whose value (hex or decimal) is mixed into every master seed: other inputs, same counts. */
+    public static final String SALT_PROPERTY = "pagelab.seed.salt";
     /** The system property that, set to true, prints every label's counts after the cases (to tune the gates). */
     public static final String PRINT_PROPERTY = "pagelab.coverage.print";
     /** How often {@link Case#edgy} returns an edge of its range: one in this many. */
@@ -60,7 +64,8 @@ public final class Seeded {
         }
         this.name = name;
         this.cases = cases;
-        this.masterSeed = fnv1a(name);
+        String salt = System.getProperty(SALT_PROPERTY);
+        this.masterSeed = fnv1a(name) ^ (salt == null || salt.isBlank() ? 0 : splitmix64(parseSeed(salt)));
     }
 
     /** A property called {@code name} (shown in failures) that runs {@code cases} cases. */
@@ -129,7 +134,7 @@ public final class Seeded {
     private static String describe(Object what) {
         try {
             String text = String.valueOf(what);
-            return text.length() <= 600 ? text : text.substring(0, 600) + "…";
+            return text.length() <= 2000 ? text : text.substring(0, 2000) + "…";
         } catch (RuntimeException e) {
             return what.getClass().getSimpleName() + " (toString threw " + e + ")";
         }

@@ -43,7 +43,7 @@ class BootReadersFuzzTest {
     /** At most so many sysfs entries are made from one input. */
     static final int MAX_SYSFS_ENTRIES = 64;
 
-    private static final Path SCRATCH = ReaderContract.scratchDirectory("pagelab-fuzz-boot-");
+    private static final Path SCRATCH = ReaderContract.scratchDirectory("boot");
 
     /** Whether a reader returned regions (null: it rejected the input); regions it returns must sanitise. */
     private static boolean sanitisesIfRead(List<MemoryRegion> regions) {

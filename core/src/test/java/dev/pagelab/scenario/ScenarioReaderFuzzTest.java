@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(10) // per input; under JAZZER_FUZZ Jazzer hands it to libFuzzer as -timeout (README, "Fuzzing")
 class ScenarioReaderFuzzTest {
-    private static final Path SCRATCH = ReaderContract.scratchDirectory("pagelab-fuzz-scenario-");
+    private static final Path SCRATCH = ReaderContract.scratchDirectory("scenario");
     private static final Path E820 = ReaderContract.write(SCRATCH.resolve("e820.txt"),
             "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n BIOS-e820: [mem 0x0000000000100000-0x0000000000ffffff] usable\n"
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));

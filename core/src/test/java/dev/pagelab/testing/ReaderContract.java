@@ -1,5 +1,7 @@
 package dev.pagelab.testing;
 
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
 import dev.pagelab.boot.BadInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,13 +58,14 @@ public final class ReaderContract {
         }
     }
 
-    /** A new empty directory that {@link #clear} empties again; removed when the JVM exits. */
-    public static Path scratchDirectory(String prefix) {
+    /**
+     * A new empty directory on an in-memory file system (Jimfs, Unix-like): a fuzz target writes
+     * its input there as a file or a tree, at memory speed, and a path in an input (an
+     * {@code e820:} file) can reach no real file.
+     */
+    public static Path scratchDirectory(String name) {
         try {
-            Path dir = Files.createTempDirectory(prefix);
-            dir.toFile().deleteOnExit();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> clear(dir)));
-            return dir;
+            return Files.createDirectory(Jimfs.newFileSystem(Configuration.unix()).getPath("/" + name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -10,6 +10,7 @@ import dev.pagelab.hw.TlbConfig;
 import dev.pagelab.kernel.KernelConfig;
 import dev.pagelab.paging.KernelLayout;
 import dev.pagelab.paging.TableAccessStrategy;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -176,6 +177,8 @@ public final class ScenarioReader {
                 return new MachineSource.E820(file, E820Text.parse(baseDir.resolve(file)));
             } catch (BadInputException e) {
                 throw error(node, "e820: " + e.getMessage());
+            } catch (InvalidPathException e) {
+                throw error(node, "e820: '" + file + "' is not a file name here (" + e.getReason() + ")");
             }
         }
         if (builtin == null) {

@@ -2,14 +2,11 @@ package dev.pagelab.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pagelab.testing.Seeded;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
 
 /**
  * The sanitiser against the most naive reference there is: paint every 1 KiB chunk of a small
@@ -27,21 +24,29 @@ class MemoryMapPropertyTest {
     record RawMap(long origin, List<MemoryRegion> regions) {
     }
 
-    @Provide
-    Arbitrary<RawMap> rawMaps() {
-        Arbitrary<Long> origin = Arbitraries.of(0L, FOUR_GIB - 0x8000, 0x7FFF_FFFF_FFFF_8000L, 0xFFFF_FFFF_FFFE_0000L);
-        Arbitrary<RegionType> type = Arbitraries.of(1, 1, 1, 2, 2, 3, 4, 5, 0, 7, 12, 0xEFFF_FFFF, 0x8000_0000)
-                .map(RegionType::of);
-        Arbitrary<int[]> span = Combinators.combine(Arbitraries.integers().between(0, CHUNKS - 1),
-                Arbitraries.integers().between(0, 16)).as((start, length) -> new int[] {start, Math.min(length, CHUNKS - start)});
-        Arbitrary<List<int[]>> spans = span.list().ofMaxSize(10);
-        Arbitrary<List<RegionType>> types = type.list().ofSize(10);
-        return Combinators.combine(origin, spans, types).as((o, s, t) -> {
-            List<MemoryRegion> regions = new ArrayList<>();
-            for (int i = 0; i < s.size(); i++) {
-                regions.add(new MemoryRegion(o + s.get(i)[0] * CHUNK, s.get(i)[1] * CHUNK, t.get(i)));
-            }
-            return new RawMap(o, regions);
+    private static final long[] ORIGINS = {0L, FOUR_GIB - 0x8000, 0x7FFF_FFFF_FFFF_8000L, 0xFFFF_FFFF_FFFE_0000L};
+    /** Type codes, usable thrice as often as the rest; 0 and codes past 2^31 test the unsigned order. */
+    private static final int[] TYPES = {1, 1, 1, 2, 2, 3, 4, 5, 0, 7, 12, 0xEFFF_FFFF, 0x8000_0000};
+
+    /** Up to ten regions of up to 16 chunks, each starting on a chunk of the window, with random types. */
+    static RawMap rawMap(Seeded.Case c) {
+        long origin = c.oneOf(ORIGINS);
+        int count = c.length(0, 10);
+        List<MemoryRegion> regions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int start = c.edgy(0, CHUNKS - 1);
+            int length = Math.min(c.edgy(0, 16), CHUNKS - start);
+            regions.add(new MemoryRegion(origin + start * CHUNK, length * CHUNK, RegionType.of(c.oneOf(TYPES))));
+        }
+        return new RawMap(origin, regions);
+    }
+
+    /** Runs {@code check} on {@code cases} random maps. */
+    private static void forMaps(String name, int cases, Consumer<RawMap> check) {
+        Seeded.cases("MemoryMap." + name, cases).run(c -> {
+            RawMap raw = rawMap(c);
+            c.given(raw);
+            check.accept(raw);
         });
     }
 
@@ -75,15 +80,21 @@ class MemoryMapPropertyTest {
         return out;
     }
 
-    @Property(tries = 400)
-    void sanitize_smallRandomMaps_matchesChunkPainting(@ForAll("rawMaps") RawMap raw) {
-        MemoryMap map = MemoryMap.sanitize(raw.regions()).map();
+    @Test
+    void sanitize_smallRandomMaps_matchesChunkPainting() {
+        forMaps("sanitize_smallRandomMaps", 400, raw -> {
+            MemoryMap map = MemoryMap.sanitize(raw.regions()).map();
 
-        assertThat(map.regions()).isEqualTo(runs(raw, paint(raw)));
+            assertThat(map.regions()).isEqualTo(runs(raw, paint(raw)));
+        });
     }
 
-    @Property(tries = 400)
-    void usableFrames_smallRandomMaps_matchWholeFramesOfPainting(@ForAll("rawMaps") RawMap raw) {
+    @Test
+    void usableFrames_smallRandomMaps_matchWholeFramesOfPainting() {
+        forMaps("usableFrames_smallRandomMaps", 400, MemoryMapPropertyTest::usableFramesMatchPainting);
+    }
+
+    private static void usableFramesMatchPainting(RawMap raw) {
         RegionType[] chunks = paint(raw);
         long frames = 0;
         long notAddressable = 0;
@@ -112,8 +123,12 @@ class MemoryMapPropertyTest {
         assertThat(map.notAddressableBytes()).isEqualTo(notAddressable);
     }
 
-    @Property(tries = 300)
-    void sanitize_anyMap_leavesSortedDisjointNonEmptyUnmergeableRegions(@ForAll("rawMaps") RawMap raw) {
+    @Test
+    void sanitize_anyMap_leavesSortedDisjointNonEmptyUnmergeableRegions() {
+        forMaps("sanitize_anyMap_sortedDisjoint", 300, MemoryMapPropertyTest::sortedDisjointNonEmptyUnmergeable);
+    }
+
+    private static void sortedDisjointNonEmptyUnmergeable(RawMap raw) {
         List<MemoryRegion> regions = MemoryMap.of(raw.regions()).regions();
 
         for (int i = 0; i < regions.size(); i++) {
@@ -127,25 +142,29 @@ class MemoryMapPropertyTest {
         }
     }
 
-    @Property(tries = 300)
-    void sanitize_reportsChangesExactlyWhenTheMapChanged(@ForAll("rawMaps") RawMap raw) {
-        MemoryMap.Sanitized once = MemoryMap.sanitize(raw.regions());
-        MemoryMap.Sanitized twice = MemoryMap.sanitize(once.map().regions());
+    @Test
+    void sanitize_reportsChangesExactlyWhenTheMapChanged() {
+        forMaps("sanitize_reportsChanges", 300, raw -> {
+            MemoryMap.Sanitized once = MemoryMap.sanitize(raw.regions());
+            MemoryMap.Sanitized twice = MemoryMap.sanitize(once.map().regions());
 
-        assertThat(once.changed()).isEqualTo(!once.map().regions().equals(raw.regions()));
-        assertThat(twice.changed()).isFalse();
-        assertThat(twice.map()).isEqualTo(once.map());
+            assertThat(once.changed()).isEqualTo(!once.map().regions().equals(raw.regions()));
+            assertThat(twice.changed()).isFalse();
+            assertThat(twice.map()).isEqualTo(once.map());
+        });
     }
 
-    @Property(tries = 200)
-    void e820Lines_anyMap_parseBackToTheSameMap(@ForAll("rawMaps") RawMap raw) {
-        MemoryMap map = MemoryMap.of(raw.regions());
-        if (map.isEmpty()) {
-            return;
-        }
+    @Test
+    void e820Lines_anyMap_parseBackToTheSameMap() {
+        forMaps("e820Lines_anyMap", 200, raw -> {
+            MemoryMap map = MemoryMap.of(raw.regions());
+            if (map.isEmpty()) {
+                return;
+            }
 
-        List<MemoryRegion> parsed = E820Text.parse("lines", String.join("\n", map.e820Lines()));
+            List<MemoryRegion> parsed = E820Text.parse("lines", String.join("\n", map.e820Lines()));
 
-        assertThat(parsed).isEqualTo(map.regions());
+            assertThat(parsed).isEqualTo(map.regions());
+        });
     }
 }

@@ -6,43 +6,54 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.kernel.KernelConfig;
 import dev.pagelab.paging.TableAccessStrategy;
+import dev.pagelab.testing.Seeded;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random kmalloc / kfree / krealloc / kcalloc / kmallocAligned sequences, and bad frees, on a
  * 16 MiB machine. Every live block holds a pattern of its own, written through the MMU; after
  * every step every live block still holds its pattern, no two live blocks overlap, bad frees
  * change nothing, and when everything is freed the heap holds no more frames than its first chunk.
+ *
+ * <p>Coverage gates: a heap whose allocations all return NULL would pass every check above, so
+ * the property requires that most allocations succeed, that most frees find a live block to free,
+ * and that krealloc both grows in place and moves.
  */
 class KernelHeapPropertyTest {
     record Op(int kind, long size, int pick) {
     }
 
-    @Provide
-    Arbitrary<List<Op>> ops() {
-        // Sizes log-uniform from 1 byte to 32 KiB, now and then far larger.
-        Arbitrary<Long> size = Arbitraries.frequencyOf(
-                Tuple.of(20, Arbitraries.integers().between(0, 15).map(bits -> 1L << bits)
-                        .flatMap(top -> Arbitraries.longs().between(1, top))),
-                Tuple.of(1, Arbitraries.longs().between(40_000, 3_000_000)));
-        Arbitrary<Op> op = Combinators.combine(Arbitraries.integers().between(0, 11), size,
-                Arbitraries.integers().between(0, Integer.MAX_VALUE)).as(Op::new);
-        return op.list().ofMinSize(10).ofMaxSize(250);
+    /** Ten to 250 operations; sizes log-uniform from 1 byte to 32 KiB, one time in 21 far larger. */
+    static List<Op> ops(Seeded.Case c) {
+        int count = c.length(10, 250);
+        List<Op> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int kind = c.between(0, 11);
+            long size = c.weighted(20, 1) == 0 ? c.edgy(1L, 1L << c.between(0, 15)) : c.edgy(40_000L, 3_000_000L);
+            out.add(new Op(kind, size, c.between(0, Integer.MAX_VALUE)));
+        }
+        return out;
     }
 
-    @Property(tries = 60)
-    void sequences_blocksIntactDisjointAndFramesReturn(@ForAll("ops") List<Op> ops, @ForAll TableAccessStrategy strategy) {
+    @Test
+    void sequences_blocksIntactDisjointAndFramesReturn() {
+        Seeded.cases("KernelHeap.sequences", 60)
+                .requireShare("allocation succeeded", 0.6)
+                .requireShare("free of a live block", 0.6)
+                .requireAtLeast("realloc in place", 20)
+                .requireAtLeast("realloc moved", 20)
+                .run(c -> {
+                    TableAccessStrategy strategy = c.pick(TableAccessStrategy.values());
+                    c.given(strategy);
+                    sequence(c, strategy, ops(c));
+                });
+    }
+
+    private static void sequence(Seeded.Case c, TableAccessStrategy strategy, List<Op> ops) {
         Kernel k = Kernel.boot("qemu-pc-16M", KernelConfig.DEFAULT.withTableAccess(strategy));
         KernelHeap heap = k.heap();
         long freeAtBoot = k.allocator().freeFrames();
@@ -50,21 +61,23 @@ class KernelHeapPropertyTest {
         int serial = 0;
         long firstChunkFrames = -1;
         for (Op op : ops) {
+            c.step(serial, op);
             serial++;
             switch (op.kind()) {
-                case 0, 1, 2, 3 -> allocated(k, live, heap.kmalloc(op.size()), op.size(), serial, false);
+                case 0, 1, 2, 3 -> allocated(c, k, live, heap.kmalloc(op.size()), op.size(), serial, false);
                 case 4 -> {
                     long count = 1 + op.pick() % 16;
-                    allocated(k, live, heap.kcalloc(count, Math.max(1, op.size() / count)),
+                    allocated(c, k, live, heap.kcalloc(count, Math.max(1, op.size() / count)),
                             count * Math.max(1, op.size() / count), serial, true);
                 }
                 case 5 -> {
                     long align = 16L << (op.pick() % 9);
                     long p = heap.kmallocAligned(op.size(), align);
                     assertThat(p % align).isZero();
-                    allocated(k, live, p, op.size(), serial, false);
+                    allocated(c, k, live, p, op.size(), serial, false);
                 }
                 case 6, 7, 8 -> {
+                    c.cover("free of a live block", !live.isEmpty());
                     if (!live.isEmpty()) {
                         long p = pick(live, op.pick());
                         heap.kfree(p);
@@ -82,9 +95,10 @@ class KernelHeapPropertyTest {
                             k.mmu().readBytes(q, kept, 0, kept.length);
                             assertThat(kept).as("krealloc keeps the contents").isEqualTo(
                                     java.util.Arrays.copyOf(old, kept.length));
-                            allocated(k, live, q, op.size(), serial, false);
+                            allocated(c, k, live, q, op.size(), serial, false);
                         }
-                        Statistics.label("realloc").collect(q == KernelHeap.NULL ? "failed" : q == p ? "in place" : "moved");
+                        c.cover("realloc in place", q == p);
+                        c.cover("realloc moved", q != p && q != KernelHeap.NULL);
                     }
                 }
                 default -> badFree(k, heap, live, op.pick());
@@ -120,8 +134,9 @@ class KernelHeapPropertyTest {
         k.checkInvariants();
     }
 
-    private static void allocated(Kernel k, Map<Long, byte[]> live, long p, long bytes, int serial, boolean zeroed) {
-        Statistics.label("alloc").collect(p == KernelHeap.NULL ? "NULL" : "ok");
+    private static void allocated(Seeded.Case c, Kernel k, Map<Long, byte[]> live, long p, long bytes, int serial,
+                                  boolean zeroed) {
+        c.cover("allocation succeeded", p != KernelHeap.NULL);
         if (p == KernelHeap.NULL) {
             return;
         }

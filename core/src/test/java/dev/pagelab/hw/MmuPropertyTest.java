@@ -2,15 +2,10 @@ package dev.pagelab.hw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pagelab.testing.Seeded;
+import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * The MMU against {@link ReferenceMmu}, and the TLB against no TLB.
@@ -112,10 +107,18 @@ class MmuPropertyTest {
 
     // ---------------------------------------------------------------- property (a)
 
-    @Property(tries = 500)
-    void translateAndAccess_randomTablesAndChanges_tlbOnTlbOffAndReferenceAgree(@ForAll("setups") Setup setup,
-                                                              @ForAll("operations") List<Op> ops,
-                                                              @ForAll("smallTlbs") TlbConfig tlbShape) {
+    @Test
+    void translateAndAccess_randomTablesAndChanges_tlbOnTlbOffAndReferenceAgree() {
+        Seeded.cases("Mmu.translateAndAccess", 500).run(c -> {
+            Setup setup = setup(c);
+            List<Op> ops = operations(c);
+            TlbConfig tlbShape = c.pick(SMALL_TLBS);
+            c.given(setup + " " + tlbShape);
+            agree(c, setup, ops, tlbShape);
+        });
+    }
+
+    private static void agree(Seeded.Case c, Setup setup, List<Op> ops, TlbConfig tlbShape) {
         PhysicalMemory onMemory = build(setup);
         PhysicalMemory offMemory = build(setup);
         PhysicalMemory refMemory = build(setup);
@@ -136,6 +139,7 @@ class MmuPropertyTest {
 
         for (int step = 0; step < ops.size(); step++) {
             Op op = ops.get(step);
+            c.step(step, op);
             String at = "step " + step + " " + op;
             switch (op) {
                 case Op.Translate t -> {
@@ -185,10 +189,10 @@ class MmuPropertyTest {
                         }
                     }
                 }
-                case Op.SetCpl c -> {
-                    on.setCpl(c.cpl());
-                    off.setCpl(c.cpl());
-                    ref.cpl = c.cpl();
+                case Op.SetCpl cpl -> {
+                    on.setCpl(cpl.cpl());
+                    off.setCpl(cpl.cpl());
+                    ref.cpl = cpl.cpl();
                 }
                 case Op.ToggleWp ignored -> {
                     on.setCr0(on.cr0() ^ Mmu.CR0_WP);
@@ -346,94 +350,121 @@ class MmuPropertyTest {
 
     // ---------------------------------------------------------------- generators
 
-    private static Arbitrary<Integer> notPresent() {
-        return Arbitraries.integers().map(v -> v & ~P);
+    private static int notPresent(Seeded.Case c) {
+        return c.random().nextInt() & ~P;
     }
 
     /** A PDE: not present (other bits random), a table pointer, or a 4 MiB page, sometimes with reserved bits. */
-    private static Arbitrary<Integer> pdeValues() {
-        Arbitrary<Integer> reservedBits = Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.just(0)),
-                Tuple.of(1, Arbitraries.just(1 << 21)),
-                Tuple.of(1, Arbitraries.integers().between(13, 20).map(bit -> 1 << bit)));
-        Arbitrary<Integer> tablePointer = Combinators.combine(
-                        Arbitraries.frequency(Tuple.of(6, TABLES[0]), Tuple.of(4, TABLES[1]), Tuple.of(2, TABLES[2]),
-                                Tuple.of(2, TABLES[3]), Tuple.of(1, DIRECTORY)),
-                        Arbitraries.integers().between(0, 0xFFF))
-                .as((table, flags) -> (int) (long) table | (flags & ~PS) | P);
-        Arbitrary<Integer> largePage = Combinators.combine(
-                        Arbitraries.of(0x0040_0000, 0x00C0_0000), Arbitraries.integers().between(0, 0x1FFF), reservedBits)
-                .as((base, flags, reserved) -> base | flags | reserved | PS | P);
-        return Arbitraries.frequencyOf(Tuple.of(1, notPresent()), Tuple.of(5, tablePointer), Tuple.of(2, largePage));
+    static int pdeValue(Seeded.Case c) {
+        return switch (c.weighted(1, 5, 2)) {
+            case 0 -> notPresent(c);
+            case 1 -> {
+                long table = switch (c.weighted(6, 4, 2, 2, 1)) {
+                    case 0 -> TABLES[0];
+                    case 1 -> TABLES[1];
+                    case 2 -> TABLES[2];
+                    case 3 -> TABLES[3];
+                    default -> DIRECTORY;
+                };
+                yield (int) table | (c.edgy(0, 0xFFF) & ~PS) | P;
+            }
+            default -> {
+                int base = c.oneOf(0x0040_0000, 0x00C0_0000);
+                int flags = c.edgy(0, 0x1FFF);
+                int reserved = switch (c.weighted(6, 1, 1)) {
+                    case 0 -> 0;
+                    case 1 -> 1 << 21;
+                    default -> 1 << c.between(13, 20);
+                };
+                yield base | flags | reserved | PS | P;
+            }
+        };
     }
 
     /** A PTE: not present (other bits random), or one of the 16 data frames with random flags. */
-    private static Arbitrary<Integer> pteValues() {
-        Arbitrary<Integer> present = Combinators.combine(Arbitraries.integers().between(0, 15),
-                        Arbitraries.integers().between(0, 0xFFF))
-                .as((frame, flags) -> (int) DATA_START + (frame << 12) | flags | P);
-        return Arbitraries.frequencyOf(Tuple.of(1, notPresent()), Tuple.of(5, present));
+    static int pteValue(Seeded.Case c) {
+        if (c.weighted(1, 5) == 0) {
+            return notPresent(c);
+        }
+        return (int) DATA_START + (c.edgy(0, 15) << 12) | c.edgy(0, 0xFFF) | P;
     }
 
-    @Provide
-    Arbitrary<Setup> setups() {
-        return Combinators.combine(
-                        pdeValues().list().ofSize(INDEXES.size()),
-                        pteValues().list().ofSize(INDEXES.size() * TABLES.length),
-                        Arbitraries.of(true, false), Arbitraries.of(true, false), Arbitraries.of(true, false),
-                        Arbitraries.of(0, 3, 3, 1))
-                .as(Setup::new);
+    static Setup setup(Seeded.Case c) {
+        List<Integer> pdes = new ArrayList<>();
+        for (int i = 0; i < INDEXES.size(); i++) {
+            pdes.add(pdeValue(c));
+        }
+        List<Integer> ptes = new ArrayList<>();
+        for (int i = 0; i < INDEXES.size() * TABLES.length; i++) {
+            ptes.add(pteValue(c));
+        }
+        return new Setup(pdes, ptes, c.coin(), c.coin(), c.coin(), c.oneOf(0, 3, 3, 1));
     }
 
-    @Provide
-    Arbitrary<List<Op>> operations() {
-        // A few hot indexes, so that pages are accessed again after a CPL change, a flush or an eviction.
-        Arbitrary<Integer> index = Arbitraries.frequency(Tuple.of(1, 0), Tuple.of(8, 1), Tuple.of(1, 2), Tuple.of(1, 511),
-                Tuple.of(3, 768), Tuple.of(1, 1023));
-        Arbitrary<Integer> offset = Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.integers().between(0, 0xFFF)),
-                Tuple.of(2, Arbitraries.of(0, 0xFFC, 0xFFD, 0xFFE, 0xFFF)));
-        Arbitrary<Op> translate = Combinators.combine(index, index, offset, Arbitraries.of(true, false))
-                .as(Op.Translate::new);
-        Arbitrary<Op> read = Combinators.combine(index, index, offset).as(Op.Read32::new);
-        Arbitrary<Op> write = Combinators.combine(index, index, offset, Arbitraries.integers()).as(Op.Write32::new);
-        // New entries drawn like the starting ones, so that the tables stay in their frames.
-        Arbitrary<Op> setPde = Combinators.combine(index, pdeValues()).as(Op.SetPde::new);
-        Arbitrary<Op> setPte = Combinators.combine(Arbitraries.integers().between(0, TABLES.length - 1), index,
-                        pteValues())
-                .as(Op.SetPte::new);
-        Arbitrary<Op> setCpl = Arbitraries.of(0, 1, 3).map(Op.SetCpl::new);
-        return Arbitraries.frequencyOf(
-                        Tuple.of(6, translate),
-                        Tuple.of(3, read),
-                        Tuple.of(3, write),
-                        Tuple.of(1, setPde),
-                        Tuple.of(2, setPte),
-                        Tuple.of(2, setCpl),
-                        Tuple.of(1, Arbitraries.just(new Op.ToggleWp())),
-                        Tuple.of(1, Arbitraries.just(new Op.TogglePse())),
-                        Tuple.of(1, Arbitraries.just(new Op.TogglePge())),
-                        Tuple.of(1, Arbitraries.just(new Op.ReloadCr3())))
-                .list().ofMinSize(1).ofMaxSize(60);
+    /** One of the entry indexes, a few hot ones more often, so that pages are accessed again after a CPL change, a flush or an eviction. */
+    private static int index(Seeded.Case c) {
+        return switch (c.weighted(1, 8, 1, 1, 3, 1)) {
+            case 0 -> 0;
+            case 1 -> 1;
+            case 2 -> 2;
+            case 3 -> 511;
+            case 4 -> 768;
+            default -> 1023;
+        };
     }
 
-    @Provide
-    Arbitrary<TlbConfig> smallTlbs() {
-        return Arbitraries.of(new TlbConfig(8, 2, 2), new TlbConfig(4, 1, 1), new TlbConfig(2, 2, 0), TlbConfig.DEFAULT);
+    /** An offset in the page, two times in five at or near its end. */
+    private static int offset(Seeded.Case c) {
+        return c.weighted(3, 2) == 0 ? c.between(0, 0xFFF) : c.oneOf(0, 0xFFC, 0xFFD, 0xFFE, 0xFFF);
     }
+
+    static List<Op> operations(Seeded.Case c) {
+        int count = c.length(1, 60);
+        List<Op> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(switch (c.weighted(6, 3, 3, 1, 2, 2, 1, 1, 1, 1)) {
+                case 0 -> new Op.Translate(index(c), index(c), offset(c), c.coin());
+                case 1 -> new Op.Read32(index(c), index(c), offset(c));
+                case 2 -> new Op.Write32(index(c), index(c), offset(c), c.edgy(Integer.MIN_VALUE, Integer.MAX_VALUE));
+                // New entries drawn like the starting ones, so that the tables stay in their frames.
+                case 3 -> new Op.SetPde(index(c), pdeValue(c));
+                case 4 -> new Op.SetPte(c.between(0, TABLES.length - 1), index(c), pteValue(c));
+                case 5 -> new Op.SetCpl(c.oneOf(0, 1, 3));
+                case 6 -> new Op.ToggleWp();
+                case 7 -> new Op.TogglePse();
+                case 8 -> new Op.TogglePge();
+                default -> new Op.ReloadCr3();
+            });
+        }
+        return out;
+    }
+
+    private static final TlbConfig[] SMALL_TLBS = {new TlbConfig(8, 2, 2), new TlbConfig(4, 1, 1), new TlbConfig(2, 2, 0),
+        TlbConfig.DEFAULT};
 
     // ---------------------------------------------------------------- property (b)
 
-    @Property(tries = 200)
-    void read32_entryRewrittenWithoutInvlpg_tlbReadsStaleFrameUntilInvlpg(@ForAll @IntRange(min = 0, max = 1023) int dir,
-                                                     @ForAll @IntRange(min = 0, max = 1023) int table,
-                                                     @ForAll @IntRange(min = 0, max = 0xFFC) int offset,
-                                                     @ForAll @IntRange(min = 0, max = 15) int frame1,
-                                                     @ForAll @IntRange(min = 1, max = 15) int frameDistance,
-                                                     @ForAll int value1,
-                                                     @ForAll boolean largePage, @ForAll boolean user,
-                                                     @ForAll @IntRange(min = 0, max = 1023) int otherTable,
-                                                     @ForAll("staleTlbs") TlbConfig tlbShape) {
+    @Test
+    void read32_entryRewrittenWithoutInvlpg_tlbReadsStaleFrameUntilInvlpg() {
+        Seeded.cases("Mmu.read32_staleTlb", 200).run(c -> {
+            int dir = c.edgy(0, 1023);
+            int table = c.edgy(0, 1023);
+            int offset = c.edgy(0, 0xFFC);
+            int frame1 = c.edgy(0, 15);
+            int frameDistance = c.edgy(1, 15);
+            int value1 = c.edgy(Integer.MIN_VALUE, Integer.MAX_VALUE);
+            boolean largePage = c.coin();
+            boolean user = c.coin();
+            int otherTable = c.edgy(0, 1023);
+            TlbConfig tlbShape = c.pick(STALE_TLBS);
+            c.given(String.format("dir %d table %d offset 0x%x frame1 %d distance %d value1 0x%x large %s user %s other %d %s",
+                    dir, table, offset, frame1, frameDistance, value1, largePage, user, otherTable, tlbShape));
+            staleUntilInvlpg(dir, table, offset, frame1, frameDistance, value1, largePage, user, otherTable, tlbShape);
+        });
+    }
+
+    private static void staleUntilInvlpg(int dir, int table, int offset, int frame1, int frameDistance, int value1,
+                                         boolean largePage, boolean user, int otherTable, TlbConfig tlbShape) {
         int frame2 = (frame1 + frameDistance) % 16;
         int value2 = ~value1;
         long vaddr = Addresses.linear(dir, table, offset);
@@ -482,8 +513,5 @@ class MmuPropertyTest {
         assertThat(off.read32(vaddr)).isEqualTo(value2);
     }
 
-    @Provide
-    Arbitrary<TlbConfig> staleTlbs() {
-        return Arbitraries.of(TlbConfig.DEFAULT, new TlbConfig(8, 2, 2), new TlbConfig(1, 1, 1));
-    }
+    private static final TlbConfig[] STALE_TLBS = {TlbConfig.DEFAULT, new TlbConfig(8, 2, 2), new TlbConfig(1, 1, 1)};
 }

@@ -2,15 +2,11 @@ package dev.pagelab.hw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pagelab.testing.Seeded;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random sequences of accesses on a 64 KiB memory with one hole page, against a plain byte array:
@@ -79,8 +75,12 @@ class PhysicalMemoryPropertyTest {
         }
     }
 
-    @Property(tries = 300)
-    void operations_randomSequence_matchByteArrayModel(@ForAll("operations") @Size(max = 40) List<Op> ops) {
+    @Test
+    void operations_randomSequence_matchByteArrayModel() {
+        Seeded.cases("PhysicalMemory.operations", 300).run(c -> matchModel(c, operations(c)));
+    }
+
+    private static void matchModel(Seeded.Case c, List<Op> ops) {
         PhysicalMemory memory = PhysicalMemory.builder(SIZE).hole(HOLE_START, HOLE_END - HOLE_START).build();
         Model model = new Model();
         // Pages 0-7 start with a pattern (so that a copy in the wrong direction shows), 8-15 untouched.
@@ -95,6 +95,7 @@ class PhysicalMemoryPropertyTest {
 
         for (int step = 0; step < ops.size(); step++) {
             Op op = ops.get(step);
+            c.step(step, op);
             String at = "step " + step + ": " + op;
             switch (op) {
                 case Op.Write w -> {
@@ -137,15 +138,15 @@ class PhysicalMemoryPropertyTest {
                         model.write(f.paddr() + i, (byte) f.value());
                     }
                 }
-                case Op.Copy c -> {
-                    memory.copy(c.src(), c.dst(), c.length());
-                    if (c.src() != c.dst()) { // an identity copy is a no-op, not length reads and writes
-                        byte[] buffer = new byte[c.length()];
+                case Op.Copy cp -> {
+                    memory.copy(cp.src(), cp.dst(), cp.length());
+                    if (cp.src() != cp.dst()) { // an identity copy is a no-op, not length reads and writes
+                        byte[] buffer = new byte[cp.length()];
                         for (int i = 0; i < buffer.length; i++) {
-                            buffer[i] = (byte) model.read(c.src() + i);
+                            buffer[i] = (byte) model.read(cp.src() + i);
                         }
                         for (int i = 0; i < buffer.length; i++) {
-                            model.write(c.dst() + i, buffer[i]);
+                            model.write(cp.dst() + i, buffer[i]);
                         }
                     }
                 }
@@ -157,43 +158,39 @@ class PhysicalMemoryPropertyTest {
         assertThat(memory.touchedPages()).isLessThanOrEqualTo(SIZE / 4096 - 1);
     }
 
-    /** Addresses biased towards page ends and the hole's edges, where the splits happen. */
-    private static Arbitrary<Long> paddr(int bytes) {
-        Arbitrary<Long> anywhere = Arbitraries.longs().between(0, SIZE - Math.max(bytes, 1));
-        Arbitrary<Long> nearPageEnd = Combinators.combine(Arbitraries.integers().between(0, 15),
-                        Arbitraries.integers().between(-8, 8))
-                .as((page, delta) -> (long) Math.clamp((page + 1) * 4096L + delta - bytes / 2, 0, SIZE - Math.max(bytes, 1)));
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(2, anywhere),
-                net.jqwik.api.Tuple.of(3, nearPageEnd));
+    /** An address for an access of {@code bytes}, three times in five near a page end (where the splits happen). */
+    private static long paddr(Seeded.Case c, int bytes) {
+        int last = SIZE - Math.max(bytes, 1);
+        if (c.weighted(2, 3) == 0) {
+            return c.edgy(0, last);
+        }
+        long nearPageEnd = (c.between(0, 15) + 1) * 4096L + c.edgy(-8, 8) - bytes / 2;
+        return Math.clamp(nearPageEnd, 0, last);
     }
 
-    @Provide
-    Arbitrary<List<Op>> operations() {
-        Arbitrary<Integer> width = Arbitraries.of(1, 2, 4, 8);
-        Arbitrary<Op> write = width.flatMap(w -> Combinators.combine(paddr(w), Arbitraries.longs())
-                .as((p, v) -> new Op.Write(w, p, v)));
-        Arbitrary<Op> read = width.flatMap(w -> paddr(w).map(p -> new Op.Read(w, p)));
-        Arbitrary<Integer> length = Arbitraries.integers().between(0, 3 * 4096 + 100).edgeCases(e -> e.includeOnly(0, 1));
-        Arbitrary<Op> writeBytes = length.flatMap(n -> Combinators.combine(paddr(n),
-                        Arbitraries.bytes().array(byte[].class).ofSize(n))
-                .as(Op.WriteBytes::new));
-        Arbitrary<Op> readBytes = length.flatMap(n -> paddr(n).map(p -> new Op.ReadBytes(p, n)));
-        Arbitrary<Op> fill = length.flatMap(n -> Combinators.combine(paddr(n), Arbitraries.of(0, 0xFF, 0x5A, 0x1C3))
-                .as((p, v) -> new Op.Fill(p, n, v)));
-        Arbitrary<Op> copy = length.flatMap(n -> Combinators.combine(paddr(n), paddr(n), Arbitraries.integers().between(-64, 64))
-                .as((src, dst, shift) -> {
+    /** Up to 40 operations; lengths of bulk operations up to three pages, 0 and 1 among them. */
+    static List<Op> operations(Seeded.Case c) {
+        int count = c.length(0, 40);
+        List<Op> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int width = c.oneOf(1, 2, 4, 8);
+            int length = c.edgy(0, 3 * 4096 + 100);
+            out.add(switch (c.weighted(4, 4, 1, 2, 1, 2)) {
+                case 0 -> new Op.Write(width, paddr(c, width), c.random().nextLong());
+                case 1 -> new Op.Read(width, paddr(c, width));
+                case 2 -> new Op.WriteBytes(paddr(c, length), c.bytes(length));
+                case 3 -> new Op.ReadBytes(paddr(c, length), length);
+                case 4 -> new Op.Fill(paddr(c, length), length, c.oneOf(0, 0xFF, 0x5A, 0x1C3));
+                default -> {
+                    long src = paddr(c, length);
+                    long dst = paddr(c, length);
+                    int shift = c.edgy(-64, 64);
                     // Half the copies overlap: destination a few bytes off the source.
-                    long near = Math.clamp(src + shift, 0, SIZE - n);
-                    return new Op.Copy(src, shift % 2 == 0 ? near : dst, n);
-                }));
-        return Arbitraries.frequencyOf(
-                        net.jqwik.api.Tuple.of(4, write),
-                        net.jqwik.api.Tuple.of(4, read),
-                        net.jqwik.api.Tuple.of(1, writeBytes),
-                        net.jqwik.api.Tuple.of(2, readBytes),
-                        net.jqwik.api.Tuple.of(1, fill),
-                        net.jqwik.api.Tuple.of(2, copy))
-                .list().ofMaxSize(40);
+                    long near = Math.clamp(src + shift, 0, SIZE - length);
+                    yield new Op.Copy(src, shift % 2 == 0 ? near : dst, length);
+                }
+            });
+        }
+        return out;
     }
 }

@@ -7,16 +7,12 @@ import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.Pde;
 import dev.pagelab.hw.Pte;
+import dev.pagelab.testing.Seeded;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random mapPage / unmapPage / updateFlags sequences, run on the same kernel booted with each
@@ -32,26 +28,35 @@ class AddressSpacePropertyTest {
     record Op(int kind, long vaddr, long pfn, int flags) {
     }
 
-    @Provide
-    Arbitrary<List<Op>> ops() {
-        Arbitrary<Long> vaddr = Combinators.combine(Arbitraries.integers().between(0, REGIONS.length - 1).map(i -> REGIONS[i]),
-                Arbitraries.integers().between(0, 23)).as((base, page) -> base + ((long) page << 12));
-        Arbitrary<Op> op = Combinators.combine(Arbitraries.integers().between(0, 9), vaddr,
-                Arbitraries.longs().between(0x100, 0x1FF), Arbitraries.of(0, 1, 2, 3, 4))
-                .as((k, v, pfn, fl) -> new Op(k, v, pfn, FLAGS[fl]));
-        return op.list().ofMinSize(20).ofMaxSize(300);
+    /** Twenty to 300 operations on pages in the first 24 of each region, mapping kernel-image frames. */
+    static List<Op> ops(Seeded.Case c) {
+        int count = c.length(20, 300);
+        List<Op> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int kind = c.between(0, 9);
+            long vaddr = REGIONS[c.between(0, REGIONS.length - 1)] + ((long) c.edgy(0, 23) << 12);
+            out.add(new Op(kind, vaddr, c.between(0x100L, 0x1FFL), FLAGS[c.between(0, FLAGS.length - 1)]));
+        }
+        return out;
     }
 
-    @Property(tries = 40)
-    void strategies_sameOperations_identicalTablesAndConservation(@ForAll("ops") List<Op> ops) {
+    @Test
+    void strategies_sameOperations_identicalTablesAndConservation() {
+        Seeded.cases("AddressSpace.strategies", 40).run(c -> sameTables(c, ops(c)));
+    }
+
+    private static void sameTables(Seeded.Case c, List<Op> ops) {
         List<int[]> snapshots = new ArrayList<>();
         for (TableAccessStrategy strategy : TableAccessStrategy.values()) {
+            c.given(strategy);
             PagingFixture f = PagingFixture.boot(strategy);
             AddressSpace space = f.space();
             long freeAtBoot = f.frames().allocator().freeFrames();
             long tablesAtBoot = f.frames().held(FrameOwner.PAGE_TABLE);
             Map<Long, Long> model = new HashMap<>();
-            for (Op op : ops) {
+            for (int step = 0; step < ops.size(); step++) {
+                Op op = ops.get(step);
+                c.step(step, op);
                 apply(f, space, model, op);
                 // getFrameAddr and the MMU agree with the model for every page the run touched.
                 if (op.kind() == 0) {

@@ -6,18 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pagelab.boot.FrameRange;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
+import dev.pagelab.testing.Seeded;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.zip.CRC32;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
 
 /**
  * Long random sequences of single and contiguous allocations, frees of what is allocated, and
@@ -43,7 +37,7 @@ import net.jqwik.api.statistics.Statistics;
  * frames it skips for an alignment are accepted as lost (see {@link FrameAllocatorFixtures}).
  *
  * <p>One property an allocator, so that a failure names it. Each also checks its own coverage
- * (jqwik statistics): enough sequences must fill the pool, have a run refused, try a misuse and
+ * (coverage gates): enough sequences must fill the pool, have a run refused, try a misuse and
  * free something, so that the property cannot pass on sequences that test nothing.
  */
 class FrameAllocatorPropertyTest {
@@ -78,74 +72,95 @@ class FrameAllocatorPropertyTest {
 
     // ---------------------------------------------------------------- generators
 
-    @Provide
-    Arbitrary<PoolSpec> pools() {
-        Arbitrary<long[]> run = Combinators.combine(Arbitraries.longs().between(1, 24), Arbitraries.longs().between(1, 96))
-                .as((gap, frames) -> new long[] {gap, frames});
-        Arbitrary<Long> firstGap = Arbitraries.longs().between(0, 6);
-        Arbitrary<Long> bigRun = Arbitraries.longs().between(16, 200);
-        return Combinators.combine(firstGap, bigRun, run.list().ofMinSize(0).ofMaxSize(4), Arbitraries.integers().between(0, 4))
-                .as((gap, big, others, at) -> {
-                    List<long[]> shapes = new ArrayList<>(others);
-                    shapes.add(Math.min(at, shapes.size()), new long[] {1, big});
-                    List<FrameRange> runs = new ArrayList<>();
-                    long pfn = gap;
-                    for (int i = 0; i < shapes.size(); i++) {
-                        pfn += i == 0 ? 0 : shapes.get(i)[0];
-                        runs.add(new FrameRange(pfn, pfn + shapes.get(i)[1]));
-                        pfn += shapes.get(i)[1];
-                    }
-                    return new PoolSpec(List.copyOf(runs), pfn + 8);
-                });
+    /** One big run (16 to 200 frames) and up to four others (1 to 96), with gaps, from frame 0 to 6. */
+    static PoolSpec pool(Seeded.Case c) {
+        long firstGap = c.edgy(0, 6);
+        long big = c.edgy(16, 200);
+        int others = c.edgy(0, 4);
+        List<long[]> shapes = new ArrayList<>();
+        for (int i = 0; i < others; i++) {
+            shapes.add(new long[] {c.edgy(1, 24), c.edgy(1, 96)});
+        }
+        shapes.add(Math.min(c.edgy(0, 4), shapes.size()), new long[] {1, big});
+        List<FrameRange> runs = new ArrayList<>();
+        long pfn = firstGap;
+        for (int i = 0; i < shapes.size(); i++) {
+            pfn += i == 0 ? 0 : shapes.get(i)[0];
+            runs.add(new FrameRange(pfn, pfn + shapes.get(i)[1]));
+            pfn += shapes.get(i)[1];
+        }
+        return new PoolSpec(List.copyOf(runs), pfn + 8);
     }
 
-    @Provide
-    Arbitrary<List<Op>> operations() {
-        Arbitrary<Op> allocate = Arbitraries.just(new Op.Allocate());
-        Arbitrary<Long> frames = Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.longs().between(1, 4)),
-                Tuple.of(3, Arbitraries.longs().between(5, 16)),
-                Tuple.of(1, Arbitraries.longs().between(17, 70)));
-        Arbitrary<Long> align = Arbitraries.of(1L, 1L, 1L, 1L, 2L, 4L, 8L, 16L, 64L);
-        Arbitrary<Op> run = Combinators.combine(frames, align).as(Op.AllocateRun::new);
-        Arbitrary<Op> free = Arbitraries.integers().between(0, Integer.MAX_VALUE).map(Op.Free::new);
-        Arbitrary<Op> misuse = Combinators.combine(Arbitraries.integers().between(0, 4),
-                Arbitraries.integers().between(0, Integer.MAX_VALUE)).as(Op.Misuse::new);
-        // The weight of frees varies from sequence to sequence: light churn that keeps the pool
-        // half empty, and heavy pressure that fills it and runs into NO_FRAME again and again.
-        return Arbitraries.integers().between(12, 50).flatMap(freeWeight -> Arbitraries.frequencyOf(
-                Tuple.of(30, allocate),
-                Tuple.of(22, run),
-                Tuple.of(freeWeight, free),
-                Tuple.of(8, misuse)).list().ofMinSize(300).ofMaxSize(1000));
+    /**
+     * 300 to 1000 operations. The weight of frees varies from sequence to sequence: light churn
+     * that keeps the pool half empty, and heavy pressure that fills it and runs into NO_FRAME
+     * again and again.
+     */
+    static List<Op> operations(Seeded.Case c) {
+        int freeWeight = c.edgy(12, 50);
+        int count = c.length(300, 1000);
+        List<Op> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(switch (c.weighted(30, 22, freeWeight, 8)) {
+                case 0 -> new Op.Allocate();
+                case 1 -> {
+                    long frames = switch (c.weighted(6, 3, 1)) {
+                        case 0 -> c.edgy(1, 4);
+                        case 1 -> c.edgy(5, 16);
+                        default -> c.edgy(17, 70);
+                    };
+                    yield new Op.AllocateRun(frames, c.oneOf(1L, 1L, 1L, 1L, 2L, 4L, 8L, 16L, 64L));
+                }
+                case 2 -> new Op.Free(c.between(0, Integer.MAX_VALUE));
+                default -> new Op.Misuse(c.edgy(0, 4), c.between(0, Integer.MAX_VALUE));
+            });
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- one property an allocator
 
-    @Property(tries = TRIES)
-    void operations_bitmap_agreeWithTheReference(@ForAll("pools") PoolSpec pool, @ForAll("operations") List<Op> ops) {
-        new Run("bitmap", pool).play(ops).collectStatistics();
+    /** {@code cases} sequences on {@code name}, with the coverage gates of the class comment. */
+    static void property(String name, int cases) {
+        Seeded property = Seeded.cases("FrameAllocator." + name, cases)
+                .requireShare("pool exhausted", 0.15)
+                .requireShare("run refused", 0.30)
+                .requireShare("misuse tried", 0.95);
+        if (!name.equals("bump")) {
+            property.requireShare("frees", 0.95);
+        }
+        property.run(c -> {
+            PoolSpec pool = pool(c);
+            c.given(pool);
+            new Run(name, pool, c).play(operations(c)).cover(c);
+        });
     }
 
-    @Property(tries = TRIES)
-    void operations_bump_agreeWithTheReference(@ForAll("pools") PoolSpec pool, @ForAll("operations") List<Op> ops) {
-        new Run("bump", pool).play(ops).collectStatistics();
+    @Test
+    void operations_bitmap_agreeWithTheReference() {
+        property("bitmap", TRIES);
     }
 
-    @Property(tries = TRIES)
-    void operations_freeList_agreeWithTheReference(@ForAll("pools") PoolSpec pool, @ForAll("operations") List<Op> ops) {
-        new Run("free-list", pool).play(ops).collectStatistics();
+    @Test
+    void operations_bump_agreeWithTheReference() {
+        property("bump", TRIES);
     }
 
-    @Property(tries = TRIES)
-    void operations_buddy_agreeWithTheReference(@ForAll("pools") PoolSpec pool, @ForAll("operations") List<Op> ops) {
-        new Run("buddy", pool).play(ops).collectStatistics();
+    @Test
+    void operations_freeList_agreeWithTheReference() {
+        property("free-list", TRIES);
+    }
+
+    @Test
+    void operations_buddy_agreeWithTheReference() {
+        property("buddy", TRIES);
     }
 
     /** The reference against a shadow of itself: proves the harness, and that the oracle keeps the contract. */
-    @Property(tries = 60)
-    void operations_reference_agreeWithTheReference(@ForAll("pools") PoolSpec pool, @ForAll("operations") List<Op> ops) {
-        new Run(ReferenceFrameAllocator.NAME, pool).play(ops).collectStatistics();
+    @Test
+    void operations_reference_agreeWithTheReference() {
+        property(ReferenceFrameAllocator.NAME, 60);
     }
 
     // ---------------------------------------------------------------- the harness
@@ -160,6 +175,7 @@ class FrameAllocatorPropertyTest {
         final long scanTop;
         /** What is allocated: {first frame, frames, 1 when it came from allocate()}. */
         final List<long[]> live = new ArrayList<>();
+        final Seeded.Case seeded;
         int step;
         Op op;
         int exhausted;
@@ -167,7 +183,8 @@ class FrameAllocatorPropertyTest {
         int misuses;
         int frees;
 
-        Run(String name, PoolSpec pool) {
+        Run(String name, PoolSpec pool, Seeded.Case seeded) {
+            this.seeded = seeded;
             this.name = name;
             this.pool = pool;
             this.memory = PhysicalMemory.ofSize(Addresses.pfnToPaddr(pool.memoryFrames()));
@@ -181,6 +198,7 @@ class FrameAllocatorPropertyTest {
         Run play(List<Op> ops) {
             for (Op next : ops) {
                 op = next;
+                seeded.step(step, next);
                 switch (next) {
                     case Op.Allocate a -> allocate();
                     case Op.AllocateRun r -> allocateRun(r.frames(), r.align());
@@ -203,21 +221,17 @@ class FrameAllocatorPropertyTest {
         }
 
         /**
-         * Records, for the property's coverage check, what the sequence reached: a full pool
-         * (allocate() = NO_FRAME), a run refused, a misuse. The coverage check fails the property
+         * Records, for the property's coverage gates, what the sequence reached: a full pool
+         * (allocate() = NO_FRAME), a run refused, a misuse, a free. The gates fail the property
          * when the generators stop reaching them, so that it cannot pass on sequences that test
          * nothing.
          */
-        void collectStatistics() {
-            Statistics.label("pool exhausted").collect(exhausted > 0);
-            Statistics.label("run refused").collect(runsRefused > 0);
-            Statistics.label("misuse tried").collect(misuses > 0);
-            Statistics.label("pool exhausted").coverage(c -> c.check(true).percentage(p -> p >= 15));
-            Statistics.label("run refused").coverage(c -> c.check(true).percentage(p -> p >= 30));
-            Statistics.label("misuse tried").coverage(c -> c.check(true).percentage(p -> p >= 95));
+        void cover(Seeded.Case c) {
+            c.cover("pool exhausted", exhausted > 0);
+            c.cover("run refused", runsRefused > 0);
+            c.cover("misuse tried", misuses > 0);
             if (allocator.canFree()) {
-                Statistics.label("frees").collect(frees > 0);
-                Statistics.label("frees").coverage(c -> c.check(true).percentage(p -> p >= 95));
+                c.cover("frees", frees > 0);
             }
         }
 

@@ -376,6 +376,16 @@ class ScenarioReaderTest {
                 .hasMessageStartingWith(file + ":2:7: e820: map.txt:1: expected 'BIOS-e820:");
     }
 
+    /** Found by reading the e820 path (the fuzz corpus holds the file): a NUL escaped as InvalidPathException. */
+    @Test
+    void read_e820PathWithNul_isAScenarioExceptionAtThePath(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("s.yaml");
+        Files.writeString(file, "e820: \"map\\0.txt\"\nsteps: [check]\n");
+
+        assertThatThrownBy(() -> ScenarioReader.read(file)).isInstanceOf(ScenarioException.class)
+                .hasMessageStartingWith(file + ":1:7: e820: 'map\0.txt' is not a file name here (Nul character not allowed)");
+    }
+
     @Test
     void read_missingFile_saysItCannotBeRead(@TempDir Path dir) {
         assertThatThrownBy(() -> ScenarioReader.read(dir.resolve("nope.yaml"))).isInstanceOf(ScenarioException.class)

@@ -12,16 +12,12 @@ import dev.pagelab.paging.KernelLayout;
 import dev.pagelab.paging.MapResult;
 import dev.pagelab.paging.TableAccessStrategy;
 import dev.pagelab.paging.UnmapResult;
+import dev.pagelab.testing.Seeded;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random kmmap / kunmap / mapPage / unmapPage sequences on a small machine (so that frames run
@@ -32,26 +28,38 @@ class KernelMemoryPropertyTest {
     record Op(int kind, int size, int pick) {
     }
 
-    @Provide
-    Arbitrary<List<Op>> ops() {
-        Arbitrary<Op> op = Combinators.combine(Arbitraries.integers().between(0, 9),
-                Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(8, Arbitraries.integers().between(1, 16)),
-                        net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(17, 1500))),
-                Arbitraries.integers().between(0, 1_000_000)).as(Op::new);
-        return op.list().ofMinSize(10).ofMaxSize(200);
+    /** Ten to 200 operations; sizes of 1 to 16 pages, one time in nine up to 1500. */
+    static List<Op> ops(Seeded.Case c) {
+        int count = c.length(10, 200);
+        List<Op> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int kind = c.between(0, 9);
+            int size = c.weighted(8, 1) == 0 ? c.edgy(1, 16) : c.edgy(17, 1500);
+            out.add(new Op(kind, size, c.edgy(0, 1_000_000)));
+        }
+        return out;
     }
 
-    @Property(tries = 30)
-    void sequences_conserveFramesPagesAndTables(@ForAll("ops") List<Op> ops,
-                                                @ForAll TableAccessStrategy strategy,
-                                                @ForAll("allocators") String allocator) {
+    @Test
+    void sequences_conserveFramesPagesAndTables() {
+        Seeded.cases("KernelMemory.sequences", 30).run(c -> {
+            TableAccessStrategy strategy = c.pick(TableAccessStrategy.values());
+            String allocator = c.pick("bitmap", "free-list", "buddy");
+            c.given(strategy + ", " + allocator);
+            conserve(c, ops(c), strategy, allocator);
+        });
+    }
+
+    private static void conserve(Seeded.Case c, List<Op> ops, TableAccessStrategy strategy, String allocator) {
         Kernel k = Kernel.boot("qemu-pc-16M", KernelConfig.DEFAULT.withTableAccess(strategy).withAllocator(allocator));
         long freeAtStart = k.allocator().freeFrames();
         long tablesAtStart = k.space().pageTables();
         List<Long> blocks = new ArrayList<>();
         Map<Long, Long> blockPages = new HashMap<>();
         Map<Long, Long> userPages = new HashMap<>(); // vaddr -> frame, mapped with mapPage
-        for (Op op : ops) {
+        for (int step = 0; step < ops.size(); step++) {
+            Op op = ops.get(step);
+            c.step(step, op);
             switch (op.kind()) {
                 case 0, 1, 2, 3 -> {
                     long bytes = (long) op.size() * 4096 - op.pick() % 4096;
@@ -113,10 +121,5 @@ class KernelMemoryPropertyTest {
         assertThat(k.space().pageTables()).isEqualTo(tablesAtStart);
         assertThat(k.vm().kernelPages().usedPageCount()).isZero();
         k.checkInvariants();
-    }
-
-    @Provide
-    Arbitrary<String> allocators() {
-        return Arbitraries.of("bitmap", "free-list", "buddy");
     }
 }

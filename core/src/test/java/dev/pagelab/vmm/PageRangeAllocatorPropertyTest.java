@@ -5,17 +5,11 @@ import static dev.pagelab.vmm.PageRangeAllocator.NO_PAGES;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.PhysicalMemory;
+import dev.pagelab.testing.Seeded;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
 
 /**
  * Long random sequences of {@code allocPages} (mostly small, sometimes larger than any free run
@@ -36,7 +30,7 @@ import net.jqwik.api.statistics.Statistics;
  * </ul>
  * The area starts at seed 004's user or kernel heap start, or elsewhere, and the bitmap at an
  * address that may be unaligned and straddle a page boundary. The property checks its own coverage
- * (jqwik statistics): sequences must hit a refusal by fragmentation and a refused free.
+ * (coverage gates): sequences must hit a refusal by fragmentation, a refused free and a free.
  */
 class PageRangeAllocatorPropertyTest {
     /** Below the bitmap, so that areas of up to 400 pages from 0x1000 stay clear of it. */
@@ -63,40 +57,47 @@ class PageRangeAllocatorPropertyTest {
         }
     }
 
-    @Provide
-    Arbitrary<Area> areas() {
-        Arbitrary<Long> start = Arbitraries.of(PageRangeAllocator.USER_HEAP_START, PageRangeAllocator.KERNEL_HEAP_START,
-                0x4000_0000L, 0xFFFF_0000L);
-        Arbitrary<Integer> pages = Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.integers().between(1, 40)),
-                Tuple.of(4, Arbitraries.integers().between(100, 400)));
-        Arbitrary<Integer> offset = Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.just(0)),
-                Tuple.of(3, Arbitraries.integers().between(1, 120)));
-        return Combinators.combine(start, pages, offset)
-                .as((s, p, o) -> new Area(s, s == 0xFFFF_0000L ? Math.min(p, 16) : p, o));
+    private static final long[] STARTS = {PageRangeAllocator.USER_HEAP_START, PageRangeAllocator.KERNEL_HEAP_START,
+        0x4000_0000L, 0xFFFF_0000L};
+
+    /** An area of 1 to 40 pages (one time in five) or 100 to 400 (at most 16 at the top of 32 bits). */
+    static Area area(Seeded.Case c) {
+        long start = c.oneOf(STARTS);
+        int pages = c.weighted(1, 4) == 0 ? c.edgy(1, 40) : c.edgy(100, 400);
+        int offset = c.weighted(1, 3) == 0 ? 0 : c.edgy(1, 120);
+        return new Area(start, start == 0xFFFF_0000L ? Math.min(pages, 16) : pages, offset);
     }
 
-    @Provide
-    Arbitrary<List<Op>> operations() {
-        Arbitrary<Integer> pages = Arbitraries.frequencyOf(
-                Tuple.of(8, Arbitraries.integers().between(1, 4)),
-                Tuple.of(5, Arbitraries.integers().between(5, 20)),
-                Tuple.of(1, Arbitraries.integers().between(21, 450)));
-        Arbitrary<Op> alloc = pages.map(Op.Alloc::new);
-        Arbitrary<Op> free = Arbitraries.integers().between(0, Integer.MAX_VALUE).map(Op.Free::new);
-        Arbitrary<Op> bad = Combinators.combine(Arbitraries.integers().between(0, 4),
-                Arbitraries.integers().between(0, Integer.MAX_VALUE)).as(Op.BadFree::new);
-        // Light churn keeps the area half empty; heavy pressure fills it and fragments it.
-        return Arbitraries.integers().between(10, 45).flatMap(freeWeight -> Arbitraries.frequencyOf(
-                Tuple.of(40, alloc),
-                Tuple.of(freeWeight, free),
-                Tuple.of(8, bad)).list().ofMinSize(200).ofMaxSize(800));
+    /** 200 to 800 operations; light churn keeps the area half empty, heavy pressure fills it and fragments it. */
+    static List<Op> operations(Seeded.Case c) {
+        int freeWeight = c.edgy(10, 45);
+        int count = c.length(200, 800);
+        List<Op> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(switch (c.weighted(40, freeWeight, 8)) {
+                case 0 -> new Op.Alloc(switch (c.weighted(8, 5, 1)) {
+                    case 0 -> c.edgy(1, 4);
+                    case 1 -> c.edgy(5, 20);
+                    default -> c.edgy(21, 450);
+                });
+                case 1 -> new Op.Free(c.between(0, Integer.MAX_VALUE));
+                default -> new Op.BadFree(c.edgy(0, 4), c.between(0, Integer.MAX_VALUE));
+            });
+        }
+        return out;
     }
 
-    @Property(tries = 200)
-    void operations_randomSequence_agreeWithTheReference(@ForAll("areas") Area area, @ForAll("operations") List<Op> ops) {
-        new Run(area).play(ops).collectStatistics();
+    @Test
+    void operations_randomSequence_agreeWithTheReference() {
+        Seeded.cases("PageRangeAllocator.operations", 200)
+                .requireShare("refused by fragmentation", 0.30)
+                .requireShare("refused free", 0.95)
+                .requireShare("frees", 0.95)
+                .run(c -> {
+                    Area area = area(c);
+                    c.given(area);
+                    new Run(area, c).play(operations(c)).cover(c);
+                });
     }
 
     /** One sequence against one fresh allocator and its reference. */
@@ -106,14 +107,16 @@ class PageRangeAllocatorPropertyTest {
         final Mmu mmu = new Mmu(memory);
         final PageRangeAllocator allocator;
         final ReferencePageRanges model;
+        final Seeded.Case seeded;
         int step;
         Op op;
         int fragmented;
         int refusedFrees;
         int frees;
 
-        Run(Area area) {
+        Run(Area area, Seeded.Case seeded) {
             this.area = area;
+            this.seeded = seeded;
             // Garbage where the bitmap goes: the constructor must clear it.
             memory.fill(area.bitmapVaddr() - 8, 256, 0xA5);
             allocator = new PageRangeAllocator("area", mmu, area.bitmapVaddr(), area.startVaddr(), area.pages());
@@ -124,6 +127,7 @@ class PageRangeAllocatorPropertyTest {
             compareBitmap();
             for (Op next : ops) {
                 op = next;
+                seeded.step(step, next);
                 switch (next) {
                     case Op.Alloc a -> alloc(a.pages());
                     case Op.Free f -> free(f.pick());
@@ -140,13 +144,11 @@ class PageRangeAllocatorPropertyTest {
             return this;
         }
 
-        void collectStatistics() {
-            Statistics.label("refused by fragmentation").collect(fragmented > 0);
-            Statistics.label("refused free").collect(refusedFrees > 0);
-            Statistics.label("refused by fragmentation").coverage(c -> c.check(true).percentage(p -> p >= 30));
-            Statistics.label("refused free").coverage(c -> c.check(true).percentage(p -> p >= 95));
-            Statistics.label("frees").collect(frees > 0);
-            Statistics.label("frees").coverage(c -> c.check(true).percentage(p -> p >= 95));
+        /** Records, for the coverage gates, whether the sequence reached each interesting case. */
+        void cover(Seeded.Case c) {
+            c.cover("refused by fragmentation", fragmented > 0);
+            c.cover("refused free", refusedFrees > 0);
+            c.cover("frees", frees > 0);
         }
 
         void alloc(int pages) {

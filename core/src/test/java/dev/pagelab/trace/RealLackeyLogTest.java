@@ -108,6 +108,55 @@ class RealLackeyLogTest {
     }
 
     @Test
+    void replay_realLogGzipped_lruAndFifoCountWhatAPlainListModelCounts() throws IOException {
+        Path gz = dir.resolve("echo-replay.lackey.gz");
+        Files.write(gz, TraceFixtures.gzip(Files.readAllBytes(log)));
+        List<Ref> refs = naive(Files.readAllLines(log, StandardCharsets.ISO_8859_1), 4096, true);
+        for (int frames : new int[] {4, 16, 64}) {
+            dev.pagelab.replay.ReplayResult result;
+            try (TraceReader reader = new PrefetchingTraceReader(Traces.open(gz, TraceOptions.DEFAULTS))) {
+                result = dev.pagelab.replay.Replay.run(List.of(reader), List.of("lru", "fifo"),
+                        dev.pagelab.replay.ReplayConfig.of(frames, dev.pagelab.replay.Scope.LOCAL),
+                        dev.pagelab.replace.PolicyRegistry.builtIn(), null);
+            }
+            for (String policy : List.of("lru", "fifo")) {
+                // The model: a list of resident pages, most recent (lru) or newest (fifo) first, and a
+                // set of dirty ones; a write dirties, an eviction of a dirty page is a write-back.
+                java.util.LinkedList<Long> resident = new java.util.LinkedList<>();
+                java.util.Set<Long> dirty = new java.util.HashSet<>();
+                long faults = 0;
+                long writebacks = 0;
+                for (Ref ref : refs) {
+                    boolean write = RefKind.isWrite(ref.kind());
+                    if (resident.contains(ref.page())) {
+                        if (policy.equals("lru")) {
+                            resident.remove(ref.page());
+                            resident.addFirst(ref.page());
+                        }
+                    } else {
+                        faults++;
+                        if (resident.size() == frames) {
+                            long victim = resident.removeLast();
+                            if (dirty.remove(victim)) {
+                                writebacks++;
+                            }
+                        }
+                        resident.addFirst(ref.page());
+                    }
+                    if (write) {
+                        dirty.add(ref.page());
+                    }
+                }
+                var counted = result.policy(policy);
+                assertThat(counted.references()).isEqualTo(refs.size());
+                assertThat(new long[] {counted.faults(), counted.writebacks()})
+                        .as("%s with %d frames: faults and write-backs", policy, frames)
+                        .containsExactly(faults, writebacks);
+            }
+        }
+    }
+
+    @Test
     void stats_realLogGzipped_countsKindsSensiblyAndDropsFetchesWhenAsked() throws IOException {
         Path gz = dir.resolve("echo.lackey.gz");
         Files.write(gz, TraceFixtures.gzip(Files.readAllBytes(log)));

@@ -1,6 +1,5 @@
 package dev.pagelab.trace;
 
-import io.airlift.compress.MalformedInputException;
 import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -44,8 +43,8 @@ final class TraceInput implements Closeable {
 
     /** Recognises the compression of {@code raw} and reads the first buffer. */
     static TraceInput open(String name, InputStream raw) throws IOException {
-        PushbackInputStream pushback = new PushbackInputStream(raw, 6);
-        byte[] magic = new byte[6];
+        PushbackInputStream pushback = new PushbackInputStream(raw, ZSTD_HEADER_MAX);
+        byte[] magic = new byte[ZSTD_HEADER_MAX];
         int n = 0;
         while (n < magic.length) {
             int r = pushback.read(magic, n, magic.length - n);
@@ -61,6 +60,12 @@ final class TraceInput implements Closeable {
         } else if (n >= 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f
                 && (magic[3] & 0xff) == 0xfd) {
             compression = Compression.ZSTD;
+            long window = zstdWindowBytes(magic, n);
+            if (window > ZSTD_MAX_WINDOW) {
+                throw TraceFormatException.ofFile(name, String.format(java.util.Locale.ROOT, "the zstd frame asks for a"
+                        + " window of %,d bytes; expected at most %,d (128 MiB, zstd's own default limit): decompress"
+                        + " it with zstd --long first", window, ZSTD_MAX_WINDOW));
+            }
         } else {
             String other = otherCompression(magic, n);
             if (other != null) {
@@ -76,7 +81,7 @@ final class TraceInput implements Closeable {
                 case GZIP -> new TraceInput(name, new GZIPInputStream(pushback, 1 << 16), compression);
                 case ZSTD -> new TraceInput(name, new ZstdInputStream(pushback), compression);
             };
-        } catch (IOException | MalformedInputException e) {
+        } catch (IOException | RuntimeException e) {
             throw TraceFormatException.corrupt(name, -1, 0, compression, e);
         }
         try {
@@ -86,6 +91,44 @@ final class TraceInput implements Closeable {
             throw e;
         }
         return input;
+    }
+
+    /** The longest zstd frame header: magic, descriptor, window, dictionary id, content size. */
+    private static final int ZSTD_HEADER_MAX = 4 + 1 + 1 + 4 + 8;
+    /** The largest zstd window accepted: the decompressor allocates it whole. */
+    static final long ZSTD_MAX_WINDOW = 128L << 20;
+
+    /**
+     * The window the first zstd frame asks for (RFC 8878, 3.1.1.1), or -1 when the header is cut
+     * short: Window_Descriptor = exponent (5 bits) and mantissa (3 bits), window = 2^(10+e) plus
+     * m eighths of it; a single-segment frame's window is its content size.
+     */
+    static long zstdWindowBytes(byte[] h, int n) {
+        if (n < 5) {
+            return -1;
+        }
+        int descriptor = h[4] & 0xff;
+        boolean singleSegment = (descriptor & 0x20) != 0;
+        if (!singleSegment) {
+            if (n < 6) {
+                return -1;
+            }
+            int wd = h[5] & 0xff;
+            long base = 1L << (10 + (wd >>> 3));
+            return base + (base / 8) * (wd & 7);
+        }
+        int dictionaryBytes = new int[] {0, 1, 2, 4}[descriptor & 3];
+        int sizeFlag = descriptor >>> 6;
+        int sizeBytes = new int[] {1, 2, 4, 8}[sizeFlag];
+        int at = 5 + dictionaryBytes;
+        if (n < at + sizeBytes) {
+            return -1;
+        }
+        long size = 0;
+        for (int i = sizeBytes - 1; i >= 0; i--) {
+            size = (size << 8) | (h[at + i] & 0xff);
+        }
+        return sizeFlag == 1 ? size + 256 : size < 0 ? Long.MAX_VALUE : size;
     }
 
     private static String otherCompression(byte[] m, int n) {
@@ -124,7 +167,9 @@ final class TraceInput implements Closeable {
                     added += r;
                 }
             }
-        } catch (IOException | MalformedInputException e) {
+        } catch (IOException | RuntimeException e) {
+            // A decompressor meets corrupt data with whatever it throws (aircompressor: a
+            // MalformedInputException, an ArithmeticException on an absurd frame header, ...).
             if (compression == Compression.NONE) {
                 throw e;
             }

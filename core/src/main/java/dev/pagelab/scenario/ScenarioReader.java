@@ -141,6 +141,9 @@ public final class ScenarioReader {
             throw new ScenarioException(source, mark.get().getLine() + 1, mark.get().getColumn() + 1, problem);
         } catch (YamlEngineException e) {
             throw new ScenarioException(source, "not valid YAML: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // The YAML library refuses some tags this way, without a position (found by fuzzing: '!1%1a').
+            throw new ScenarioException(source, "not valid YAML: " + e.getMessage());
         }
         if (root.isEmpty() || isNull(root.get())) {
             throw new ScenarioException(source, "the file is empty: expected a mapping with at least 'steps:'");

@@ -376,6 +376,13 @@ class ScenarioReaderTest {
                 .hasMessageStartingWith(file + ":2:7: e820: map.txt:1: expected 'BIOS-e820:");
     }
 
+    /** Found by fuzzing (the input is in the fuzz corpus): an owner that is no owner at all was a NullPointerException. */
+    @Test
+    void parse_allocFrameOwnerThatIsNoOwner_isAScenarioException() {
+        assertThat(problem("steps:\n  - allocFrame: {owner: bogus}\n", 2, 25).problem())
+                .startsWith("unknown frame owner 'bogus'");
+    }
+
     /** Found by fuzzing (the input is in the fuzz corpus): the YAML library threw IllegalArgumentException for this tag. */
     @Test
     void parse_tagTheYamlLibraryRefuses_isAScenarioException() {

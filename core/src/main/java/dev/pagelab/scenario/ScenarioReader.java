@@ -526,7 +526,7 @@ public final class ScenarioReader {
             List<String> choices = FRAME_OWNERS.stream().map(Keys::of).toList();
             String text = scalar(node, key, String.join(" or ", choices));
             FrameOwner owner = Keys.lookup(FrameOwner.class, text);
-            if (!FRAME_OWNERS.contains(owner)) {
+            if (owner == null || !FRAME_OWNERS.contains(owner)) { // List.of(...).contains(null) throws
                 throw error(node, unknown("frame owner", text, choices));
             }
             return owner;

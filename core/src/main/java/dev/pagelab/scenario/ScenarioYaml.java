@@ -68,6 +68,9 @@ final class ScenarioYaml {
                     + " other than tab and line breaks must be written as escapes in a double-quoted string, \"\\x01\")");
         } catch (YamlEngineException e) {
             throw new ScenarioException(source, "not valid YAML: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // The YAML library refuses some tags this way, without a position (found by fuzzing: '!1%1a').
+            throw new ScenarioException(source, "not valid YAML: " + e.getMessage());
         }
     }
 

@@ -376,6 +376,20 @@ class ScenarioReaderTest {
                 .hasMessageStartingWith(file + ":2:7: e820: map.txt:1: expected 'BIOS-e820:");
     }
 
+    /** Found by fuzzing (the input is in the fuzz corpus): an owner that is no owner at all was a NullPointerException. */
+    @Test
+    void parse_allocFrameOwnerThatIsNoOwner_isAScenarioException() {
+        assertThat(problem("steps:\n  - allocFrame: {owner: bogus}\n", 2, 25).problem())
+                .startsWith("unknown frame owner 'bogus'");
+    }
+
+    /** Found by fuzzing (the input is in the fuzz corpus): the YAML library threw IllegalArgumentException for this tag. */
+    @Test
+    void parse_tagTheYamlLibraryRefuses_isAScenarioException() {
+        assertThatThrownBy(() -> parse("!1%1a")).isInstanceOf(ScenarioException.class)
+                .hasMessage("t.yaml: not valid YAML: Tag must not contain leading or trailing spaces.");
+    }
+
     /** Found by reading the e820 path (the fuzz corpus holds the file): a NUL escaped as InvalidPathException. */
     @Test
     void read_e820PathWithNul_isAScenarioExceptionAtThePath(@TempDir Path dir) throws IOException {

@@ -15,7 +15,6 @@ import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.ReplayResult;
 import dev.pagelab.replay.Scope;
 import dev.pagelab.trace.PrefetchingTraceReader;
-import dev.pagelab.trace.TraceFormat;
 import dev.pagelab.trace.TraceOptions;
 import dev.pagelab.trace.TraceReader;
 import dev.pagelab.trace.Traces;
@@ -147,16 +146,8 @@ final class ReplayCommand implements Callable<Integer> {
             description = "References a process consumes a turn (default: ${DEFAULT-VALUE}).")
     long quantum;
 
-    @Option(names = "--format", paramLabel = "F",
-            description = "Trace format: lackey, plain, vmsim or oracle-general (default: detected).")
-    String format;
-
-    @Option(names = "--page-size", paramLabel = "BYTES", defaultValue = "4096",
-            description = "Page size for address traces, a power of two (default: ${DEFAULT-VALUE}).")
-    int pageSize;
-
-    @Option(names = "--no-instructions", description = "Drop lackey's instruction fetches (I lines).")
-    boolean noInstructions;
+    @CommandLine.Mixin
+    TraceInputOptions input = new TraceInputOptions();
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of random (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -223,8 +214,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         ReplayConfig config = config();
-        TraceOptions options = new TraceOptions(format == null ? null : TraceFormat.fromCliName(format), pageSize,
-                !noInstructions);
+        TraceOptions options = input.options(spec.commandLine());
         List<TraceReader> readers = new ArrayList<>();
         long started = System.nanoTime();
         ReplayResult result;
@@ -268,10 +258,6 @@ final class ReplayCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "--allocation: expected equal, proportional or priority, got '" + allocation + "'");
         };
-        if (pageSize < 1 || Integer.bitCount(pageSize) != 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--page-size: expected a power of two, got " + pageSize);
-        }
         try {
             PolicyConfig policy = PolicyConfig.DEFAULTS.withSeed(seed).withClockLoadBit(clockLoadBit)
                     .withTickInterval(tick).withAgingBits(agingBits).withTau(tau).withWindow(window).withPffTau(pffTau);

@@ -2,7 +2,6 @@ package dev.pagelab.replace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashMap;
 import java.util.LinkedList;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -126,13 +125,12 @@ class ArcPolicyTest {
 
     @Test
     void arc_randomStrings_matchesModelAndKeepsInvariants() {
-        Map<String, Long> seen = new HashMap<>();
+        Map<String, Long> seen = NaiveModel.agreeOverSeeds("arc", 16, 40, c -> PolicyConfig.DEFAULTS,
+                (c, config) -> new Model(c.capacity()));
+        assertThat(seen).as("branches the model saw").containsKeys("p up", "p down", "drop B1 LRU",
+                "T1 LRU without ghost", "drop B2 LRU");
         for (long seed : LongSeeds.of(60)) {
             var c = NaiveModel.Case.of(seed, 16, 40, 2_000);
-            Model model = new Model(c.capacity());
-            NaiveModel.agree("arc", PolicyConfig.DEFAULTS, c.capacity(), c.pages(), c.writes(), model, c.where("arc"));
-            model.seen.forEach((k, v) -> seen.merge(k, v, Long::sum));
-
             var arc = PolicyProbe.of(ArcPolicy.INFO, ArcPolicy::new, c.capacity());
             for (int t = 0; t < c.pages().length; t++) {
                 arc.read(c.pages()[t]);
@@ -144,7 +142,5 @@ class ArcPolicyTest {
                 assertThat(arc.policy.target()).as(where + ": p").isBetween(0, c.capacity());
             }
         }
-        assertThat(seen).as("branches the model saw").containsKeys("p up", "p down", "drop B1 LRU",
-                "T1 LRU without ghost", "drop B2 LRU");
     }
 }

@@ -82,7 +82,8 @@ class WorkingSetPolicyTest {
                         .distinct().count();
                 if (fault != far || driver.residentPages() != inWindow) {
                     throw new AssertionError(c.where("ws") + " window " + window + " step " + t + ": fault " + fault
-                            + " (expected " + far + "), resident " + driver.residentPages() + " (expected " + inWindow + ")");
+                            + " (expected " + far + "), resident " + driver.residentPages() + " (expected "
+                            + inWindow + ")");
                 }
             }
             assertThat(driver.faults).isEqualTo(expected);

@@ -2,7 +2,7 @@ package dev.pagelab.replace;
 
 /**
  * CLOCK-Pro (Jiang, Chen and Zhang, "CLOCK-Pro: an effective improvement of the CLOCK
- * replacement", USENIX ATC 2005, §3): LIRS's idea on a clock. Resident pages are hot (a short reuse
+ * replacement", USENIX ATC 2005): LIRS's idea on a clock. Resident pages are hot (a short reuse
  * distance, like LIR) or cold (like resident HIR); a cold page is given a test period after it is
  * loaded, and a cold page referenced again within its test period turns hot. Recently evicted cold
  * pages still in their test period stay on the clock as non-resident entries, so that a page coming

@@ -2,7 +2,7 @@ package dev.pagelab.replace;
 
 /**
  * Low Inter-reference Recency Set (Jiang and Zhang, "LIRS: an efficient low inter-reference recency
- * set replacement policy to improve buffer cache performance", SIGMETRICS 2002, §4): pages are
+ * set replacement policy to improve buffer cache performance", SIGMETRICS 2002): pages are
  * ranked by their inter-reference recency (IRR, the number of other pages referenced between their
  * last two references) instead of their recency. Pages with a low IRR (LIR) keep most of the frames;
  * the few frames left hold high-IRR (HIR) pages, and only those are ever evicted.

@@ -2,7 +2,7 @@ package dev.pagelab.replace;
 
 /**
  * S3-FIFO (Yang, Zhang, Qiu, Yue and Rashmi, "FIFO queues are all you need for cache eviction",
- * SOSP 2023, Algorithm 1): three FIFO queues. New pages enter a small queue S (10% of the frames)
+ * SOSP 2023): three FIFO queues. New pages enter a small queue S (10% of the frames)
  * that demotes one-time pages quickly; pages referenced while in S move on to the main queue M (the
  * rest of the frames), a FIFO with reinsertion on a 2-bit frequency; ids of pages evicted from S are
  * remembered in a ghost queue G, and a page found there on a fault goes straight to M.
@@ -32,9 +32,9 @@ package dev.pagelab.replace;
  * <ul>
  *   <li>Frequency cap 3 (two bits), as in the paper; libCacheSim counts without a cap and caps at
  *       reinsertion.</li>
- *   <li>S to M needs frequency ≥ 2, the paper's Algorithm 1 ({@code t.freq > 1}) and libCacheSim's
- *       default {@code move-to-main-threshold=2}; the paper's prose and some ports use ≥ 1. A page
- *       moved to M starts again at frequency 0, as in libCacheSim.</li>
+ *   <li>S to M needs frequency ≥ 2 (referenced twice while in S), libCacheSim's default
+ *       {@code move-to-main-threshold=2}; the authors' blog illustrates the threshold 1, which
+ *       several ports use. A page moved to M starts again at frequency 0, as in libCacheSim.</li>
  *   <li>Ghosts are metadata, not frames: "the cache is full" means the pool is full; G's size is
  *       M's number of frames, frames − small target.</li>
  *   <li>Before the pool first fills every new page enters S, whatever S's size (the paper's

@@ -2,7 +2,7 @@ package dev.pagelab.replace;
 
 /**
  * 2Q, the full version (Johnson and Shasha, "2Q: a low overhead high performance buffer management
- * replacement algorithm", VLDB 1994, §2.2): a page seen for the first time waits in a FIFO, A1in;
+ * replacement algorithm", VLDB 1994): a page seen for the first time waits in a FIFO, A1in;
  * when it leaves A1in its id is remembered in a ghost FIFO, A1out; a page referenced again while
  * its id is in A1out has shown a long-term reuse and enters Am, an LRU list. Hits in A1in are
  * ignored (correlated references: a burst on a new page proves nothing).

@@ -162,14 +162,11 @@ class LirsPolicyTest {
 
     @Test
     void lirs_randomStrings_matchesModelAndKeepsInvariants() {
-        Map<String, Long> seen = new HashMap<>();
+        Map<String, Long> seen = NaiveModel.agreeOverSeeds("lirs", 16, 40, c -> PolicyConfig.DEFAULTS,
+                (c, config) -> new Model(c.capacity()));
+        assertThat(seen).as("branches the model saw").containsKeys("promote", "prune ghost", "drop ghost");
         for (long seed : LongSeeds.of(60)) {
             var c = NaiveModel.Case.of(seed, 16, 40, 2_000);
-            Model model = new Model(c.capacity());
-            NaiveModel.agree("lirs", PolicyConfig.DEFAULTS, c.capacity(), c.pages(), c.writes(), model,
-                    c.where("lirs"));
-            model.seen.forEach((k, v) -> seen.merge(k, v, Long::sum));
-
             var lirs = PolicyProbe.of(LirsPolicy.INFO, LirsPolicy::new, c.capacity());
             for (int t = 0; t < c.pages().length; t++) {
                 lirs.read(c.pages()[t]);
@@ -185,6 +182,5 @@ class LirsPolicyTest {
                 }
             }
         }
-        assertThat(seen).as("branches the model saw").containsKeys("promote", "prune ghost", "drop ghost");
     }
 }

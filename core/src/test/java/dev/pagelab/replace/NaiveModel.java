@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 
@@ -121,6 +123,25 @@ abstract class NaiveModel {
             }
         }
         return true;
+    }
+
+    /**
+     * {@link #agree} over 60 seeded strings (up to {@code maxCapacity} frames, {@code maxDistinct}
+     * pages, 2,000 references), each with its own config and a fresh model; returns what the
+     * models saw, summed, for the caller's coverage gate.
+     */
+    static Map<String, Long> agreeOverSeeds(String name, int maxCapacity, int maxDistinct,
+                                            Function<Case, PolicyConfig> config,
+                                            BiFunction<Case, PolicyConfig, NaiveModel> model) {
+        Map<String, Long> seen = new HashMap<>();
+        for (long seed : LongSeeds.of(60)) {
+            Case c = Case.of(seed, maxCapacity, maxDistinct, 2_000);
+            PolicyConfig chosen = config.apply(c);
+            NaiveModel m = model.apply(c, chosen);
+            agree(name, chosen, c.capacity(), c.pages(), c.writes(), m, c.where(name) + " with " + chosen);
+            m.seen.forEach((k, v) -> seen.merge(k, v, Long::sum));
+        }
+        return seen;
     }
 
     /** A seeded random string with locality (the contract test's) and its writes. */

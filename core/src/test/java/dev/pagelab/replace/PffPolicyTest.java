@@ -176,15 +176,9 @@ class PffPolicyTest {
 
     @Test
     void pff_randomStrings_matchesTimestampModel() {
-        Map<String, Long> seen = new HashMap<>();
-        for (long seed : LongSeeds.of(60)) {
-            var c = NaiveModel.Case.of(seed, 14, 30, 2_000);
-            long tau = 1 + Math.floorMod(seed >>> 8, 12);
-            Model model = new Model(c.capacity(), tau);
-            NaiveModel.agree("pff", PolicyConfig.DEFAULTS.withPffTau(tau), c.capacity(), c.pages(), c.writes(),
-                    model, c.where("pff") + " tau " + tau);
-            model.seen.forEach((k, v) -> seen.merge(k, v, Long::sum));
-        }
+        Map<String, Long> seen = NaiveModel.agreeOverSeeds("pff", 14, 30,
+                c -> PolicyConfig.DEFAULTS.withPffTau(1 + Math.floorMod(c.seed() >>> 8, 12)),
+                (c, config) -> new Model(c.capacity(), config.pffTau()));
         assertThat(seen).as("branches the model saw").containsKeys("shrink", "full, long gap",
                 "full, long gap, several leave", "full, unreferenced", "full, all referenced");
     }

@@ -114,14 +114,8 @@ class S3FifoPolicyTest {
 
     @Test
     void s3fifo_randomStrings_matchesModel() {
-        Map<String, Long> seen = new HashMap<>();
-        for (long seed : LongSeeds.of(60)) {
-            var c = NaiveModel.Case.of(seed, 30, 50, 2_000);
-            Model model = new Model(c.capacity());
-            NaiveModel.agree("s3fifo", PolicyConfig.DEFAULTS, c.capacity(), c.pages(), c.writes(), model,
-                    c.where("s3fifo"));
-            model.seen.forEach((k, v) -> seen.merge(k, v, Long::sum));
-        }
+        Map<String, Long> seen = NaiveModel.agreeOverSeeds("s3fifo", 30, 50, c -> PolicyConfig.DEFAULTS,
+                (c, config) -> new Model(c.capacity()));
         assertThat(seen).as("branches the model saw").containsKeys("S to M", "M victim", "M reinsert",
                 "ghost admission", "cap");
     }

@@ -3,7 +3,6 @@ package dev.pagelab.replace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,14 +92,8 @@ class SievePolicyTest {
 
     @Test
     void sieve_randomStrings_matchesListModel() {
-        Map<String, Long> seen = new HashMap<>();
-        for (long seed : LongSeeds.of(60)) {
-            var c = NaiveModel.Case.of(seed, 16, 40, 2_000);
-            Model model = new Model(c.capacity());
-            NaiveModel.agree("sieve", PolicyConfig.DEFAULTS, c.capacity(), c.pages(), c.writes(), model,
-                    c.where("sieve"));
-            model.seen.forEach((k, v) -> seen.merge(k, v, Long::sum));
-        }
+        Map<String, Long> seen = NaiveModel.agreeOverSeeds("sieve", 16, 40, c -> PolicyConfig.DEFAULTS,
+                (c, config) -> new Model(c.capacity()));
         assertThat(seen).as("branches the model saw").containsKeys("spared", "wrap");
     }
 }

@@ -2,7 +2,6 @@ package dev.pagelab.replace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashMap;
 import java.util.LinkedList;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -110,13 +109,8 @@ class TwoQueuePolicyTest {
 
     @Test
     void twoQ_randomStrings_matchesModel() {
-        Map<String, Long> seen = new HashMap<>();
-        for (long seed : LongSeeds.of(60)) {
-            var c = NaiveModel.Case.of(seed, 16, 40, 2_000);
-            Model model = new Model(c.capacity());
-            NaiveModel.agree("2q", PolicyConfig.DEFAULTS, c.capacity(), c.pages(), c.writes(), model, c.where("2q"));
-            model.seen.forEach((k, v) -> seen.merge(k, v, Long::sum));
-        }
+        Map<String, Long> seen = NaiveModel.agreeOverSeeds("2q", 16, 40, c -> PolicyConfig.DEFAULTS,
+                (c, config) -> new Model(c.capacity()));
         assertThat(seen).as("branches the model saw").containsKeys("A1in out", "Am out", "A1out hit", "forget");
     }
 }

@@ -82,7 +82,8 @@ class WorkingSetPolicyTest {
                         .distinct().count();
                 if (fault != far || driver.residentPages() != inWindow) {
                     throw new AssertionError(c.where("ws") + " window " + window + " step " + t + ": fault " + fault
-                            + " (expected " + far + "), resident " + driver.residentPages() + " (expected " + inWindow + ")");
+                            + " (expected " + far + "), resident " + driver.residentPages() + " (expected "
+                            + inWindow + ")");
                 }
             }
             assertThat(driver.faults).isEqualTo(expected);
@@ -130,15 +131,9 @@ class WorkingSetPolicyTest {
 
     @Test
     void ws_randomStrings_matchesNaiveWorkingSet() {
-        Map<String, Long> seen = new HashMap<>();
-        for (long seed : LongSeeds.of(60)) {
-            var c = NaiveModel.Case.of(seed, 12, 30, 2_000);
-            long window = 1 + Math.floorMod(seed >>> 8, 60);
-            Model model = new Model(c.capacity(), window);
-            NaiveModel.agree("ws", PolicyConfig.DEFAULTS.withWindow(window), c.capacity(), c.pages(), c.writes(),
-                    model, c.where("ws") + " window " + window);
-            model.seen.forEach((k, v) -> seen.merge(k, v, Long::sum));
-        }
+        Map<String, Long> seen = NaiveModel.agreeOverSeeds("ws", 12, 30,
+                c -> PolicyConfig.DEFAULTS.withWindow(1 + Math.floorMod(c.seed() >>> 8, 60)),
+                (c, config) -> new Model(c.capacity(), config.window()));
         assertThat(seen).as("branches the model saw").containsKeys("victim", "release");
     }
 }

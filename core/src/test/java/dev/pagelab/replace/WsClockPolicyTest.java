@@ -2,7 +2,6 @@ package dev.pagelab.replace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -142,15 +141,9 @@ class WsClockPolicyTest {
 
     @Test
     void wsclock_randomStrings_matchesModel() {
-        Map<String, Long> seen = new HashMap<>();
-        for (long seed : LongSeeds.of(60)) {
-            var c = NaiveModel.Case.of(seed, 12, 30, 2_000);
-            long tau = 1 + Math.floorMod(seed >>> 8, 30);
-            Model model = new Model(c.capacity(), tau);
-            NaiveModel.agree("wsclock", PolicyConfig.DEFAULTS.withTau(tau), c.capacity(), c.pages(),
-                    c.writes(), model, c.where("wsclock") + " tau " + tau);
-            model.seen.forEach((k, v) -> seen.merge(k, v, Long::sum));
-        }
+        Map<String, Long> seen = NaiveModel.agreeOverSeeds("wsclock", 12, 30,
+                c -> PolicyConfig.DEFAULTS.withTau(1 + Math.floorMod(c.seed() >>> 8, 30)),
+                (c, config) -> new Model(c.capacity(), config.tau()));
         assertThat(seen).as("branches the model saw").containsKeys("old clean", "scheduled earlier",
                 "scheduled this fault", "schedule", "fallback clean", "fallback dirty");
     }

@@ -4,22 +4,23 @@ import dev.pagelab.boot.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.paging.PageTableDump;
+import dev.pagelab.pmm.FrameAccounting;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * What the runner compares before and after a step: the owner of every frame, every mapped
- * page (read from the tables in RAM, as a debugger would: no A bit, no TLB fill), the page-table
- * counters, and the heap's blocks in use. An observer: taking one changes nothing.
+ * What the runner compares before and after a step: every mapped page (read from the tables in
+ * RAM, as a debugger would: no A bit, no TLB fill), the page-table counters, and the heap's
+ * blocks in use; the frames whose owner changed come from the accounting's journal, which costs
+ * what the step changed, not a look at every frame. An observer: taking one changes nothing.
  */
 final class KernelState {
     private static final FrameOwner[] OWNERS = FrameOwner.values();
     /** Marks a page mapped by a 4 MiB entry in {@link #targets}; bit 0 is free since P is implied. */
     private static final long LARGE = 1;
 
-    private final byte[] owners;
     /** Mapped pages: virtual page addresses in increasing order, and their physical page | rights. */
     private final long[] vaddrs;
     private final long[] targets;
@@ -27,9 +28,8 @@ final class KernelState {
     private final long tablesFreed;
     private final Set<Changes.Block> heapBlocks;
 
-    private KernelState(byte[] owners, long[] vaddrs, long[] targets, long tablesAllocated, long tablesFreed,
+    private KernelState(long[] vaddrs, long[] targets, long tablesAllocated, long tablesFreed,
                         Set<Changes.Block> heapBlocks) {
-        this.owners = owners;
         this.vaddrs = vaddrs;
         this.targets = targets;
         this.tablesAllocated = tablesAllocated;
@@ -39,11 +39,6 @@ final class KernelState {
 
     /** The kernel's state now; {@code heapBlocks} are the heap's blocks in use (empty before the heap is used). */
     static KernelState of(Kernel kernel, List<Changes.Block> heapBlocks) {
-        long top = kernel.accounting().topPfn();
-        byte[] owners = new byte[(int) top];
-        for (int pfn = 0; pfn < top; pfn++) {
-            owners[pfn] = (byte) kernel.accounting().ownerOf(pfn).ordinal();
-        }
         List<PageTableDump.Range> ranges = PageTableDump.ranges(kernel.mmu());
         int pages = 0;
         for (PageTableDump.Range r : ranges) {
@@ -58,18 +53,18 @@ final class KernelState {
                 targets[i] = (r.paddr() + off) | r.flags() | (r.large() ? LARGE : 0);
             }
         }
-        return new KernelState(owners, vaddrs, targets, kernel.space().tablesAllocated(), kernel.space().tablesFreed(),
+        return new KernelState(vaddrs, targets, kernel.space().tablesAllocated(), kernel.space().tablesFreed(),
                 new LinkedHashSet<>(heapBlocks));
     }
 
-    /** What changed from {@code before} to this. */
-    Changes since(KernelState before) {
-        List<Changes.FrameChange> frames = new ArrayList<>();
-        int common = Math.min(owners.length, before.owners.length);
-        for (int pfn = 0; pfn < common; pfn++) {
-            if (owners[pfn] != before.owners[pfn]) {
-                frames.add(new Changes.FrameChange(pfn, OWNERS[before.owners[pfn]], OWNERS[owners[pfn]]));
-            }
+    /**
+     * What changed from {@code before} to this; {@code ownerChanges} are the accounting journal's
+     * {@code [pfn, owner ordinal before]} pairs, in frame order.
+     */
+    Changes since(KernelState before, List<long[]> ownerChanges, FrameAccounting accounting) {
+        List<Changes.FrameChange> frames = new ArrayList<>(ownerChanges.size());
+        for (long[] change : ownerChanges) {
+            frames.add(new Changes.FrameChange(change[0], OWNERS[(int) change[1]], accounting.ownerOf(change[0])));
         }
         List<Changes.PageChange> pages = new ArrayList<>();
         int a = 0;

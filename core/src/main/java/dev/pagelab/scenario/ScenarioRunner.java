@@ -156,6 +156,7 @@ public final class ScenarioRunner {
 
     private StepEvent execute(Step step) {
         KernelState before = state();
+        kernel.accounting().startJournal();
         heapUsed |= step.op() instanceof Op.HeapAllocation || step.op() instanceof Op.Kfree;
         List<String> trace = new ArrayList<>();
         boolean tracing = step.trace() || scenario.trace() || options.traceAll();
@@ -183,7 +184,7 @@ public final class ScenarioRunner {
                 kernel.heap().setTrace(null);
             }
         }
-        Changes changes = state().since(before);
+        Changes changes = state().since(before, kernel.accounting().stopJournal(), kernel.accounting());
         if (options.check()) {
             try {
                 checkInvariants();

@@ -58,4 +58,31 @@ class FrameAccountingTest {
         assertThatThrownBy(() -> accounting.record(accounting.topPfn(), 1, FrameOwner.HEAP))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("record").hasMessageContaining("0x");
     }
+
+    @Test
+    void journal_framesRecordedSinceTheStart_areThoseWhoseOwnerDiffersWithTheirFirstOwner() {
+        FrameAccounting accounting = FrameAccounting.of(boot.report(), bitmap);
+        accounting.record(0x300, 1, FrameOwner.ALLOCATED);
+
+        accounting.startJournal();
+        accounting.record(0x301, 1, FrameOwner.HEAP);
+        accounting.record(0x301, 1, FrameOwner.PAGE_TABLE);
+        accounting.record(0x300, 1, FrameOwner.FREE);
+        accounting.record(0x302, 1, FrameOwner.KERNEL_DATA);
+        accounting.record(0x302, 1, FrameOwner.FREE);
+        for (int i = 0; i < 100; i++) {
+            accounting.record(0x400 + i, 1, FrameOwner.HEAP);
+        }
+        List<long[]> changes = accounting.stopJournal();
+
+        assertThat(changes).hasSize(102);
+        assertThat(changes.get(0)).containsExactly(0x300, FrameOwner.ALLOCATED.ordinal());
+        assertThat(changes.get(1)).containsExactly(0x301, FrameOwner.FREE.ordinal());
+        assertThat(changes.get(2)).as("0x302 went back to free: no change").containsExactly(0x400,
+                FrameOwner.FREE.ordinal());
+        assertThatThrownBy(accounting::stopJournal).isInstanceOf(IllegalStateException.class);
+        accounting.record(0x303, 1, FrameOwner.HEAP);
+        accounting.startJournal();
+        assertThat(accounting.stopJournal()).as("a new journal starts empty").isEmpty();
+    }
 }

@@ -32,8 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * allocator out of the others' call sites. The fork gets {@code -Dpagelab.checks=false}
  * appended, so invariant checks are off even when the launching JVM had them on;
  * {@link #setUp()} refuses to run otherwise. The fork also gets {@code -Xmx6g}: an allocator
- * that links every free frame through itself writes into about every frame of the machine, and
- * each written 4 KiB page of simulated RAM is 4 KiB of Java heap.
+ * that links free frames through themselves (free-list, buddy) writes into random frames of the
+ * machine as it churns, and each written 4 KiB page of simulated RAM is 4 KiB of Java heap.
  *
  * <p>The teardown checks the allocator's invariants once and prints nothing: a benchmark reports
  * a number; it never fails a build over speed.

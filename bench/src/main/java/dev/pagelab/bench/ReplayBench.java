@@ -7,6 +7,7 @@ import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.ReplayResult;
 import dev.pagelab.replay.Scope;
 import dev.pagelab.trace.TraceReader;
+import dev.pagelab.trace.Traces;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,16 +115,9 @@ public final class ReplayBench {
         double endToEnd = Double.NaN;
         if (settings.fromFile()) {
             progress.accept("lru end to end from " + settings.name());
-            Replay.run(settings.input().open(), List.of("lru"), config, registry, null);
+            endToEndLru(settings.input(), config, registry);
             long t0 = System.nanoTime();
-            List<TraceReader> readers = settings.input().open();
-            try {
-                Replay.run(readers, List.of("lru"), config, registry, null);
-            } finally {
-                for (TraceReader reader : readers) {
-                    reader.close();
-                }
-            }
+            endToEndLru(settings.input(), config, registry);
             endToEnd = stream.length() * 1e9 / Math.max(1, System.nanoTime() - t0);
         }
         return new Result(settings.name(), stream.length(), stream.pages(), settings.frames(),
@@ -134,14 +128,21 @@ public final class ReplayBench {
         return Replay.run(stream, List.of(policy), config, registry, null);
     }
 
+    private static void endToEndLru(Input input, ReplayConfig config, PolicyRegistry registry) throws IOException {
+        List<TraceReader> readers = input.open();
+        try {
+            Replay.run(readers, List.of("lru"), config, registry, null);
+        } finally {
+            Traces.closeAll(readers);
+        }
+    }
+
     private static ReferenceStream load(Input input) throws IOException {
         List<TraceReader> readers = input.open();
         try {
             return ReferenceStream.load(readers, ReplayConfig.DEFAULT_QUANTUM);
         } finally {
-            for (TraceReader reader : readers) {
-                reader.close();
-            }
+            Traces.closeAll(readers);
         }
     }
 }

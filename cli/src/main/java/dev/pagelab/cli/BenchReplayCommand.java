@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagelab.bench.ReplayBench;
 import dev.pagelab.replace.PolicyRegistry;
 import dev.pagelab.trace.SyntheticTrace;
-import dev.pagelab.trace.PrefetchingTraceReader;
 import dev.pagelab.trace.TraceFormat;
 import dev.pagelab.trace.TraceOptions;
-import dev.pagelab.trace.TraceReader;
 import dev.pagelab.trace.Traces;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -100,13 +98,8 @@ final class BenchReplayCommand implements Callable<Integer> {
             TraceOptions options = new TraceOptions(format == null ? null : TraceFormat.fromCliName(format),
                     TraceOptions.DEFAULT_PAGE_SIZE, true);
             String name = String.join(" ", traces.stream().map(Path::toString).toList());
-            settings = new ReplayBench.Settings(name, () -> {
-                List<TraceReader> readers = new ArrayList<>();
-                for (Path trace : traces) {
-                    readers.add(new PrefetchingTraceReader(Traces.open(trace, options)));
-                }
-                return readers;
-            }, true, chosen, frames, rounds);
+            settings = new ReplayBench.Settings(name, () -> Traces.openAhead(traces, options), true, chosen, frames,
+                    rounds);
         }
         ReplayBench.Result result = ReplayBench.run(settings, registry, BenchCommand.progress(spec.commandLine().getErr()));
         PrintWriter out = spec.commandLine().getOut();

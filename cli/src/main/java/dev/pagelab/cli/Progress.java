@@ -1,6 +1,5 @@
 package dev.pagelab.cli;
 
-import java.io.PrintWriter;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -19,7 +18,6 @@ final class Progress implements AutoCloseable {
     private final String task;
     private final String unit;
     private final long started = System.nanoTime();
-    private long total = -1;
     private ProgressBar bar;
 
     private Progress(boolean enabled, String task, String unit) {
@@ -28,21 +26,13 @@ final class Progress implements AutoCloseable {
         this.unit = unit;
     }
 
-    /** A progress reporter; {@code err} is where messages go when there is no bar. */
-    static Progress start(PrintWriter err, boolean quiet, String task, String unit) {
+    /** A progress reporter: a bar after a second, when stderr is a terminal and not {@code quiet}. */
+    static Progress start(boolean quiet, String task, String unit) {
         return new Progress(!quiet && stderrIsTerminal(), task, unit);
     }
 
     static boolean stderrIsTerminal() {
         return "1".equals(System.getenv("PAGELAB_STDERR_TTY"));
-    }
-
-    /** The amount of work in all, when known (then the bar shows the time left). */
-    void total(long value) {
-        total = value;
-        if (bar != null) {
-            bar.maxHint(value);
-        }
     }
 
     /** {@code done} units of work are done. */
@@ -56,7 +46,7 @@ final class Progress implements AutoCloseable {
             }
             bar = new ProgressBarBuilder()
                     .setTaskName(task)
-                    .setInitialMax(total)
+                    .setInitialMax(-1)
                     .setUnit(" M " + unit, 1_000_000)
                     .showSpeed()
                     .setStyle(ProgressBarStyle.ASCII)

@@ -14,7 +14,6 @@ import dev.pagelab.replay.Replay;
 import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.ReplayResult;
 import dev.pagelab.replay.Scope;
-import dev.pagelab.trace.PrefetchingTraceReader;
 import dev.pagelab.trace.TraceOptions;
 import dev.pagelab.trace.TraceReader;
 import dev.pagelab.trace.Traces;
@@ -22,7 +21,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -215,22 +213,13 @@ final class ReplayCommand implements Callable<Integer> {
         }
         ReplayConfig config = config();
         TraceOptions options = input.options(spec.commandLine());
-        List<TraceReader> readers = new ArrayList<>();
         long started = System.nanoTime();
         ReplayResult result;
-        try (Progress progress = Progress.start(spec.commandLine().getErr(), quiet, "replay", "refs")) {
-            for (Path trace : traces) {
-                readers.add(new PrefetchingTraceReader(Traces.open(trace, options)));
-            }
+        List<TraceReader> readers = Traces.openAhead(traces, options);
+        try (Progress progress = Progress.start(quiet, "replay", "refs")) {
             result = Replay.run(readers, policies, config, registry, progress::update);
         } finally {
-            for (TraceReader reader : readers) {
-                try {
-                    reader.close();
-                } catch (IOException e) {
-                    // Closing a file we only read: nothing to lose.
-                }
-            }
+            Traces.closeAll(readers);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         if (json) {

@@ -96,22 +96,13 @@ public record FrameAllocation(AllocationMode mode, int frames, int[] quotas, int
         int[] quotas = new int[n];
         switch (mode) {
             case EQUAL -> Arrays.fill(quotas, frames / n);
-            case PROPORTIONAL -> proportional(frames, sizes, quotas);
-            case PRIORITY -> {
-                long[] weights = new long[n];
-                BigInteger[] exact = new BigInteger[n];
-                boolean overflow = false;
+            case PROPORTIONAL, PRIORITY -> {
+                BigInteger[] weights = new BigInteger[n];
                 for (int i = 0; i < n; i++) {
-                    long p = priorities == null ? 1 : priorities[i];
-                    exact[i] = BigInteger.valueOf(sizes[i]).multiply(BigInteger.valueOf(p));
-                    overflow |= exact[i].bitLength() > 62;
-                    weights[i] = exact[i].longValue();
+                    long priority = mode == AllocationMode.PRIORITY && priorities != null ? priorities[i] : 1;
+                    weights[i] = BigInteger.valueOf(sizes[i]).multiply(BigInteger.valueOf(priority));
                 }
-                if (overflow) {
-                    proportionalExact(frames, exact, quotas);
-                } else {
-                    proportional(frames, weights, quotas);
-                }
+                proportional(frames, weights, quotas);
             }
         }
         long given = 0;
@@ -124,15 +115,8 @@ public record FrameAllocation(AllocationMode mode, int frames, int[] quotas, int
         return new FrameAllocation(mode, frames, quotas, (int) (frames - given), minimum);
     }
 
-    private static void proportional(int frames, long[] weights, int[] quotas) {
-        BigInteger[] exact = new BigInteger[weights.length];
-        for (int i = 0; i < weights.length; i++) {
-            exact[i] = BigInteger.valueOf(weights[i]);
-        }
-        proportionalExact(frames, exact, quotas);
-    }
-
-    private static void proportionalExact(int frames, BigInteger[] weights, int[] quotas) {
+    /** aᵢ = ⌊wᵢ·m/W⌋, exact whatever the sizes (a size times m can pass 2^63). */
+    private static void proportional(int frames, BigInteger[] weights, int[] quotas) {
         BigInteger total = BigInteger.ZERO;
         for (BigInteger w : weights) {
             total = total.add(w);

@@ -207,6 +207,11 @@ final class Interleaver implements RefSource {
         return global;
     }
 
+    /** Whether this is one trace that carries pids, replayed in its own order (processes appear as it goes). */
+    boolean carriesPids() {
+        return pidMode;
+    }
+
     @Override
     public int processes() {
         return names.size();

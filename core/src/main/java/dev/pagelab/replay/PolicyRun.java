@@ -20,7 +20,6 @@ final class PolicyRun {
     private final PolicyRegistry registry;
     private final PolicyConfig config;
     private final FrameAllocation allocation;
-    private final int globalFrames;
 
     private PoolState[] pools = new PoolState[0];
     private PoolState globalPool;
@@ -40,7 +39,6 @@ final class PolicyRun {
         this.config = config;
         this.scope = scope;
         this.allocation = allocation;
-        this.globalFrames = globalFrames;
         if (scope == Scope.GLOBAL) {
             globalPool = newPool(globalFrames, -1);
         }
@@ -50,7 +48,6 @@ final class PolicyRun {
         PoolState pool = new PoolState(this, capacity, pid);
         ReplacementPolicy policy = registry.create(name, config, pool);
         pool.policy = policy;
-        pool.policyName = name;
         pool.everyReference = info.visibility() == Visibility.EVERY_REFERENCE;
         long interval = policy.tickInterval();
         if (interval < 0) {
@@ -199,9 +196,5 @@ final class PolicyRun {
     /** The quota of process {@code pid}, or −1 under global scope. */
     int quota(int pid) {
         return scope == Scope.LOCAL ? pools[pid].capacity : -1;
-    }
-
-    int globalFrames() {
-        return globalFrames;
     }
 }

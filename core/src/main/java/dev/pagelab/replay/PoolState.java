@@ -40,7 +40,6 @@ final class PoolState implements Pool {
 
     ReplacementPolicy policy;
     boolean everyReference;
-    String policyName;
     private final PolicyRun run;
 
     PoolState(PolicyRun run, int capacity, int pid) {
@@ -148,7 +147,7 @@ final class PoolState implements Pool {
     private int residentPage(int page, String what) {
         if (page < 0 || page >= frameOf.length || frameOf[page] < 0) {
             throw new IllegalArgumentException(what + ": page " + page + " is not resident in this pool (policy "
-                    + policyName + ", pool time " + time + ")");
+ + run.name + ", pool time " + time + ")");
         }
         return page;
     }

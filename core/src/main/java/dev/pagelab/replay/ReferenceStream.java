@@ -73,54 +73,6 @@ public final class ReferenceStream {
                 Arrays.copyOf(source.localOf(), source.pages()), pagesOf, names, source.pages());
     }
 
-    /**
-     * A stream from explicit per-reference arrays, for tests and benchmarks: reference i is page
-     * {@code pages[i]} of process {@code pids[i]} (both small non-negative ints), a write when
-     * {@code writes[i]}; processes are 0 to max(pids).
-     */
-    public static ReferenceStream of(int[] pids, long[] pages, boolean[] writes) {
-        if (pids.length != pages.length || (writes != null && writes.length != pages.length)) {
-            throw new IllegalArgumentException("pids, pages and writes must have one entry a reference");
-        }
-        int processes = 0;
-        for (int pid : pids) {
-            if (pid < 0) {
-                throw new IllegalArgumentException("pid " + pid + " is negative");
-            }
-            processes = Math.max(processes, pid + 1);
-        }
-        var interns = new com.carrotsearch.hppc.LongIntHashMap[processes];
-        for (int i = 0; i < processes; i++) {
-            interns[i] = new com.carrotsearch.hppc.LongIntHashMap();
-        }
-        int[] refs = new int[pages.length];
-        int[] pidOf = new int[16];
-        int[] localOf = new int[16];
-        int[] pagesOf = new int[processes];
-        int next = 0;
-        for (int i = 0; i < pages.length; i++) {
-            int pid = pids[i];
-            int global = interns[pid].getOrDefault(pages[i], -1);
-            if (global < 0) {
-                global = next++;
-                interns[pid].put(pages[i], global);
-                if (global == pidOf.length) {
-                    pidOf = Arrays.copyOf(pidOf, global * 2);
-                    localOf = Arrays.copyOf(localOf, global * 2);
-                }
-                pidOf[global] = pid;
-                localOf[global] = pagesOf[pid]++;
-            }
-            refs[i] = RefSource.pack(global, writes != null && writes[i]);
-        }
-        String[] names = new String[processes];
-        for (int pid = 0; pid < processes; pid++) {
-            names[pid] = "process " + pid;
-        }
-        return new ReferenceStream(refs, pages.length, Arrays.copyOf(pidOf, next), Arrays.copyOf(localOf, next),
-                pagesOf, names, next);
-    }
-
     /** The number of references. */
     public int length() {
         return length;

@@ -57,7 +57,7 @@ public final class Replay {
                                    PolicyRegistry registry, LongConsumer progress) throws IOException {
         List<String> names = checkPolicies(policies, registry);
         Interleaver source = new Interleaver(traces, config.quantum());
-        boolean pidMode = source.processes() == 0;
+        boolean pidMode = source.carriesPids();
         boolean future = names.stream().anyMatch(name -> registry.info(name).needsFuture());
         boolean local = config.scope() == Scope.LOCAL;
         boolean sizesFromTraces = local && config.allocation() != AllocationMode.EQUAL && config.sizes() == null;

@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
 
@@ -43,6 +45,35 @@ public final class Traces {
      *                                           and what each format would need), or the compressed
      *                                           data's header is bad
      */
+    /**
+     * Opens every file, each read ahead on a thread of its own ({@link PrefetchingTraceReader}), in
+     * order; when one cannot be opened, those already open are closed before the exception leaves.
+     * Close them with {@link #closeAll}.
+     */
+    public static List<TraceReader> openAhead(List<Path> files, TraceOptions options) throws IOException {
+        List<TraceReader> readers = new ArrayList<>();
+        try {
+            for (Path file : files) {
+                readers.add(new PrefetchingTraceReader(open(file, options)));
+            }
+        } catch (IOException | RuntimeException e) {
+            closeAll(readers);
+            throw e;
+        }
+        return readers;
+    }
+
+    /** Closes every reader, even when closing one fails (nothing is lost: they were only read). */
+    public static void closeAll(List<? extends TraceReader> readers) {
+        for (TraceReader reader : readers) {
+            try {
+                reader.close();
+            } catch (IOException e) {
+                // A file that was only read: closing it cannot lose anything.
+            }
+        }
+    }
+
     public static TraceReader open(Path file, TraceOptions options) throws IOException {
         return open(file.toString(), Files.newInputStream(file), options);
     }

@@ -1,6 +1,6 @@
 package dev.pagelab.bench;
 
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.MmuStats;
 import dev.pagelab.hw.Pte;

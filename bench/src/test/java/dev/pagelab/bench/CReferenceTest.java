@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pagelab.boot.FrameRange;
+import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.pmm.FrameAllocators;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.pagelab.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.boot.FrameRange;
+import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameAllocators;
 import java.util.HashSet;

@@ -1,6 +1,6 @@
 package dev.pagelab.bench;
 
-import dev.pagelab.boot.FrameRange;
+import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameAllocatorException;

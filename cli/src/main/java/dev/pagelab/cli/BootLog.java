@@ -2,9 +2,9 @@ package dev.pagelab.cli;
 
 import dev.pagelab.boot.BootModule;
 import dev.pagelab.boot.BootReport;
-import dev.pagelab.boot.FrameOwner;
-import dev.pagelab.boot.FrameSpan;
-import dev.pagelab.boot.FrameRange;
+import dev.pagelab.pmm.FrameOwner;
+import dev.pagelab.pmm.FrameSpan;
+import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.boot.Printable;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.kernel.Kernel;

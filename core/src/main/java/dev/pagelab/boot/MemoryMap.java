@@ -1,5 +1,6 @@
 package dev.pagelab.boot;
 
+import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.hw.Addresses;
 import java.util.ArrayList;
 import java.util.Arrays;

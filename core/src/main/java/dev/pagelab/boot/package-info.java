@@ -5,7 +5,7 @@
  *   <li>{@link dev.pagelab.boot.MemoryMap} of {@link dev.pagelab.boot.MemoryRegion}s, each with a
  *       {@link dev.pagelab.boot.RegionType}: sanitised the way Linux sanitises E820 (higher type
  *       wins an overlap), with the usable whole 4 KiB frames below 4 GiB that a 32-bit kernel can
- *       use as {@link dev.pagelab.boot.FrameRange}s.
+ *       use as {@link dev.pagelab.pmm.FrameRange}s.
  *   <li>Readers, each returning the raw regions in the order the source lists them:
  *       {@link dev.pagelab.boot.Multiboot1Info} (the MBI and its mmap, read from
  *       {@link dev.pagelab.hw.PhysicalMemory} as a kernel reads it),
@@ -23,3 +23,4 @@
  * nothing needs to be: maps and records are immutable.
  */
 package dev.pagelab.boot;
+

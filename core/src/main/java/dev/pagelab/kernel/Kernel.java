@@ -1,8 +1,8 @@
 package dev.pagelab.kernel;
 
 import dev.pagelab.boot.BootReport;
-import dev.pagelab.boot.FrameOwner;
-import dev.pagelab.boot.FrameRange;
+import dev.pagelab.pmm.FrameOwner;
+import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.heap.KernelHeap;

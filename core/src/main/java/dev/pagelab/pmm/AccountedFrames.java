@@ -1,6 +1,5 @@
 package dev.pagelab.pmm;
 
-import dev.pagelab.boot.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import java.util.ArrayList;
 import java.util.List;

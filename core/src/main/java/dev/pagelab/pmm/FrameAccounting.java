@@ -1,9 +1,6 @@
 package dev.pagelab.pmm;
 
 import dev.pagelab.boot.BootReport;
-import dev.pagelab.boot.FrameOwner;
-import dev.pagelab.boot.FrameRange;
-import dev.pagelab.boot.FrameSpan;
 import dev.pagelab.hw.Addresses;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,5 @@
 package dev.pagelab.pmm;
 
-import dev.pagelab.boot.FrameRange;
 import java.util.List;
 
 /**

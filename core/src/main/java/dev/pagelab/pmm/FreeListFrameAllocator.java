@@ -3,7 +3,6 @@ package dev.pagelab.pmm;
 import static dev.pagelab.pmm.PoolRuns.checkRunArguments;
 import static dev.pagelab.pmm.PoolRuns.frame;
 
-import dev.pagelab.boot.FrameRange;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Checks;
 import dev.pagelab.hw.PhysicalMemory;

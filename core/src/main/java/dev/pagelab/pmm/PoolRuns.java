@@ -1,6 +1,5 @@
 package dev.pagelab.pmm;
 
-import dev.pagelab.boot.FrameRange;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
 import java.util.ArrayList;

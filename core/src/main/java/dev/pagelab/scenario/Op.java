@@ -1,6 +1,6 @@
 package dev.pagelab.scenario;
 
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.pmm.FrameOwner;
 import java.lang.reflect.RecordComponent;
 import java.util.EnumSet;
 import java.util.List;

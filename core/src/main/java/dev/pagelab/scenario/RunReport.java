@@ -1,6 +1,6 @@
 package dev.pagelab.scenario;
 
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.MmuStats;
 import dev.pagelab.hw.TlbConfig;
 import java.util.ArrayList;

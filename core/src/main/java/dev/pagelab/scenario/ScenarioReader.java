@@ -2,7 +2,7 @@ package dev.pagelab.scenario;
 
 import dev.pagelab.boot.BadInputException;
 import dev.pagelab.boot.E820Text;
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.boot.InputFileException;
 import dev.pagelab.boot.InputFiles;
 import dev.pagelab.hw.Addresses;

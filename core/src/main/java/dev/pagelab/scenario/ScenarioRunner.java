@@ -1,6 +1,6 @@
 package dev.pagelab.scenario;
 
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.boot.Printable;
 import dev.pagelab.heap.HeapStats;
 import dev.pagelab.heap.KernelHeap;

@@ -1,6 +1,6 @@
 package dev.pagelab.vmm;
 
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.paging.AddressSpace;

@@ -1,5 +1,6 @@
 package dev.pagelab.boot;
 
+import dev.pagelab.pmm.FrameRange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagelab.testing.Seeded;

@@ -1,5 +1,6 @@
 package dev.pagelab.boot;
 
+import dev.pagelab.pmm.FrameRange;
 import static dev.pagelab.boot.RegionType.ACPI_NVS;
 import static dev.pagelab.boot.RegionType.ACPI_RECLAIMABLE;
 import static dev.pagelab.boot.RegionType.RESERVED;

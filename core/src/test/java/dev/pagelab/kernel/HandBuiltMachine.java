@@ -1,7 +1,7 @@
 package dev.pagelab.kernel;
 
 import dev.pagelab.boot.BootReport;
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.hw.Addresses;

@@ -3,7 +3,7 @@ package dev.pagelab.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Pde;
 import dev.pagelab.hw.Pte;

@@ -3,7 +3,7 @@ package dev.pagelab.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagelab.boot.E820Text;
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.boot.MemoryMap;

@@ -2,7 +2,7 @@ package dev.pagelab.paging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.Pde;

@@ -3,7 +3,7 @@ package dev.pagelab.paging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;

@@ -38,7 +38,7 @@ record PagingFixture(Boot boot, Mmu mmu, AccountedFrames frames, KernelPaging pa
 
     /** A frame from the allocator, held as "allocated". */
     long frame() {
-        long pfn = frames.allocate(dev.pagelab.boot.FrameOwner.ALLOCATED);
+        long pfn = frames.allocate(dev.pagelab.pmm.FrameOwner.ALLOCATED);
         if (pfn < 0) {
             throw new IllegalStateException("out of frames");
         }

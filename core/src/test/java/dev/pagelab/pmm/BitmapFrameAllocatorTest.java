@@ -4,7 +4,6 @@ import static dev.pagelab.pmm.FrameAllocator.NO_FRAME;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.boot.FrameRange;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.hw.Addresses;

@@ -3,8 +3,6 @@ package dev.pagelab.pmm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.boot.FrameOwner;
-import dev.pagelab.boot.FrameSpan;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.kernel.Boot;

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pagelab.boot.FrameRange;
 import dev.pagelab.pmm.FrameAllocatorFixtures.Machine;
 import dev.pagelab.pmm.FrameAllocatorFixtures.Pool;
 import dev.pagelab.pmm.FrameAllocatorFixtures.Snapshot;

@@ -3,7 +3,6 @@ package dev.pagelab.pmm;
 import static dev.pagelab.pmm.FrameAllocator.NO_FRAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagelab.boot.FrameRange;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.testing.Seeded;

@@ -3,7 +3,7 @@ package dev.pagelab.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.TlbConfig;
 import dev.pagelab.kernel.KernelConfig;
 import dev.pagelab.paging.TableAccessStrategy;

@@ -2,7 +2,7 @@ package dev.pagelab.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Pde;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.paging.PageTableDump;

@@ -2,7 +2,7 @@ package dev.pagelab.vmm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagelab.boot.FrameOwner;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.kernel.Kernel;

@@ -1,4 +1,4 @@
-package dev.pagelab.boot;
+package dev.pagelab.pmm;
 
 import dev.pagelab.hw.Addresses;
 

@@ -1,4 +1,4 @@
-package dev.pagelab.boot;
+package dev.pagelab.pmm;
 
 import dev.pagelab.hw.Addresses;
 
@@ -42,6 +42,6 @@ public record FrameRange(long startPfn, long endPfn) {
     @Override
     public String toString() {
         return String.format("frames [0x%X, 0x%X) = %s, %d frames", startPfn, endPfn,
-                MemoryRegion.range(startPaddr(), endPaddr()), frames());
+                "[" + Addresses.hex(startPaddr()) + ", " + Addresses.hex(endPaddr()) + ")", frames());
     }
 }

@@ -1,4 +1,4 @@
-package dev.pagelab.boot;
+package dev.pagelab.pmm;
 
 /**
  * Who holds a physical frame. The boot knows the first seven; the frame allocators of

@@ -1,6 +1,5 @@
 package dev.pagelab.bench;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.MmuStats;
 import dev.pagelab.hw.Pte;
@@ -9,6 +8,7 @@ import dev.pagelab.paging.AddressSpace;
 import dev.pagelab.paging.MapResult;
 import dev.pagelab.paging.UnmapResult;
 import dev.pagelab.pmm.FrameAllocator;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.vmm.KernelMemory;
 import dev.pagelab.vmm.PageRangeAllocator;
 import java.util.Arrays;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameRange;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

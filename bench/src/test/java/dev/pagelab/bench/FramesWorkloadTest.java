@@ -3,9 +3,9 @@ package dev.pagelab.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameRange;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,10 +1,10 @@
 package dev.pagelab.bench;
 
-import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameAllocatorException;
 import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameRange;
 import java.util.List;
 
 /**

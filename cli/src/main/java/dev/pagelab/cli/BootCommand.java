@@ -6,14 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagelab.boot.BootModule;
 import dev.pagelab.boot.BootReport;
-import dev.pagelab.pmm.FrameOwner;
-import dev.pagelab.pmm.FrameRange;
-import dev.pagelab.pmm.FrameSpan;
 import dev.pagelab.boot.MemoryRegion;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.paging.MemoryDump;
 import dev.pagelab.paging.PageTableDump;
 import dev.pagelab.pmm.FrameAllocator;
+import dev.pagelab.pmm.FrameOwner;
+import dev.pagelab.pmm.FrameRange;
+import dev.pagelab.pmm.FrameSpan;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,10 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code pagelab boot}: a Multiboot boot from a real memory map, the kernel's start-up, and what it keeps out. */
 @Command(name = "boot",

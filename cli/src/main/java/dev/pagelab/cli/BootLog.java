@@ -2,14 +2,14 @@ package dev.pagelab.cli;
 
 import dev.pagelab.boot.BootModule;
 import dev.pagelab.boot.BootReport;
-import dev.pagelab.pmm.FrameOwner;
-import dev.pagelab.pmm.FrameSpan;
-import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.boot.Printable;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.paging.PageTableDump;
 import dev.pagelab.pmm.FrameAllocator;
+import dev.pagelab.pmm.FrameOwner;
+import dev.pagelab.pmm.FrameRange;
+import dev.pagelab.pmm.FrameSpan;
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.List;

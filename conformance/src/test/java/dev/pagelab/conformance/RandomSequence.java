@@ -1,6 +1,5 @@
 package dev.pagelab.conformance;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
@@ -16,6 +15,7 @@ import dev.pagelab.paging.MemoryDump;
 import dev.pagelab.paging.TableAccessStrategy;
 import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameOwner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,9 +1,9 @@
 package dev.pagelab.boot;
 
+import dev.pagelab.hw.Addresses;
 import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.pmm.FrameSpan;
-import dev.pagelab.hw.Addresses;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.pagelab.boot;
 
-import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.hw.Addresses;
+import dev.pagelab.pmm.FrameRange;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -94,15 +94,38 @@ public sealed interface KernelEvent {
     }
 
     /**
-     * INVLPG of {@code vaddr} (the page's TLB entry, if any, dropped), or, when {@code skipped},
-     * the INVLPG the lesson switch left out.
+     * INVLPG of {@code vaddr}: the page's TLB entry, if any, is dropped; or, when {@code why} is
+     * {@link Why#SKIPPED}, the INVLPG the lesson switch left out.
      */
-    record Invlpg(long vaddr, boolean skipped) implements KernelEvent {
+    record Invlpg(long vaddr, Why why) implements KernelEvent {
+        /** Why the kernel invalidated the page. */
+        public enum Why {
+            /** A present entry of the page changed or went. */
+            ENTRY_CHANGED(""),
+            /** A present entry changed, and the lesson switch left the INVLPG out. */
+            SKIPPED(" skipped (the lesson switch is on): the TLB may still hold the old entry"),
+            /** A directory entry went, and with it the recursive window onto its table. */
+            RECURSIVE_WINDOW(" (the table's recursive window)"),
+            /** The kernel cleared the page's Accessed bit, which a cached entry would not set again. */
+            ACCESSED_CLEARED(" (its Accessed bit was cleared)"),
+            /** A scenario or a user asked for it. */
+            REQUESTED(" (asked for)");
+
+            private final String suffix;
+
+            Why(String suffix) {
+                this.suffix = suffix;
+            }
+        }
+
+        /** Whether the TLB really was told. */
+        public boolean done() {
+            return why != Why.SKIPPED;
+        }
+
         @Override
         public String text() {
-            return skipped ? "INVLPG " + Addresses.hex(vaddr)
-                    + " skipped (the lesson switch is on): the TLB may still hold the old entry"
-                    : "INVLPG " + Addresses.hex(vaddr);
+            return "INVLPG " + Addresses.hex(vaddr) + why.suffix;
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.pagelab.heap;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Checks;
 import dev.pagelab.hw.Mmu;
@@ -9,6 +8,7 @@ import dev.pagelab.paging.AddressSpace;
 import dev.pagelab.paging.UnmapResult;
 import dev.pagelab.pmm.AccountedFrames;
 import dev.pagelab.pmm.FrameAllocator;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.vmm.KernelMemory;
 import java.util.ArrayList;
 import java.util.List;

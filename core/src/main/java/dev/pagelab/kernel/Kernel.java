@@ -1,10 +1,10 @@
 package dev.pagelab.kernel;
 
 import dev.pagelab.boot.BootReport;
-import dev.pagelab.pmm.FrameOwner;
-import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.boot.MachineProfiles;
+import dev.pagelab.event.EventSink;
+import dev.pagelab.event.KernelEvent;
 import dev.pagelab.heap.KernelHeap;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
@@ -19,6 +19,8 @@ import dev.pagelab.pmm.FrameAccounting;
 import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameAllocatorException;
 import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameOwner;
+import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.vmm.KernelMemory;
 import dev.pagelab.vmm.PageRangeAllocator;
 import java.util.ArrayList;
@@ -47,6 +49,7 @@ public final class Kernel {
     private final AddressSpace space;
     private final KernelMemory vm;
     private final List<String> log;
+    private final EventSink events = new EventSink();
     private KernelHeap heap;
 
     private Kernel(BootReport report, PhysicalMemory memory, KernelImage image, KernelConfig config) {
@@ -58,11 +61,13 @@ public final class Kernel {
         mmu.setCr0(Mmu.CR0_PE);
         FrameAllocator allocator = FrameAllocators.create(config.allocator(), memory, report.freeFrameRanges());
         this.frames = new AccountedFrames(allocator, FrameAccounting.of(report, allocator));
+        frames.accounting().setOwnerListener(this::ownerChanged);
         List<String> lines = new ArrayList<>();
         lines.add(String.format(java.util.Locale.ROOT, "frame allocator %s: %,d free frames, %,d for its metadata",
                 allocator.name(), allocator.freeFrames(), metadataFrames(allocator)));
         long ramTop = Addresses.pfnToPaddr(report.map().highestUsableFrame() + 1);
-        KernelPaging paging = KernelPaging.enable(mmu, frames, image, config.tableAccess(), config.largePages(), ramTop);
+        KernelPaging paging = KernelPaging.enable(mmu, frames, image, config.tableAccess(), config.largePages(), ramTop,
+                events);
         lines.addAll(paging.log());
         this.space = paging.space();
 
@@ -152,6 +157,19 @@ public final class Kernel {
     /** Who holds every frame. */
     public FrameAccounting accounting() {
         return frames.accounting();
+    }
+
+    /** Where every component of this kernel reports what it does: install one listener to watch. */
+    public EventSink events() {
+        return events;
+    }
+
+    private void ownerChanged(long pfn, FrameOwner before, FrameOwner after) {
+        if (events.enabled()) {
+            events.emit(before == FrameOwner.FREE ? new KernelEvent.FrameTaken(pfn, after)
+                    : after == FrameOwner.FREE ? new KernelEvent.FrameFreed(pfn, before)
+                    : new KernelEvent.FrameOwnerChanged(pfn, before, after));
+        }
     }
 
     /** The kernel's page directory and tables. */

@@ -1,6 +1,7 @@
 package dev.pagelab.paging;
 
-import dev.pagelab.pmm.FrameOwner;
+import dev.pagelab.event.EventSink;
+import dev.pagelab.event.KernelEvent;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Checks;
 import dev.pagelab.hw.Mmu;
@@ -9,8 +10,8 @@ import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.pmm.AccountedFrames;
 import dev.pagelab.pmm.FrameAllocator;
+import dev.pagelab.pmm.FrameOwner;
 import java.util.Arrays;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -78,18 +79,21 @@ public final class AddressSpace {
     private long linearMapEnd = KernelLayout.KERNEL_BASE;
 
     private boolean skipInvlpg;
-    private Consumer<String> trace;
+    private final EventSink events;
     private long mappedPages;
     private long largePages;
     private long tablesAllocated;
     private long tablesFreed;
 
-    AddressSpace(Mmu mmu, AccountedFrames frames, long directoryPaddr, long tableLimitPaddr, TableAccess access) {
+    AddressSpace(Mmu mmu, AccountedFrames frames, long directoryPaddr, long tableLimitPaddr, TableAccess access,
+                 EventSink events) {
         this.mmu = mmu;
+        this.events = events;
         this.frames = frames;
         this.directoryPaddr = directoryPaddr;
         this.tableLimitPfn = tableLimitPaddr == Long.MAX_VALUE ? Long.MAX_VALUE : Addresses.paddrToPfn(tableLimitPaddr);
         this.access = access;
+        access.events = events;
         Arrays.fill(tablePfns, -1);
     }
 
@@ -174,9 +178,8 @@ public final class AddressSpace {
                 }
                 int after = (pte & Pte.FRAME_MASK) | flags | Pte.PRESENT;
                 mmu.write32(entry, after);
-                if (trace != null) {
-                    trace("PTE %d of PDE %d (%s) = %s (%s)", Addresses.tableIndex(vaddr), pdi, Addresses.hex(vaddr),
-                            Addresses.hex(after & 0xFFFF_FFFFL), Pte.flagNames(after));
+                if (events.enabled()) {
+                    events.emit(new KernelEvent.EntryWritten(directoryPfn(), pdi, Addresses.tableIndex(vaddr), pte, after));
                 }
                 invalidate(vaddr);
                 return new FlagsResult.Updated(vaddr, pte, after);
@@ -288,13 +291,11 @@ public final class AddressSpace {
     }
 
     /**
-     * Sends one line to {@code trace} for everything the kernel does to the tables from now on:
-     * each entry written, each INVLPG, each table taken or freed, each use of the temporary slot.
-     * Null stops it. For people watching; it changes nothing.
+     * Where this space reports what it does to the tables (each entry written, each INVLPG, each
+     * table taken or freed, each use of the temporary slot): the kernel's one sink.
      */
-    public void setTrace(Consumer<String> trace) {
-        this.trace = trace;
-        access.trace = trace;
+    public EventSink events() {
+        return events;
     }
 
     /** Whether INVLPG is being skipped (see {@link #setSkipInvlpg}). */
@@ -445,7 +446,7 @@ public final class AddressSpace {
     /** Swaps the way tables are reached: the boot does it once paging is on. */
     void useAccess(TableAccess access) {
         this.access = access;
-        access.trace = trace;
+        access.events = events;
     }
 
     TableAccess access() {
@@ -507,9 +508,8 @@ public final class AddressSpace {
             }
             int value = Pte.make(pfn, flags | Pte.PRESENT);
             mmu.write32(entry, value);
-            if (trace != null) {
-                trace("PTE %d of PDE %d (%s) = %s (%s)", Addresses.tableIndex(vaddr), pdi, Addresses.hex(vaddr),
-                        Addresses.hex(value & 0xFFFF_FFFFL), Pte.flagNames(value));
+            if (events.enabled()) {
+                events.emit(new KernelEvent.EntryWritten(directoryPfn(), pdi, Addresses.tableIndex(vaddr), pte, value));
             }
         } finally {
             access.close(table);
@@ -538,9 +538,8 @@ public final class AddressSpace {
                 return new NotMapped(vaddr);
             }
             mmu.write32(entry, 0);
-            if (trace != null) {
-                trace("PTE %d of PDE %d (%s) = 0 (was frame %s)", Addresses.tableIndex(vaddr), pdi, Addresses.hex(vaddr),
-                        Addresses.hex(Pte.pfn(pte)));
+            if (events.enabled()) {
+                events.emit(new KernelEvent.EntryWritten(directoryPfn(), pdi, Addresses.tableIndex(vaddr), pte, 0));
             }
         } finally {
             access.close(table);
@@ -556,8 +555,8 @@ public final class AddressSpace {
             tablePfns[pdi] = -1;
             frames.free(freedTable);
             tablesFreed++;
-            if (trace != null) {
-                trace("page table of PDE %d was empty: frame %s freed", pdi, Addresses.hex(freedTable));
+            if (events.enabled()) {
+                events.emit(new KernelEvent.TableFreed(directoryPfn(), pdi, freedTable));
             }
         }
         return new UnmapResult.Unmapped(vaddr, Pte.pfn(pte), freedTable);
@@ -585,8 +584,8 @@ public final class AddressSpace {
         if (pfn == FrameAllocator.NO_FRAME) {
             return -1;
         }
-        if (trace != null) {
-            trace("frame %s taken for the page table of PDE %d, to be zeroed", Addresses.hex(pfn), pdi);
+        if (events.enabled()) {
+            events.emit(new KernelEvent.TableAllocated(directoryPfn(), pdi, pfn));
         }
         long paddr = Addresses.pfnToPaddr(pfn);
         int pde = Pde.table(pfn, Pde.PRESENT | Pde.WRITABLE | (KernelLayout.isKernel(vaddr) ? 0 : Pde.USER));
@@ -617,11 +616,17 @@ public final class AddressSpace {
     }
 
     private void writePde(int pdi, int entry) {
+        // The old value for the event is read from RAM directly: watching must not change the MMU's counters.
+        int before = events.enabled() ? mmu.memory().read32(directoryPaddr + 4L * pdi) : 0;
         mmu.write32(access.directoryVaddr() + 4L * pdi, entry);
-        if (trace != null) {
-            trace("PDE %d = %s (%s)", pdi, Addresses.hex(entry & 0xFFFF_FFFFL),
-                    entry == 0 ? "not present" : Pde.flagNames(entry));
+        if (events.enabled()) {
+            events.emit(new KernelEvent.EntryWritten(directoryPfn(), pdi, KernelEvent.EntryWritten.DIRECTORY_ENTRY,
+                    before, entry));
         }
+    }
+
+    private long directoryPfn() {
+        return Addresses.paddrToPfn(directoryPaddr);
     }
 
     private int readPte(int pdi, int pde, int pti) {
@@ -641,19 +646,9 @@ public final class AddressSpace {
     private void invalidate(long vaddr) {
         if (!skipInvlpg) {
             mmu.invlpg(vaddr);
-            if (trace != null) {
-                trace("INVLPG %s", Addresses.hex(vaddr));
-            }
-        } else {
-            if (trace != null) {
-                trace("INVLPG %s skipped (the lesson switch is on): the TLB may still hold the old entry", Addresses.hex(vaddr));
-            }
         }
-    }
-
-    private void trace(String format, Object... args) {
-        if (trace != null) {
-            trace.accept(String.format(java.util.Locale.ROOT, format, args));
+        if (events.enabled()) {
+            events.emit(new KernelEvent.Invlpg(vaddr, skipInvlpg ? KernelEvent.Invlpg.Why.SKIPPED : KernelEvent.Invlpg.Why.ENTRY_CHANGED));
         }
     }
 

@@ -1,13 +1,14 @@
 package dev.pagelab.paging;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.event.EventSink;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.Pde;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.pmm.AccountedFrames;
 import dev.pagelab.pmm.FrameAllocator;
+import dev.pagelab.pmm.FrameOwner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,6 +53,12 @@ public record KernelPaging(AddressSpace space, List<String> log) {
      */
     public static KernelPaging enable(Mmu mmu, AccountedFrames frames, KernelImage image, TableAccessStrategy strategy,
                                       boolean largePages, long ramTopBytes) {
+        return enable(mmu, frames, image, strategy, largePages, ramTopBytes, new EventSink());
+    }
+
+    /** {@link #enable(Mmu, AccountedFrames, KernelImage, TableAccessStrategy, boolean, long)}, reporting to {@code events}. */
+    public static KernelPaging enable(Mmu mmu, AccountedFrames frames, KernelImage image, TableAccessStrategy strategy,
+                                      boolean largePages, long ramTopBytes, EventSink events) {
         if (mmu.pagingEnabled()) {
             throw new IllegalStateException("enable paging: CR0.PG is set already (CR0=" + Addresses.hex(mmu.cr0()) + ")");
         }
@@ -72,7 +79,7 @@ public record KernelPaging(AddressSpace space, List<String> log) {
         long dirPaddr = Addresses.pfnToPaddr(dirPfn);
         mmu.writeBytes(dirPaddr, new byte[Addresses.PAGE_BYTES], 0, Addresses.PAGE_BYTES);
         AddressSpace space = new AddressSpace(mmu, frames, dirPaddr, tableLimit,
-                new TableAccess.Physical(mmu, dirPaddr));
+                new TableAccess.Physical(mmu, dirPaddr), events);
         log.add("page directory in frame " + Addresses.hex(dirPfn) + " (" + Addresses.hex(dirPaddr) + "), zeroed");
         if (largePages) {
             mmu.setCr4(mmu.cr4() | Mmu.CR4_PSE);

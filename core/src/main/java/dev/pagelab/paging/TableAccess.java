@@ -1,5 +1,7 @@
 package dev.pagelab.paging;
 
+import dev.pagelab.event.EventSink;
+import dev.pagelab.event.KernelEvent;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.Pte;
@@ -14,8 +16,8 @@ import dev.pagelab.hw.Pte;
  */
 abstract sealed class TableAccess {
     final Mmu mmu;
-    /** Where to tell what the access does, or null. */
-    java.util.function.Consumer<String> trace;
+    /** Where to tell what the access does: the address space's sink. */
+    EventSink events = new EventSink();
 
     TableAccess(Mmu mmu) {
         this.mmu = mmu;
@@ -133,9 +135,9 @@ abstract sealed class TableAccess {
             mmu.invlpg(KernelLayout.TEMPORARY_SLOT);
             inSlot = tablePaddr;
             slotMappings++;
-            if (trace != null) {
-                trace.accept("temporary slot: PTE 1023 = frame " + Addresses.hex(Addresses.paddrToPfn(tablePaddr))
-                        + " (page table of PDE " + pdi + "), INVLPG " + Addresses.hex(KernelLayout.TEMPORARY_SLOT));
+            if (events.enabled()) {
+                events.emit(new KernelEvent.SlotLoaded(KernelLayout.TEMPORARY_SLOT, KernelLayout.TEMPORARY_SLOT_PTE,
+                        Addresses.paddrToPfn(tablePaddr), pdi));
             }
             return KernelLayout.TEMPORARY_SLOT;
         }
@@ -146,8 +148,8 @@ abstract sealed class TableAccess {
                 mmu.write32(SLOT_ENTRY, 0);
                 mmu.invlpg(KernelLayout.TEMPORARY_SLOT);
                 inSlot = -1;
-                if (trace != null) {
-                    trace.accept("temporary slot: PTE 1023 = 0, INVLPG " + Addresses.hex(KernelLayout.TEMPORARY_SLOT));
+                if (events.enabled()) {
+                    events.emit(new KernelEvent.SlotUnloaded(KernelLayout.TEMPORARY_SLOT, KernelLayout.TEMPORARY_SLOT_PTE));
                 }
             }
         }
@@ -198,8 +200,8 @@ abstract sealed class TableAccess {
         void tableRemoved(int pdi) {
             long window = KernelLayout.RECURSIVE_TABLES + ((long) pdi << Addresses.PAGE_SHIFT);
             mmu.invlpg(window);
-            if (trace != null) {
-                trace.accept("INVLPG " + Addresses.hex(window) + " (the table's recursive window)");
+            if (events.enabled()) {
+                events.emit(new KernelEvent.Invlpg(window, KernelEvent.Invlpg.Why.RECURSIVE_WINDOW));
             }
         }
 

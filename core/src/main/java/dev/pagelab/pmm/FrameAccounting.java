@@ -32,6 +32,7 @@ public final class FrameAccounting {
     private long[] journalPfns;
     private byte[] journalBefore;
     private int journalSize;
+    private OwnerListener listener;
 
     private FrameAccounting(long topPfn) {
         owners = new byte[(int) topPfn];
@@ -88,7 +89,28 @@ public final class FrameAccounting {
                 journal(f);
             }
         }
+        if (listener != null) {
+            for (long f = pfn; f < pfn + frames; f++) {
+                FrameOwner before = OWNERS[owners[(int) f]];
+                if (before != owner) {
+                    owners[(int) f] = (byte) owner.ordinal();
+                    listener.ownerChanged(f, before, owner);
+                }
+            }
+        }
         fill(pfn, pfn + frames, owner);
+    }
+
+    /** Told of every change of a frame's owner that {@link #record} or {@link #recordProcess} makes. */
+    @FunctionalInterface
+    public interface OwnerListener {
+        /** Frame {@code pfn} went from {@code before} to {@code after}, which differ. */
+        void ownerChanged(long pfn, FrameOwner before, FrameOwner after);
+    }
+
+    /** Installs the one {@link OwnerListener} (null: none); the kernel turns its calls into events. */
+    public void setOwnerListener(OwnerListener listener) {
+        this.listener = listener;
     }
 
     /** Starts (or restarts, forgetting what it held) the journal of frames recorded from now on. */
@@ -152,8 +174,12 @@ public final class FrameAccounting {
         if (processes == null) {
             processes = new int[owners.length];
         }
+        FrameOwner before = OWNERS[owners[(int) pfn]];
         owners[(int) pfn] = (byte) FrameOwner.PROCESS.ordinal();
         processes[(int) pfn] = pid;
+        if (listener != null && before != FrameOwner.PROCESS) {
+            listener.ownerChanged(pfn, before, FrameOwner.PROCESS);
+        }
     }
 
     /** Frames held by each owner, zero counts included. */

@@ -1,8 +1,8 @@
 package dev.pagelab.scenario;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Pte;
+import dev.pagelab.pmm.FrameOwner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.pagelab.scenario;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.paging.PageTableDump;
 import dev.pagelab.pmm.FrameAccounting;
+import dev.pagelab.pmm.FrameOwner;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

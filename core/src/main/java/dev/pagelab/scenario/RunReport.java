@@ -1,8 +1,8 @@
 package dev.pagelab.scenario;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.MmuStats;
 import dev.pagelab.hw.TlbConfig;
+import dev.pagelab.pmm.FrameOwner;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;

@@ -2,7 +2,6 @@ package dev.pagelab.scenario;
 
 import dev.pagelab.boot.BadInputException;
 import dev.pagelab.boot.E820Text;
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.boot.InputFileException;
 import dev.pagelab.boot.InputFiles;
 import dev.pagelab.hw.Addresses;
@@ -10,6 +9,7 @@ import dev.pagelab.hw.TlbConfig;
 import dev.pagelab.kernel.KernelConfig;
 import dev.pagelab.paging.KernelLayout;
 import dev.pagelab.paging.TableAccessStrategy;
+import dev.pagelab.pmm.FrameOwner;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,8 @@
 package dev.pagelab.scenario;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.boot.Printable;
+import dev.pagelab.event.KernelEvent;
+import dev.pagelab.event.KernelEventListener;
 import dev.pagelab.heap.HeapStats;
 import dev.pagelab.heap.KernelHeap;
 import dev.pagelab.hw.Addresses;
@@ -21,6 +22,7 @@ import dev.pagelab.paging.PageTableDump;
 import dev.pagelab.paging.UnmapResult;
 import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameAllocatorException;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.vmm.KernelMemory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -160,8 +162,15 @@ public final class ScenarioRunner {
         heapUsed |= step.op() instanceof Op.HeapAllocation || step.op() instanceof Op.Kfree;
         List<String> trace = new ArrayList<>();
         boolean tracing = step.trace() || scenario.trace() || options.traceAll();
+        KernelEventListener previous = null;
         if (tracing) {
-            space.setTrace(trace::add);
+            // The change line sums up the frames; the trace shows what the kernel wrote.
+            previous = kernel.events().listen(e -> {
+                if (!(e instanceof KernelEvent.FrameTaken || e instanceof KernelEvent.FrameFreed
+                        || e instanceof KernelEvent.FrameOwnerChanged)) {
+                    trace.add(e.text());
+                }
+            });
             if (heapUsed) {
                 kernel.heap().setTrace(trace::add);
             }
@@ -179,7 +188,9 @@ public final class ScenarioRunner {
         } catch (IllegalArgumentException | IllegalStateException | FrameAllocatorException e) {
             r.fail(Failure.Kind.MISUSE, e.getMessage());
         } finally {
-            space.setTrace(null);
+            if (tracing) {
+                kernel.events().listen(previous);
+            }
             if (heapUsed) {
                 kernel.heap().setTrace(null);
             }

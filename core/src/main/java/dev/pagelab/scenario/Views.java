@@ -1,9 +1,9 @@
 package dev.pagelab.scenario;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.MmuStats;
 import dev.pagelab.hw.TlbConfig;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.vmm.PageRangeAllocator;
 import java.util.ArrayList;
 import java.util.List;

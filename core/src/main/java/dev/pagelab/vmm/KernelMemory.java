@@ -1,6 +1,5 @@
 package dev.pagelab.vmm;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.paging.AddressSpace;
@@ -8,6 +7,7 @@ import dev.pagelab.paging.MapResult;
 import dev.pagelab.paging.UnmapResult;
 import dev.pagelab.pmm.AccountedFrames;
 import dev.pagelab.pmm.FrameAllocator;
+import dev.pagelab.pmm.FrameOwner;
 
 /**
  * Seed 004's {@code kmmap} and {@code kunmap}: virtually contiguous kernel memory made of

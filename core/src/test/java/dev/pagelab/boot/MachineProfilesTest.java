@@ -1,13 +1,12 @@
 package dev.pagelab.boot;
 
-import dev.pagelab.pmm.FrameRange;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.pagelab.hw.PhysicalMemory;
+import dev.pagelab.pmm.FrameRange;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MachineProfilesTest {
     private static final long GIB = 1L << 30;

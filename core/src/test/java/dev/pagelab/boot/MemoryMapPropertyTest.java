@@ -1,13 +1,12 @@
 package dev.pagelab.boot;
 
 import dev.pagelab.pmm.FrameRange;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.pagelab.testing.Seeded;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sanitiser against the most naive reference there is: paint every 1 KiB chunk of a small

@@ -1,14 +1,13 @@
 package dev.pagelab.boot;
 
 import dev.pagelab.pmm.FrameRange;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import static dev.pagelab.boot.RegionType.ACPI_NVS;
 import static dev.pagelab.boot.RegionType.ACPI_RECLAIMABLE;
 import static dev.pagelab.boot.RegionType.RESERVED;
 import static dev.pagelab.boot.RegionType.USABLE;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import java.util.List;
-import org.junit.jupiter.api.Test;
 
 class MemoryMapTest {
     private static final long MIB = 1L << 20;

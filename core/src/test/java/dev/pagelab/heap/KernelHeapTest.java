@@ -3,12 +3,12 @@ package dev.pagelab.heap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.kernel.KernelConfig;
 import dev.pagelab.paging.AddressSpace;
 import dev.pagelab.paging.KernelLayout;
+import dev.pagelab.pmm.FrameOwner;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,15 +1,15 @@
 package dev.pagelab.kernel;
 
 import dev.pagelab.boot.BootReport;
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
-import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.hw.Pde;
+import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.hw.TlbConfig;
+import dev.pagelab.pmm.FrameOwner;
 import java.util.List;
 
 /**

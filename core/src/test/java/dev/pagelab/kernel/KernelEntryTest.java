@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pagelab.boot.BootException;
 import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.Bootloader;
-import dev.pagelab.pmm.FrameOwner;
-import dev.pagelab.pmm.FrameRange;
-import dev.pagelab.pmm.FrameSpan;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.boot.MemoryMapException;
 import dev.pagelab.boot.MemoryRegion;
 import dev.pagelab.boot.RegionType;
 import dev.pagelab.hw.PhysicalMemory;
+import dev.pagelab.pmm.FrameOwner;
+import dev.pagelab.pmm.FrameRange;
+import dev.pagelab.pmm.FrameSpan;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,13 +3,13 @@ package dev.pagelab.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Pde;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.paging.KernelLayout;
 import dev.pagelab.paging.TableAccessStrategy;
 import dev.pagelab.pmm.FrameAllocatorException;
+import dev.pagelab.pmm.FrameOwner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

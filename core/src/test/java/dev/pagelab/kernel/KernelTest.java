@@ -3,7 +3,6 @@ package dev.pagelab.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagelab.boot.E820Text;
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.boot.MemoryMap;
@@ -12,6 +11,7 @@ import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.paging.KernelLayout;
 import dev.pagelab.paging.TableAccessStrategy;
+import dev.pagelab.pmm.FrameOwner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,11 +2,11 @@ package dev.pagelab.paging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.Pde;
 import dev.pagelab.hw.Pte;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.testing.Seeded;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,12 +3,12 @@ package dev.pagelab.paging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.Pde;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.pmm.FrameAllocator;
+import dev.pagelab.pmm.FrameOwner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

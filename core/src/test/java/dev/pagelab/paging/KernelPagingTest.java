@@ -3,13 +3,13 @@ package dev.pagelab.paging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.boot.KernelImage;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.PageFault;
 import dev.pagelab.hw.Pde;
 import dev.pagelab.hw.Pte;
+import dev.pagelab.pmm.FrameOwner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;

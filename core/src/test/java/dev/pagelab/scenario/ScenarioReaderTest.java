@@ -3,10 +3,10 @@ package dev.pagelab.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.TlbConfig;
 import dev.pagelab.kernel.KernelConfig;
 import dev.pagelab.paging.TableAccessStrategy;
+import dev.pagelab.pmm.FrameOwner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

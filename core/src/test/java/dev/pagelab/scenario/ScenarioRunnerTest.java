@@ -2,10 +2,10 @@ package dev.pagelab.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Pde;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.paging.PageTableDump;
+import dev.pagelab.pmm.FrameOwner;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,6 @@ package dev.pagelab.vmm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.kernel.Kernel;
@@ -12,6 +11,7 @@ import dev.pagelab.paging.KernelLayout;
 import dev.pagelab.paging.MapResult;
 import dev.pagelab.paging.TableAccessStrategy;
 import dev.pagelab.paging.UnmapResult;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.testing.Seeded;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,7 +3,6 @@ package dev.pagelab.vmm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.kernel.Kernel;
@@ -12,6 +11,7 @@ import dev.pagelab.paging.AddressSpace;
 import dev.pagelab.paging.KernelLayout;
 import dev.pagelab.paging.TableAccessStrategy;
 import dev.pagelab.pmm.FrameAllocator;
+import dev.pagelab.pmm.FrameOwner;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,32 @@
+/**
+ * The trace-driven replay engine behind {@code pagelab replay}: seed 001's demand paging for many
+ * processes, with frames divided among them and local or global replacement, at tens of millions
+ * of references a second. No MMU and no page tables: a process is a stream of dense page ids
+ * ({@link dev.pagelab.replay.Interleaver}), a pool is primitive arrays
+ * ({@link dev.pagelab.replay.PoolState}), and any policy of {@code dev.pagelab.replace} chooses the
+ * victims. {@link dev.pagelab.replay.Replay}'s class comment is the contract; the kernel's own
+ * processes (package {@code proc}) must give exactly the same counts.
+ *
+ * <h2>Seed 001's words → code</h2>
+ * <table>
+ *   <caption>Where each notion of seed 001 ("Page Frame Allocation") lives</caption>
+ *   <tr><th>seed 001</th><th>code</th></tr>
+ *   <tr><td>demand paging, page fault, a frame for the page</td>
+ *       <td>{@link dev.pagelab.replay.PolicyRun} (the hot loops), rules 1–3 of {@link dev.pagelab.replay.Replay}</td></tr>
+ *   <tr><td>equal allocation, x/y frames, the frames left over as a free pool</td>
+ *       <td>{@link dev.pagelab.replay.AllocationMode#EQUAL}, {@link dev.pagelab.replay.FrameAllocation#leftover()}</td></tr>
+ *   <tr><td>proportional allocation, aᵢ = (sᵢ/S)·m</td>
+ *       <td>{@link dev.pagelab.replay.AllocationMode#PROPORTIONAL} in {@link dev.pagelab.replay.FrameAllocation}</td></tr>
+ *   <tr><td>allocation by priority</td><td>{@link dev.pagelab.replay.AllocationMode#PRIORITY}</td></tr>
+ *   <tr><td>"each process should be given at least a certain amount of frames"</td>
+ *       <td>{@link dev.pagelab.replay.FrameAllocation#X86_INSTRUCTION_MINIMUM} and
+ *       {@link dev.pagelab.replay.ReplayConfig#minimumFrames()}</td></tr>
+ *   <tr><td>local replacement (a frame from the process's own set)</td>
+ *       <td>{@link dev.pagelab.replay.Scope#LOCAL}: one pool and one policy state a process</td></tr>
+ *   <tr><td>global replacement (one process can take a frame from another)</td>
+ *       <td>{@link dev.pagelab.replay.Scope#GLOBAL}: one pool over all frames</td></tr>
+ *   <tr><td>page-fault ratio of a process</td>
+ *       <td>{@link dev.pagelab.replay.ProcessResult}, summed in {@link dev.pagelab.replay.PolicyResult}</td></tr>
+ * </table>
+ */
+package dev.pagelab.replay;

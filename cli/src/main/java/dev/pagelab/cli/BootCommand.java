@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagelab.boot.BootModule;
 import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.MemoryRegion;
+import dev.pagelab.hw.ControlRegisters;
+import dev.pagelab.kernel.AllocatorMetrics;
 import dev.pagelab.kernel.Kernel;
+import dev.pagelab.kernel.KernelView;
 import dev.pagelab.paging.MemoryDump;
 import dev.pagelab.paging.PageTableDump;
-import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.pmm.FrameSpan;
@@ -91,8 +93,9 @@ final class BootCommand implements Callable<Integer> {
             dumpTarget(() -> MemoryDump.checkTarget(dumpMemory, force));
         }
         MachineOptions.Booted booted = machine.boot(spec.commandLine());
-        Kernel kernel = Kernel.start(booted.report(), booted.memory(), booted.image(), kernelOptions.config());
-        MemoryDump dump = dumpMemory == null ? null : MemoryDump.of(kernel.mmu());
+        KernelView kernel = Kernel.start(booted.report(), booted.memory(), booted.image(), kernelOptions.config())
+                .view();
+        MemoryDump dump = dumpMemory == null ? null : kernel.memoryDump(kernel.kernelDirectoryPaddr());
         if (dump != null) {
             dumpTarget(() -> dump.write(dumpMemory, force));
         }
@@ -130,9 +133,9 @@ final class BootCommand implements Callable<Integer> {
         };
     }
 
-    static String toJson(Kernel kernel) {
+    static String toJson(KernelView kernel) {
         BootReport report = kernel.report();
-        FrameAllocator frames = kernel.allocator();
+        AllocatorMetrics frames = kernel.allocator();
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("source", report.source());
@@ -168,18 +171,19 @@ final class BootCommand implements Callable<Integer> {
         for (FrameRange r : frames.metadataFrames()) {
             meta.addObject().put("startPfn", r.startPfn()).put("endPfn", r.endPfn());
         }
-        a.putPOJO("details", frames.describe());
+        a.putPOJO("details", frames.details());
         ObjectNode owners = root.putObject("framesByOwner");
-        for (Map.Entry<FrameOwner, Long> e : kernel.accounting().counts().entrySet()) {
+        for (Map.Entry<FrameOwner, Long> e : kernel.framesByOwner().entrySet()) {
             owners.put(camel(e.getKey()), e.getValue());
         }
         ObjectNode paging = root.putObject("paging");
+        ControlRegisters registers = kernel.registers();
         paging.put("tableAccess", kernel.config().tableAccess().label()).put("largePages", kernel.config().largePages())
-                .put("cr0", kernel.mmu().cr0()).put("cr3", kernel.mmu().cr3()).put("cr4", kernel.mmu().cr4())
-                .put("pageTables", kernel.space().pageTables());
-        paging.putPOJO("log", kernel.log());
+                .put("cr0", registers.cr0()).put("cr3", registers.cr3()).put("cr4", registers.cr4())
+                .put("pageTables", kernel.kernelPageTables());
+        paging.putPOJO("log", kernel.startupLog());
         ArrayNode ranges = paging.putArray("addressSpace");
-        for (PageTableDump.Range r : PageTableDump.ranges(kernel.mmu())) {
+        for (PageTableDump.Range r : kernel.addressSpace(registers.directoryPaddr())) {
             ranges.addObject().put("vaddr", r.vaddr()).put("paddr", r.paddr()).put("bytes", r.bytes())
                     .put("user", r.user()).put("writable", r.writable()).put("level", r.large() ? "pde" : "pte");
         }

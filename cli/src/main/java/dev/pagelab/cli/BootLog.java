@@ -4,9 +4,9 @@ import dev.pagelab.boot.BootModule;
 import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.Printable;
 import dev.pagelab.hw.Addresses;
-import dev.pagelab.kernel.Kernel;
+import dev.pagelab.kernel.AllocatorMetrics;
+import dev.pagelab.kernel.KernelView;
 import dev.pagelab.paging.PageTableDump;
-import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.pmm.FrameSpan;
@@ -30,32 +30,31 @@ final class BootLog {
     }
 
     /** The boot, the kernel's start-up, its address space, and memory coloured by owner. */
-    static void print(PrintWriter out, Kernel kernel, boolean color) {
+    static void print(PrintWriter out, KernelView kernel, boolean color) {
         printBoot(out, kernel.report());
-        FrameAllocator frames = kernel.allocator();
+        AllocatorMetrics frames = kernel.allocator();
         out.printf("Kernel start-up (%s):%n", kernel.config());
-        for (String line : kernel.log()) {
+        for (String line : kernel.startupLog()) {
             out.println("  " + line);
         }
         out.println();
         out.printf("Frame allocator '%s': %,d of %,d frames free after start-up", frames.name(), frames.freeFrames(),
                 frames.totalFrames());
-        long metadata = frames.metadataFrames().stream().mapToLong(FrameRange::frames).sum();
-        out.printf(", %,d frames of metadata%n", metadata);
+        out.printf(", %,d frames of metadata%n", frames.metadataFrameCount());
         for (FrameRange range : frames.metadataFrames()) {
             out.printf("  metadata at [%s, %s) (%,d frames)%n", Addresses.hex(range.startPaddr()),
                     Addresses.hex(range.endPaddr()), range.frames());
         }
-        for (String line : frames.describe()) {
+        for (String line : frames.details()) {
             out.println("  " + line);
         }
         out.println();
         out.println("Kernel address space (as Linux's /sys/kernel/debug/page_tables/kernel shows it):");
-        for (String line : PageTableDump.render(PageTableDump.ranges(kernel.mmu()))) {
+        for (String line : PageTableDump.render(kernel.addressSpace(kernel.registers().directoryPaddr()))) {
             out.println(line);
         }
         out.println();
-        picture(out, kernel.accounting().spans(), color);
+        picture(out, kernel.frameSpans(), color);
     }
 
     private static void printBoot(PrintWriter out, BootReport r) {

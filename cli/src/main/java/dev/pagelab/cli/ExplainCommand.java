@@ -9,6 +9,7 @@ import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.hw.WalkExplanation;
 import dev.pagelab.kernel.Kernel;
+import dev.pagelab.kernel.KernelView;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -65,13 +66,13 @@ final class ExplainCommand implements Callable<Integer> {
             return 0;
         }
         MachineOptions.Booted booted = machine.boot(spec.commandLine());
-        Kernel kernel = Kernel.start(booted.report(), booted.memory(), booted.image(), kernelOptions.config());
-        Mmu mmu = kernel.mmu();
+        KernelView kernel = Kernel.start(booted.report(), booted.memory(), booted.image(), kernelOptions.config())
+                .view();
         if (json) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ArrayNode all = mapper.createArrayNode();
             for (long vaddr : addresses) {
-                all.add(toJson(mapper, mmu.explain(vaddr)));
+                all.add(toJson(mapper, kernel.explain(vaddr)));
             }
             try {
                 out.println(mapper.writeValueAsString(all.size() == 1 ? all.get(0) : all));
@@ -80,12 +81,12 @@ final class ExplainCommand implements Callable<Integer> {
             }
         } else {
             out.printf("Kernel booted from %s (%s); CR3=%s%n%n", kernel.report().source(), kernel.config(),
-                    dev.pagelab.hw.Addresses.hex(mmu.cr3()));
+                    dev.pagelab.hw.Addresses.hex(kernel.registers().cr3()));
             for (int i = 0; i < addresses.size(); i++) {
                 if (i > 0) {
                     out.println();
                 }
-                out.print(mmu.explain(addresses.get(i)).render());
+                out.print(kernel.explain(addresses.get(i)).render());
             }
         }
         out.flush();

@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
             result = runner.run(event -> { });
             out.println(ScenarioPrinter.json(result));
         } else {
-            ScenarioPrinter.header(out, command, scenario, runner.kernel());
+            ScenarioPrinter.header(out, command, scenario, runner.kernel().view());
             result = runner.run(event -> {
                 ScenarioPrinter.event(out, event);
                 out.flush();

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.Printable;
-import dev.pagelab.kernel.Kernel;
+import dev.pagelab.kernel.KernelView;
 import dev.pagelab.kernel.KernelConfig;
 import dev.pagelab.scenario.RunResult;
 import dev.pagelab.scenario.Scenario;
@@ -28,7 +28,7 @@ final class ScenarioPrinter {
     }
 
     /** The scenario's title and description, the machine, and the kernel's start-up. */
-    static void header(PrintWriter out, String command, Scenario scenario, Kernel kernel) {
+    static void header(PrintWriter out, String command, Scenario scenario, KernelView kernel) {
         out.println("pagelab " + command + ": " + scenario.source());
         if (scenario.title() != null) {
             out.println(Printable.escape(scenario.title()));
@@ -40,7 +40,7 @@ final class ScenarioPrinter {
         out.println();
         out.printf(Locale.ROOT, "Booted %s: %,d of %,d usable frames free for the allocator. The kernel starts (%s):%n",
                 report.source(), report.freeFrames(), report.usableFrames(), kernel.config());
-        kernel.log().forEach(line -> out.println("  " + line));
+        kernel.startupLog().forEach(line -> out.println("  " + line));
         out.println();
         out.println("Steps (on error: " + scenario.onError().key() + "):");
     }
@@ -87,7 +87,7 @@ final class ScenarioPrinter {
         s.putObject("kernel").put("allocator", config.allocator()).put("tableAccess", config.tableAccess().label())
                 .put("largePages", config.largePages()).putPOJO("tlb", config.tlb());
         s.put("onError", scenario.onError().key());
-        root.putPOJO("boot", result.kernel().log());
+        root.putPOJO("boot", result.kernel().view().startupLog());
         ArrayNode events = root.putArray("events");
         for (StepEvent e : result.events()) {
             ObjectNode event = mapper.valueToTree(e);

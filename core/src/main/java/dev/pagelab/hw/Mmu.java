@@ -1,8 +1,5 @@
 package dev.pagelab.hw;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -55,8 +52,14 @@ import java.util.function.Supplier;
  *
  * <h2>Failure</h2>
  * {@link #translate} returns {@link #FAULT} and records the fault ({@link #lastFault()},
- * {@link #cr2()}); the read and write methods throw {@link PageFaultException}. An address
- * outside 32 bits is an {@link IllegalArgumentException}. Not thread-safe.
+ * {@link #cr2()}); the read and write methods throw {@link PageFaultException}: a fault through
+ * the MMU alone is final. The {@link Cpu} that owns this MMU delivers faults to a
+ * {@link FaultHandler} and restarts the access instead. An address outside 32 bits is an
+ * {@link IllegalArgumentException}. Not thread-safe.
+ *
+ * <p>Where the rest lives: the data accesses (sizes, page crossings, the empty bus) in
+ * {@code PagedAccess}, shared with the CPU; the counters in {@code MmuCounters} behind the
+ * {@link MmuStats} view; the flag-by-flag explanation of a walk in {@link WalkExplanation}.
  */
 public final class Mmu {
     /** Returned by {@link #translate} when the access faults. */
@@ -102,17 +105,8 @@ public final class Mmu {
     /** Entry address of the fault the last walk hit; set only on faults. */
     private long walkFaultEntry;
 
-    private long accesses;
-    private long tlbHits;
-    private long tlbMisses;
-    private long tlbRewalks;
-    private long walks;
-    private long faults;
-    private long accessedBitsSet;
-    private long dirtyBitsSet;
-    private long invlpgs;
-    private long tlbFlushes;
-    private final MmuStats stats = new StatsView();
+    private final MmuCounters counters = new MmuCounters();
+    private final PagedAccess access;
 
     /**
      * An MMU over {@code memory} with the default TLB and a 32-bit physical address width: a CPU
@@ -141,6 +135,9 @@ public final class Mmu {
         this.tlbOn = tlbConfig.enabled();
         this.physicalAddressBits = physicalAddressBits;
         this.largeReservedMask = Pde.largeReservedMask(physicalAddressBits);
+        this.access = new PagedAccess(this, restarts -> {
+            throw new PageFaultException(lastFault());
+        });
     }
 
     // ---------------------------------------------------------------- registers
@@ -189,7 +186,7 @@ public final class Mmu {
         check32("setCr3", value);
         cr3 = value;
         tlb.flushNonGlobal();
-        tlbFlushes++;
+        counters.tlbFlushes++;
     }
 
     /** CR4. */
@@ -233,7 +230,7 @@ public final class Mmu {
     /** INVLPG: drops the TLB entry of the page holding {@code vaddr}, 4 KiB or 4 MiB. */
     public void invlpg(long vaddr) {
         Addresses.checkLinear("invlpg", vaddr);
-        invlpgs++;
+        counters.invlpgs++;
         tlb.invalidatePage(vaddr);
     }
 
@@ -265,7 +262,7 @@ public final class Mmu {
         if ((vaddr >>> 32) != 0) {
             Addresses.checkLinear(write ? "translate (write)" : "translate (read)", vaddr);
         }
-        accesses++;
+        counters.accesses++;
         if (!paging) {
             return vaddr;
         }
@@ -274,12 +271,12 @@ public final class Mmu {
             long e = tlb.lookup(vaddr);
             if (e != Tlb.MISS) {
                 if (cachedAllows(e, write, user)) {
-                    tlbHits++;
+                    counters.tlbHits++;
                     return paddrOf(e, vaddr);
                 }
-                tlbRewalks++;
+                counters.tlbRewalks++;
             } else {
-                tlbMisses++;
+                counters.tlbMisses++;
             }
         }
         return walkAndFill(vaddr, write, user);
@@ -301,7 +298,7 @@ public final class Mmu {
     }
 
     private long walkAndFill(long vaddr, boolean write, boolean user) {
-        walks++;
+        counters.walks++;
         long r = walk(vaddr, write, user, true);
         if (r < 0) {
             raise(vaddr, r);
@@ -323,7 +320,7 @@ public final class Mmu {
     }
 
     private void raise(long vaddr, long walkResult) {
-        faults++;
+        counters.faults++;
         cr2 = vaddr;
         lastFaultVaddr = vaddr;
         lastFaultErrorCode = (int) (walkResult & 0xFF);
@@ -359,7 +356,7 @@ public final class Mmu {
         }
         if (commit && (pde & Pde.ACCESSED) == 0) {
             writeEntry(pdeAddr, pde | Pde.ACCESSED);
-            accessedBitsSet++;
+            counters.accessedBitsSet++;
         }
         long pteAddr = Pde.tablePaddr(pde) | (((vaddr >>> Addresses.PAGE_SHIFT) & 0x3FF) << 2);
         int pte = readEntry(pteAddr);
@@ -406,17 +403,17 @@ public final class Mmu {
         if (wanted != entry) {
             writeEntry(entryPaddr, wanted);
             if ((entry & Pte.ACCESSED) == 0) {
-                accessedBitsSet++;
+                counters.accessedBitsSet++;
             }
             if (((wanted ^ entry) & Pte.DIRTY) != 0) {
-                dirtyBitsSet++;
+                counters.dirtyBitsSet++;
             }
         }
         return wanted;
     }
 
     /** A paging entry; all ones past the end of memory (an empty bus). */
-    private int readEntry(long paddr) {
+    int readEntry(long paddr) {
         return paddr <= memorySizeBytes - 4 ? memory.read32(paddr) : -1;
     }
 
@@ -474,63 +471,44 @@ public final class Mmu {
 
     /** Every step of the walk for {@code vaddr}, and what each kind of access would do. */
     public WalkExplanation explain(long vaddr) {
-        Addresses.checkLinear("explain", vaddr);
-        List<WalkExplanation.Step> steps = new ArrayList<>();
-        if (paging) {
-            long pdeAddr = (cr3 & 0xFFFF_F000L) | ((long) Addresses.directoryIndex(vaddr) << 2);
-            int pde = readEntry(pdeAddr);
-            boolean large = Pde.isPresent(pde) && Pde.isLarge(pde) && pse;
-            steps.add(new WalkExplanation.Step(WalkExplanation.Level.DIRECTORY, Addresses.directoryIndex(vaddr),
-                    pdeAddr, pde, large));
-            if (Pde.isPresent(pde) && !large) {
-                long pteAddr = Pde.tablePaddr(pde) | ((long) Addresses.tableIndex(vaddr) << 2);
-                steps.add(new WalkExplanation.Step(WalkExplanation.Level.TABLE, Addresses.tableIndex(vaddr),
-                        pteAddr, readEntry(pteAddr), false));
-            }
-        }
-        List<WalkExplanation.Verdict> verdicts = new ArrayList<>();
-        for (int level : new int[] {0, 3}) {
-            for (boolean write : new boolean[] {false, true}) {
-                verdicts.add(new WalkExplanation.Verdict(level, write, probe(vaddr, write, level)));
-            }
-        }
-        return new WalkExplanation(vaddr, cr0, cr3, cr4, steps, verdicts);
+        return WalkExplanation.of(this, vaddr);
+    }
+
+    /** Whether CR4.PSE is set: a PDE with PS=1 maps 4 MiB. */
+    boolean largePagesEnabled() {
+        return pse;
     }
 
     // ---------------------------------------------------------------- accesses
 
     /** Reads the byte at {@code vaddr}. */
     public int read8(long vaddr) {
-        long paddr = translateOrThrow(vaddr, false);
-        return paddr < memorySizeBytes ? memory.read8(paddr) : 0xFF;
+        return access.read8(vaddr);
     }
 
     /** Reads the little-endian 16-bit value at {@code vaddr}. */
     public int read16(long vaddr) {
-        return (int) read(vaddr, 2);
+        return (int) access.read(vaddr, 2);
     }
 
     /** Reads the little-endian 32-bit value at {@code vaddr}. */
     public int read32(long vaddr) {
-        return (int) read(vaddr, 4);
+        return (int) access.read(vaddr, 4);
     }
 
     /** Writes the low byte of {@code value} at {@code vaddr}. */
     public void write8(long vaddr, int value) {
-        long paddr = translateOrThrow(vaddr, true);
-        if (paddr < memorySizeBytes) {
-            memory.write8(paddr, value);
-        }
+        access.write8(vaddr, value);
     }
 
     /** Writes the low 16 bits of {@code value} at {@code vaddr}. */
     public void write16(long vaddr, int value) {
-        write(vaddr, value, 2);
+        access.write(vaddr, value, 2);
     }
 
     /** Writes {@code value} at {@code vaddr}. */
     public void write32(long vaddr, int value) {
-        write(vaddr, value, 4);
+        access.write(vaddr, value, 4);
     }
 
     /**
@@ -538,18 +516,7 @@ public final class Mmu {
      * translated before any byte is read.
      */
     public void readBytes(long vaddr, byte[] dst, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, dst.length);
-        long[] paddrs = translateRange(vaddr, length, false);
-        int done = 0;
-        for (int i = 0; i < paddrs.length; i++) {
-            int n = Math.min(length - done, Addresses.PAGE_BYTES - Addresses.pageOffset(paddrs[i]));
-            if (paddrs[i] <= memorySizeBytes - n) {
-                memory.readBytes(paddrs[i], dst, offset + done, n);
-            } else {
-                java.util.Arrays.fill(dst, offset + done, offset + done + n, (byte) 0xFF);
-            }
-            done += n;
-        }
+        access.readBytes(vaddr, dst, offset, length);
     }
 
     /**
@@ -557,92 +524,19 @@ public final class Mmu {
      * translated before any byte is written, so a fault writes nothing.
      */
     public void writeBytes(long vaddr, byte[] src, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, src.length);
-        long[] paddrs = translateRange(vaddr, length, true);
-        int done = 0;
-        for (int i = 0; i < paddrs.length; i++) {
-            int n = Math.min(length - done, Addresses.PAGE_BYTES - Addresses.pageOffset(paddrs[i]));
-            if (paddrs[i] <= memorySizeBytes - n) {
-                memory.writeBytes(paddrs[i], src, offset + done, n);
-            }
-            done += n;
-        }
-    }
-
-    private long[] translateRange(long vaddr, int length, boolean write) {
-        if (length < 0 || vaddr < 0 || vaddr + length > Addresses.LINEAR_SPACE_BYTES) {
-            throw new IllegalArgumentException((write ? "writeBytes" : "readBytes") + ": range "
-                    + Addresses.hex(vaddr) + " +" + length + " is outside the 32-bit address space");
-        }
-        if (length == 0) {
-            return new long[0];
-        }
-        long first = Addresses.alignDown(vaddr);
-        long last = Addresses.alignDown(vaddr + length - 1);
-        long[] paddrs = new long[(int) ((last - first) >>> Addresses.PAGE_SHIFT) + 1];
-        for (int i = 0; i < paddrs.length; i++) {
-            long at = i == 0 ? vaddr : first + ((long) i << Addresses.PAGE_SHIFT);
-            paddrs[i] = translateOrThrow(at, write);
-        }
-        return paddrs;
-    }
-
-    private long read(long vaddr, int bytes) {
-        if (Addresses.pageOffset(vaddr) <= Addresses.PAGE_BYTES - bytes) {
-            long paddr = translateOrThrow(vaddr, false);
-            if (paddr > memorySizeBytes - bytes) {
-                return bytes == 2 ? 0xFFFF : 0xFFFF_FFFFL;
-            }
-            return bytes == 2 ? memory.read16(paddr) : memory.read32(paddr) & 0xFFFF_FFFFL;
-        }
-        byte[] buffer = new byte[bytes];
-        readBytes(vaddr, buffer, 0, bytes);
-        long value = 0;
-        for (int i = 0; i < bytes; i++) {
-            value |= (long) (buffer[i] & 0xFF) << (8 * i);
-        }
-        return value;
-    }
-
-    private void write(long vaddr, int value, int bytes) {
-        if (Addresses.pageOffset(vaddr) <= Addresses.PAGE_BYTES - bytes) {
-            long paddr = translateOrThrow(vaddr, true);
-            if (paddr > memorySizeBytes - bytes) {
-                return;
-            }
-            if (bytes == 2) {
-                memory.write16(paddr, value);
-            } else {
-                memory.write32(paddr, value);
-            }
-            return;
-        }
-        byte[] buffer = new byte[bytes];
-        for (int i = 0; i < bytes; i++) {
-            buffer[i] = (byte) (value >>> (8 * i));
-        }
-        writeBytes(vaddr, buffer, 0, bytes);
-    }
-
-    private long translateOrThrow(long vaddr, boolean write) {
-        long paddr = translate(vaddr, write);
-        if (paddr == FAULT) {
-            throw new PageFaultException(lastFault());
-        }
-        return paddr;
+        access.writeBytes(vaddr, src, offset, length);
     }
 
     // ---------------------------------------------------------------- counters
 
     /** What this MMU has done, as a live read-only view. */
     public MmuStats stats() {
-        return stats;
+        return counters;
     }
 
     /** Sets every counter back to zero. */
     public void resetStats() {
-        accesses = tlbHits = tlbMisses = tlbRewalks = walks = faults = 0;
-        accessedBitsSet = dirtyBitsSet = invlpgs = tlbFlushes = 0;
+        counters.restore(new MmuStats.Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     }
 
     /**
@@ -655,7 +549,7 @@ public final class Mmu {
      */
     public <T> T observe(Supplier<T> work) {
         Tlb.Saved saved = tlb.save();
-        MmuStats.Snapshot counters = stats.snapshot();
+        MmuStats.Snapshot counted = counters.snapshot();
         long savedCr2 = cr2;
         long faultVaddr = lastFaultVaddr;
         int faultErrorCode = lastFaultErrorCode;
@@ -665,16 +559,7 @@ public final class Mmu {
             return work.get();
         } finally {
             tlb.restore(saved);
-            accesses = counters.accesses();
-            tlbHits = counters.tlbHits();
-            tlbMisses = counters.tlbMisses();
-            tlbRewalks = counters.tlbRewalks();
-            walks = counters.walks();
-            faults = counters.faults();
-            accessedBitsSet = counters.accessedBitsSet();
-            dirtyBitsSet = counters.dirtyBitsSet();
-            invlpgs = counters.invlpgs();
-            tlbFlushes = counters.tlbFlushes();
+            counters.restore(counted);
             cr2 = savedCr2;
             lastFaultVaddr = faultVaddr;
             lastFaultErrorCode = faultErrorCode;
@@ -685,69 +570,12 @@ public final class Mmu {
 
     private void flushAll() {
         tlb.flushAll();
-        tlbFlushes++;
+        counters.tlbFlushes++;
     }
 
     private static void check32(String operation, long value) {
         if ((value >>> 32) != 0) {
             throw new IllegalArgumentException(operation + ": " + Addresses.hex(value) + " does not fit in 32 bits");
-        }
-    }
-
-    private final class StatsView implements MmuStats {
-        @Override
-        public long accesses() {
-            return accesses;
-        }
-
-        @Override
-        public long tlbHits() {
-            return tlbHits;
-        }
-
-        @Override
-        public long tlbMisses() {
-            return tlbMisses;
-        }
-
-        @Override
-        public long tlbRewalks() {
-            return tlbRewalks;
-        }
-
-        @Override
-        public long walks() {
-            return walks;
-        }
-
-        @Override
-        public long faults() {
-            return faults;
-        }
-
-        @Override
-        public long accessedBitsSet() {
-            return accessedBitsSet;
-        }
-
-        @Override
-        public long dirtyBitsSet() {
-            return dirtyBitsSet;
-        }
-
-        @Override
-        public long invlpgs() {
-            return invlpgs;
-        }
-
-        @Override
-        public long tlbFlushes() {
-            return tlbFlushes;
-        }
-
-        @Override
-        public String toString() {
-            return snapshot().toString();
         }
     }
 }

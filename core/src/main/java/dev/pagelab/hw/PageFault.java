@@ -6,14 +6,15 @@ package dev.pagelab.hw;
  * it happened, which the hardware does not say but a learner wants to know.
  *
  * <pre>
- *  error code:   3      2     1     0
- *             +------+-----+-----+-----+
- *             | RSVD | U/S | W/R |  P  |
- *             +------+-----+-----+-----+
+ *  error code:    4     3      2     1     0
+ *             +-----+------+-----+-----+-----+
+ *             | I/D | RSVD | U/S | W/R |  P  |
+ *             +-----+------+-----+-----+-----+
  *  P    0 = no translation (a P flag was 0), 1 = protection violation or reserved bit
  *  W/R  0 = the access was a read, 1 = a write
  *  U/S  0 = CPL 0-2 (supervisor) access, 1 = CPL 3 (user) access
  *  RSVD 1 = a reserved bit was set in a paging entry
+ *  I/D  1 = an instruction fetch, but only with CR4.SMEP or PAE with EFER.NXE: always 0 here
  * </pre>
  *
  * @param linearAddress the faulting address, as loaded into CR2
@@ -31,6 +32,12 @@ public record PageFault(long linearAddress, int errorCode, Cause cause, long ent
     public static final int ERR_USER = 1 << 2;
     /** Error code bit 3: a reserved bit was set in a paging entry. */
     public static final int ERR_RESERVED = 1 << 3;
+    /**
+     * Error code bit 4 (I/D): the access was an instruction fetch. The processor sets it only
+     * with CR4.SMEP or with PAE paging and EFER.NXE, none of which pagelab models, so no fault
+     * here has it; a fetch faults as a read does.
+     */
+    public static final int ERR_INSTRUCTION_FETCH = 1 << 4;
 
     /** Which rule of the walk failed. */
     public enum Cause {

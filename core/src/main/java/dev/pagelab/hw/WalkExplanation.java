@@ -1,5 +1,6 @@
 package dev.pagelab.hw;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -50,6 +51,32 @@ public record WalkExplanation(long vaddr, long cr0, long cr3, long cr4, List<Ste
      * @param outcome the physical address or the fault
      */
     public record Verdict(int cpl, boolean write, Mmu.Outcome outcome) {
+    }
+
+    /**
+     * Reads the walk for {@code vaddr} under {@code mmu}'s current CR0, CR3 and CR4, and probes
+     * the four kinds of access, without changing anything (see {@link Mmu#probe}).
+     */
+    static WalkExplanation of(Mmu mmu, long vaddr) {
+        Addresses.checkLinear("explain", vaddr);
+        List<Step> steps = new ArrayList<>();
+        if (mmu.pagingEnabled()) {
+            long pdeAddr = (mmu.cr3() & 0xFFFF_F000L) | ((long) Addresses.directoryIndex(vaddr) << 2);
+            int pde = mmu.readEntry(pdeAddr);
+            boolean large = Pde.isPresent(pde) && Pde.isLarge(pde) && mmu.largePagesEnabled();
+            steps.add(new Step(Level.DIRECTORY, Addresses.directoryIndex(vaddr), pdeAddr, pde, large));
+            if (Pde.isPresent(pde) && !large) {
+                long pteAddr = Pde.tablePaddr(pde) | ((long) Addresses.tableIndex(vaddr) << 2);
+                steps.add(new Step(Level.TABLE, Addresses.tableIndex(vaddr), pteAddr, mmu.readEntry(pteAddr), false));
+            }
+        }
+        List<Verdict> verdicts = new ArrayList<>();
+        for (int level : new int[] {0, 3}) {
+            for (boolean write : new boolean[] {false, true}) {
+                verdicts.add(new Verdict(level, write, mmu.probe(vaddr, write, level)));
+            }
+        }
+        return new WalkExplanation(vaddr, mmu.cr0(), mmu.cr3(), mmu.cr4(), steps, verdicts);
     }
 
     /** The verdict for a supervisor read: mapped or not, as the kernel sees it. */

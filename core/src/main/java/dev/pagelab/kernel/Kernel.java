@@ -7,13 +7,12 @@ import dev.pagelab.event.EventSink;
 import dev.pagelab.event.KernelEvent;
 import dev.pagelab.heap.KernelHeap;
 import dev.pagelab.hw.Addresses;
+import dev.pagelab.hw.Cpu;
+import dev.pagelab.hw.FaultHandler;
 import dev.pagelab.hw.Mmu;
+import dev.pagelab.hw.PageFault;
 import dev.pagelab.hw.PhysicalMemory;
-import dev.pagelab.hw.Pte;
 import dev.pagelab.paging.AddressSpace;
-import dev.pagelab.paging.KernelLayout;
-import dev.pagelab.paging.KernelPaging;
-import dev.pagelab.paging.MapResult;
 import dev.pagelab.pmm.AccountedFrames;
 import dev.pagelab.pmm.FrameAccounting;
 import dev.pagelab.pmm.FrameAllocator;
@@ -22,34 +21,51 @@ import dev.pagelab.pmm.FrameAllocators;
 import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.vmm.KernelMemory;
-import dev.pagelab.vmm.PageRangeAllocator;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The kernel after {@code kmain}'s memory set-up, the façade that the command line, scenarios and
- * tests drive: the machine the loader booted, a frame allocator over the free pool, the higher-half
- * page directory with paging on, the two page-range bitmaps, and kmmap/kunmap.
+ * The running kernel after {@code kmain}'s memory set-up, the façade that the command line,
+ * scenarios and tests drive: the machine the loader booted, the CPU with paging on, a frame
+ * allocator over the free pool, the higher-half page directory, the two page-range bitmaps,
+ * kmmap/kunmap and the heap.
  *
- * <ol>
- *   <li>The MMU starts as a Multiboot loader leaves the CPU: protected mode (CR0.PE), paging off, CPL 0.</li>
- *   <li>The frame allocator named by the configuration takes the boot's free frames.</li>
- *   <li>{@link KernelPaging#enable}: the directory, the kernel half, the strategy's windows, paging on.</li>
- *   <li>The page-range bitmaps (two bits a page) are kernel data at {@link KernelLayout#KERNEL_DATA_START}:
- *       the kernel heap area's first, then the user area's, in frames from the allocator.</li>
- * </ol>
+ * <h2>Start-up</h2>
+ * The constructor makes the state the kernel keeps (the CPU as the loader leaves it, the frame
+ * allocator and its accounting, the event sink) and hands it to {@link KernelStartup}, which runs
+ * the boot sequence (paging on, the page-range bitmaps) and writes the start-up log; then the
+ * kernel installs its page-fault handler. The static factories {@link #start} and {@link #boot}
+ * are the ways in.
+ *
+ * <h2>Two doors</h2>
+ * <ul>
+ *   <li>Observers (the command line, reports, the web page) read {@link #view()}: figures,
+ *       copies and dumps that change nothing.</li>
+ *   <li>Drivers (the scenario runner, benchmarks, tests, later processes) reach the components
+ *       ({@link #cpu()}, {@link #space()}, {@link #vm()}, {@link #heap()}, {@link #frames()}) and
+ *       the kernel's own operations: {@link #freeFrame}, {@link #setFaultResolver},
+ *       {@link #checkInvariants}. Everything they do is reported through {@link #events()}.</li>
+ * </ul>
+ *
+ * <h2>Page faults</h2>
+ * The kernel's handler on the {@link Cpu} asks the installed resolver (none by default: every
+ * fault stands, as before there were processes) and reports each fault it saw as a
+ * {@link KernelEvent.PageFaulted}. Accesses made through the {@link Mmu} alone never reach it.
  */
 public final class Kernel {
     private final BootReport report;
     private final PhysicalMemory memory;
     private final KernelImage image;
     private final KernelConfig config;
+    private final Cpu cpu;
     private final Mmu mmu;
     private final AccountedFrames frames;
     private final AddressSpace space;
     private final KernelMemory vm;
     private final List<String> log;
     private final EventSink events = new EventSink();
+    private final KernelView view = new KernelView(this);
+    private FaultHandler faultResolver = FaultHandler.NONE;
     private KernelHeap heap;
 
     private Kernel(BootReport report, PhysicalMemory memory, KernelImage image, KernelConfig config) {
@@ -57,47 +73,18 @@ public final class Kernel {
         this.memory = memory;
         this.image = image;
         this.config = config;
-        this.mmu = new Mmu(memory, config.tlb());
+        this.cpu = new Cpu(memory, config.tlb());
+        this.mmu = cpu.mmu();
         mmu.setCr0(Mmu.CR0_PE);
         FrameAllocator allocator = FrameAllocators.create(config.allocator(), memory, report.freeFrameRanges());
         this.frames = new AccountedFrames(allocator, FrameAccounting.of(report, allocator));
         frames.accounting().setOwnerListener(this::ownerChanged);
-        List<String> lines = new ArrayList<>();
-        lines.add(String.format(java.util.Locale.ROOT, "frame allocator %s: %,d free frames, %,d for its metadata",
-                allocator.name(), allocator.freeFrames(), metadataFrames(allocator)));
         long ramTop = Addresses.pfnToPaddr(report.map().highestUsableFrame() + 1);
-        KernelPaging paging = KernelPaging.enable(mmu, frames, image, config.tableAccess(), config.largePages(), ramTop,
-                events);
-        lines.addAll(paging.log());
-        this.space = paging.space();
-
-        long kernelAreaPages = (KernelLayout.KERNEL_DATA_START - KernelLayout.KERNEL_HEAP_START) >>> Addresses.PAGE_SHIFT;
-        long userAreaPages = (KernelLayout.USER_END - KernelLayout.USER_HEAP_START) >>> Addresses.PAGE_SHIFT;
-        long kernelBitmap = KernelLayout.KERNEL_DATA_START;
-        long userBitmap = kernelBitmap + Addresses.alignUp(PageRangeAllocator.bitmapBytes(kernelAreaPages));
-        long end = userBitmap + Addresses.alignUp(PageRangeAllocator.bitmapBytes(userAreaPages));
-        for (long vaddr = kernelBitmap; vaddr < end; vaddr += Addresses.PAGE_BYTES) {
-            long pfn = frames.allocate(FrameOwner.KERNEL_DATA);
-            MapResult r = pfn == FrameAllocator.NO_FRAME ? new MapResult.OutOfFrames(vaddr)
-                    : space.mapPage(vaddr, pfn, Pte.WRITABLE);
-            if (!r.mapped()) {
-                throw new IllegalStateException("kernel start-up: cannot map the page-range bitmaps at "
-                        + Addresses.hex(vaddr) + ": " + (pfn == FrameAllocator.NO_FRAME ? "no free frame left" : r));
-            }
-        }
-        PageRangeAllocator kernelPages = new PageRangeAllocator("kernel heap area", mmu, kernelBitmap,
-                KernelLayout.KERNEL_HEAP_START, kernelAreaPages);
-        PageRangeAllocator userPages = new PageRangeAllocator("user area", mmu, userBitmap,
-                KernelLayout.USER_HEAP_START, userAreaPages);
-        lines.add("page-range bitmaps (2 bits a page) at " + Addresses.hex(kernelBitmap) + ": kernel heap area "
-                + Addresses.hex(KernelLayout.KERNEL_HEAP_START) + "-" + Addresses.hex(KernelLayout.KERNEL_DATA_START - 1)
-                + String.format(java.util.Locale.ROOT, " (%,d pages, %,d bytes), user area ", kernelAreaPages,
-                PageRangeAllocator.bitmapBytes(kernelAreaPages))
-                + Addresses.hex(KernelLayout.USER_HEAP_START) + "-" + Addresses.hex(KernelLayout.USER_END - 1) + " at "
-                + Addresses.hex(userBitmap) + String.format(java.util.Locale.ROOT, " (%,d pages, %,d bytes)",
-                userAreaPages, PageRangeAllocator.bitmapBytes(userAreaPages)));
-        this.vm = new KernelMemory(space, frames, kernelPages, userPages);
-        this.log = List.copyOf(lines);
+        KernelStartup started = KernelStartup.run(mmu, frames, image, config, ramTop, events);
+        this.space = started.space();
+        this.vm = started.vm();
+        this.log = started.log();
+        cpu.setFaultHandler(this::pageFault);
     }
 
     /** The kernel on a machine the loader has booted. */
@@ -139,9 +126,19 @@ public final class Kernel {
         return config;
     }
 
-    /** The CPU's MMU: paging is on. */
+    /** The CPU: data accesses and fetches whose page faults go to the kernel's handler. */
+    public Cpu cpu() {
+        return cpu;
+    }
+
+    /** The CPU's MMU: paging is on. Accesses through it alone do not reach the fault handler. */
     public Mmu mmu() {
         return mmu;
+    }
+
+    /** What observers may see: figures, copies and dumps that change nothing. */
+    public KernelView view() {
+        return view;
     }
 
     /** The frame allocator, through the door that records owners. */
@@ -170,6 +167,28 @@ public final class Kernel {
                     : after == FrameOwner.FREE ? new KernelEvent.FrameFreed(pfn, before)
                     : new KernelEvent.FrameOwnerChanged(pfn, before, after));
         }
+    }
+
+    /**
+     * Installs what the kernel's page-fault handler does to resolve a fault (demand paging,
+     * swap-in: {@link FaultHandler.Resolution#RESOLVED} once the page is there) and returns the
+     * one it replaces; {@link FaultHandler#NONE}, the default, resolves nothing. The resolver runs
+     * at CPL 0 with CR2 set; the kernel reports each fault it saw as a
+     * {@link KernelEvent.PageFaulted}, resolved or not.
+     */
+    public FaultHandler setFaultResolver(FaultHandler resolver) {
+        FaultHandler previous = faultResolver;
+        faultResolver = Objects.requireNonNull(resolver, "setFaultResolver: resolver (FaultHandler.NONE for none)");
+        return previous;
+    }
+
+    /** The kernel's #PF handler, installed on the CPU. */
+    private FaultHandler.Resolution pageFault(PageFault fault) {
+        FaultHandler.Resolution resolution = faultResolver.handle(fault);
+        if (events.enabled()) {
+            events.emit(new KernelEvent.PageFaulted(fault, resolution == FaultHandler.Resolution.RESOLVED));
+        }
+        return resolution;
     }
 
     /** The kernel's page directory and tables. */
@@ -256,9 +275,5 @@ public final class Kernel {
                 }
             }
         }
-    }
-
-    private static long metadataFrames(FrameAllocator allocator) {
-        return allocator.metadataFrames().stream().mapToLong(FrameRange::frames).sum();
     }
 }

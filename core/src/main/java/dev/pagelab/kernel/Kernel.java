@@ -11,6 +11,7 @@ import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.paging.AddressSpace;
+import dev.pagelab.paging.AddressSpaces;
 import dev.pagelab.paging.KernelLayout;
 import dev.pagelab.paging.KernelPaging;
 import dev.pagelab.paging.MapResult;
@@ -177,6 +178,11 @@ public final class Kernel {
         return space;
     }
 
+    /** Every page directory of this kernel (its own and those made for processes): create, destroy, switch. */
+    public AddressSpaces spaces() {
+        return space.spaces();
+    }
+
     /** kmmap, kunmap and the page-range bitmaps. */
     public KernelMemory vm() {
         return vm;
@@ -229,18 +235,19 @@ public final class Kernel {
     /**
      * Checks every structure: the allocator's, the page tables' (every frame a present entry
      * references is allocated and held: a page table, or whoever the page was mapped for), the
-     * page-range bitmaps', that CR3 holds the kernel's live directory, and that the accounting
+     * page-range bitmaps', that CR3 holds a live directory, and that the accounting
      * agrees with the allocator for every frame of the pool.
      *
      * @throws AssertionError naming the first disagreement
      */
     public void checkInvariants() {
-        if (!mmu.pagingEnabled() || (mmu.cr3() & ~Addresses.PAGE_OFFSET_MASK) != space.directoryPaddr()) {
+        if (spaces().loaded() == null) {
             throw new AssertionError("CR3=" + Addresses.hex(mmu.cr3()) + " (CR0=" + Addresses.hex(mmu.cr0())
-                    + ") but the kernel's page directory is at " + Addresses.hex(space.directoryPaddr()));
+                    + ") but the kernel's page directory is at " + Addresses.hex(space.directoryPaddr())
+                    + " and no other live directory is there");
         }
         allocator().checkInvariants();
-        space.checkInvariants();
+        spaces().checkInvariants();
         vm.kernelPages().checkInvariants();
         vm.userPages().checkInvariants();
         if (heap != null) {

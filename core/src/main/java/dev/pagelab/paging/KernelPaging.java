@@ -78,8 +78,8 @@ public record KernelPaging(AddressSpace space, List<String> log) {
         }
         long dirPaddr = Addresses.pfnToPaddr(dirPfn);
         mmu.writeBytes(dirPaddr, new byte[Addresses.PAGE_BYTES], 0, Addresses.PAGE_BYTES);
-        AddressSpace space = new AddressSpace(mmu, frames, dirPaddr, tableLimit,
-                new TableAccess.Physical(mmu, dirPaddr), events);
+        AddressSpaces spaces = new AddressSpaces(mmu, frames, tableLimit, new TableAccess.Physical(mmu), events);
+        AddressSpace space = spaces.startKernel(dirPaddr);
         log.add("page directory in frame " + Addresses.hex(dirPfn) + " (" + Addresses.hex(dirPaddr) + "), zeroed");
         if (largePages) {
             mmu.setCr4(mmu.cr4() | Mmu.CR4_PSE);
@@ -105,7 +105,7 @@ public record KernelPaging(AddressSpace space, List<String> log) {
                 }
             }
         }
-        space.setLinearMapEnd(KernelLayout.KERNEL_BASE + (large > 0 ? Addresses.LARGE_PAGE_BYTES
+        spaces.linearMapEnd = (KernelLayout.KERNEL_BASE + (large > 0 ? Addresses.LARGE_PAGE_BYTES
                 * ((mapEnd + Addresses.LARGE_PAGE_BYTES - 1) >>> Addresses.LARGE_PAGE_SHIFT) : mapEnd));
         log.add((strategy == TableAccessStrategy.DIRECT_MAP ? "low memory [0x0, " + Addresses.hex(mapEnd)
                 + ") mapped at " + Addresses.hex(KernelLayout.KERNEL_BASE) + " (the direct map), kernel image "
@@ -157,17 +157,18 @@ public record KernelPaging(AddressSpace space, List<String> log) {
                 + ": paging on, supervisor writes honour read-only pages (WP)");
 
         // 6. Higher half only.
-        space.useAccess(switch (strategy) {
+        spaces.useAccess(switch (strategy) {
             case TEMPORARY_MAPPING -> new TableAccess.Temporary(mmu, dirPaddr,
                     Addresses.pfnToPaddr(space.tablePfn(KernelLayout.KERNEL_PDE)));
             case RECURSIVE -> new TableAccess.Recursive(mmu);
-            case DIRECT_MAP -> new TableAccess.DirectMap(mmu, dirPaddr, directEnd);
+            case DIRECT_MAP -> new TableAccess.DirectMap(mmu, directEnd);
         });
         for (int i = 0; i < identity; i++) {
             space.setDirectoryEntry(i, 0);
         }
         mmu.setCr3(dirPaddr);
-        log.add("identity mapping removed through " + Addresses.hex(space.access().directoryVaddr())
+        // The kernel's own directory is reached through a fixed window by every strategy: nothing to close.
+        log.add("identity mapping removed through " + Addresses.hex(space.access().openDirectory(dirPfn))
                 + ", CR3 reloaded: the kernel runs in the higher half only");
         return new KernelPaging(space, List.copyOf(log));
     }

@@ -8,7 +8,6 @@ import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.Pde;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.pmm.AccountedFrames;
-import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameOwner;
 import java.util.function.Supplier;
 
@@ -78,7 +77,6 @@ public final class AddressSpace {
     /** Returned by {@link #getFrameAddr} when nothing is mapped. */
     public static final long NOT_MAPPED = -1;
 
-    private static final byte[] ZERO_PAGE = new byte[Addresses.PAGE_BYTES];
     private static final int PTE_FLAG_BITS = Pte.FLAGS_MASK;
     private static final int LARGE_FLAG_BITS = 0x1FFF & ~Pde.PAGE_SIZE;
 
@@ -88,7 +86,8 @@ public final class AddressSpace {
     private final long directoryPaddr;
     /** The user half's tables; the kernel half's are {@link AddressSpaces#kernelTables}. */
     final TableCounts user = new TableCounts();
-    private final PageEntries entries = new PageEntries(this);
+    private final DirectoryAccess directory;
+    private final PageEntries entries;
     private boolean skipInvlpg;
     private boolean destroyed;
 
@@ -97,6 +96,8 @@ public final class AddressSpace {
         this.mmu = shared.mmu;
         this.frames = shared.frames;
         this.directoryPaddr = directoryPaddr;
+        this.directory = new DirectoryAccess(this, shared);
+        this.entries = new PageEntries(this);
     }
 
     // ---------------------------------------------------------------- the seeds' three
@@ -135,14 +136,14 @@ public final class AddressSpace {
         Addresses.checkLinear("getFrameAddr", vaddr);
         checkLive("getFrameAddr");
         return asKernelUnchecked(() -> {
-            int pde = readPde(Addresses.directoryIndex(vaddr));
+            int pde = directory.readPde(Addresses.directoryIndex(vaddr));
             if (!Pde.isPresent(pde)) {
                 return NOT_MAPPED;
             }
-            if (isLarge(pde)) {
+            if (directory.isLarge(pde)) {
                 return Pde.largePaddr(pde) | (vaddr & Addresses.LARGE_PAGE_OFFSET_MASK);
             }
-            int pte = readPte(Addresses.directoryIndex(vaddr), pde, Addresses.tableIndex(vaddr));
+            int pte = directory.readPte(Addresses.directoryIndex(vaddr), pde, Addresses.tableIndex(vaddr));
             return Pte.isPresent(pte) ? Pte.paddr(pte) | Addresses.pageOffset(vaddr) : NOT_MAPPED;
         });
     }
@@ -162,30 +163,30 @@ public final class AddressSpace {
         checkFlags("updateFlags", vaddr, flags, PTE_FLAG_BITS | LARGE_FLAG_BITS);
         return asKernel(() -> {
             int pdi = Addresses.directoryIndex(vaddr);
-            int pde = readPde(pdi);
+            int pde = directory.readPde(pdi);
             if (!Pde.isPresent(pde)) {
                 return new NotMapped(vaddr);
             }
-            if (isLarge(pde)) {
+            if (directory.isLarge(pde)) {
                 int after = (pde & ~LARGE_FLAG_BITS) | (flags & ~Pde.PAGE_SIZE) | Pde.PRESENT;
-                writePde(pdi, after);
-                invalidate(vaddr, pde, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
+                directory.writePde(pdi, after);
+                directory.invalidate(vaddr, pde, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
                 return new FlagsResult.Updated(vaddr, pde, after);
             }
             checkFlags("updateFlags", vaddr, flags, PTE_FLAG_BITS);
             int pti = Addresses.tableIndex(vaddr);
-            long table = openTable(pdi, pde);
+            long table = directory.openTable(pdi, pde);
             try {
                 int pte = mmu.read32(table + 4L * pti);
                 if (!Pte.isPresent(pte)) {
                     return new NotMapped(vaddr);
                 }
                 int after = (pte & Pte.FRAME_MASK) | flags | Pte.PRESENT;
-                writePte(table, pdi, pti, pte, after);
-                invalidate(vaddr, pte, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
+                directory.writePte(table, pdi, pti, pte, after);
+                directory.invalidate(vaddr, pte, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
                 return new FlagsResult.Updated(vaddr, pte, after);
             } finally {
-                closeTable(table);
+                directory.closeTable(table);
             }
         });
     }
@@ -220,108 +221,28 @@ public final class AddressSpace {
         checkLarge("unmapLargePage", vaddr);
         return asKernel(() -> {
             int pdi = Addresses.directoryIndex(vaddr);
-            int pde = readPde(pdi);
+            int pde = directory.readPde(pdi);
             if (!Pde.isPresent(pde)) {
                 return new NotMapped(vaddr);
             }
-            if (!isLarge(pde)) {
+            if (!directory.isLarge(pde)) {
                 throw new IllegalArgumentException("unmapLargePage: " + Addresses.hex(vaddr)
                         + " is mapped by a page table (PDE " + pdi + " = " + Addresses.hex(pde & 0xFFFF_FFFFL)
                         + "), not a 4 MiB page; use unmapPage");
             }
-            writePde(pdi, 0);
-            invalidate(vaddr, pde, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
-            tables(pdi).largePages--;
+            directory.writePde(pdi, 0);
+            directory.invalidate(vaddr, pde, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
+            directory.tables(pdi).largePages--;
             return new UnmapResult.Unmapped(vaddr, Addresses.paddrToPfn(Pde.largePaddr(pde)), -1);
         });
     }
 
-    // ---------------------------------------------------------------- entries, for replacement
-
-    /**
-     * The page-table entry of the 4 KiB page at {@code vaddr}, read through the MMU at CPL 0:
-     * 0 when nothing is there (no table, or an empty entry), a swap entry
-     * ({@link #isSwapEntry}), or a present entry with its A and D bits as the MMU left them.
-     *
-     * @throws IllegalArgumentException on misuse, or when a 4 MiB page covers {@code vaddr}
-     */
-    public int pte(long vaddr) {
-        return entries.pte(vaddr);
-    }
-
-    /**
-     * Test-and-clear of the Accessed bit of the present page at {@code vaddr} (Linux's
-     * {@code ptep_test_and_clear_young}), with the INVLPG that makes the next access walk the
-     * tables and set A again. See {@link PageEntries} for why the INVLPG matters and when it is
-     * left out.
-     *
-     * @return whether A was set
-     * @throws IllegalArgumentException when no present 4 KiB page is at {@code vaddr}
-     */
-    public boolean testAndClearAccessed(long vaddr) {
-        return entries.clearBit(vaddr, Pte.ACCESSED, "testAndClearAccessed", KernelEvent.Invlpg.Why.ACCESSED_CLEARED);
-    }
-
-    /**
-     * Clears the Dirty bit of the present page at {@code vaddr} after its contents were written
-     * back, with the INVLPG without which a cached dirty translation would let the next write
-     * pass without setting D again (and the page would be dropped unsaved).
-     *
-     * @return whether D was set
-     * @throws IllegalArgumentException when no present 4 KiB page is at {@code vaddr}
-     */
-    public boolean clearDirty(long vaddr) {
-        return entries.clearBit(vaddr, Pte.DIRTY, "clearDirty", KernelEvent.Invlpg.Why.ENTRY_CHANGED);
-    }
-
-    /**
-     * Stores {@code swapEntry} in the not-present PTE of the user page at {@code vaddr}, taking
-     * a page table if none covers it. The MMU never uses the value: P = 0 faults.
-     *
-     * @param swapEntry bit 0 clear (not present), not 0 (which means "nothing"); the other 31
-     *                  bits are the kernel's own
-     * @return false when a page table was needed and no frame was left (nothing changed)
-     * @throws IllegalArgumentException on misuse: a kernel-half page, a present page (use
-     *                                  {@link #swapOut}), a value with P set or 0
-     */
-    public boolean storeSwapEntry(long vaddr, int swapEntry) {
-        return entries.storeSwapEntry(vaddr, swapEntry);
-    }
-
-    /**
-     * Evicts the present user page at {@code vaddr}: its PTE becomes {@code swapEntry} in one
-     * write (the table is kept), INVLPG follows, and its frame is handed back.
-     *
-     * @return {@link UnmapResult.Unmapped} with the frame, or {@link NotMapped} when no page is
-     *         present there (nothing changed)
-     * @throws IllegalArgumentException as {@link #storeSwapEntry}
-     */
-    public UnmapResult swapOut(long vaddr, int swapEntry) {
-        return entries.swapOut(vaddr, swapEntry);
-    }
-
-    /**
-     * Calls {@code visitor} for every present 4 KiB page of the user half, in address order,
-     * with its PTE; 4 MiB pages are not visited. Each table is read through the MMU and copied
-     * before its pages are visited, so the visitor may change entries (clear A, swap a page out).
-     */
-    public void forEachPresentUserPage(PageVisitor visitor) {
-        entries.forEachPresentUserPage(visitor);
-    }
-
-    /** Whether {@code entry} is a swap entry: not present and not 0. */
-    public static boolean isSwapEntry(int entry) {
-        return entry != 0 && !Pte.isPresent(entry);
-    }
-
-    /** What {@link #forEachPresentUserPage} calls: no boxing, one call a page. */
-    @FunctionalInterface
-    public interface PageVisitor {
-        /** The page at {@code vaddr} is present with entry {@code pte}. */
-        void page(long vaddr, int pte);
-    }
-
     // ---------------------------------------------------------------- views and switches
+
+    /** The entry-level operations page replacement needs: A and D bits, swap entries, the walk over present pages. */
+    public PageEntries entries() {
+        return entries;
+    }
 
     /** The physical address of the page directory (what CR3 holds when this space is loaded). */
     public long directoryPaddr() {
@@ -440,7 +361,7 @@ public final class AddressSpace {
     /** The directory entry whose page table is frame {@code pfn}, or -1. */
     public int tableOwnerOf(long pfn) {
         for (int pdi = 0; pdi < Addresses.ENTRIES_PER_TABLE; pdi++) {
-            if (tables(pdi).tablePfns[pdi] == pfn) {
+            if (directory.tables(pdi).tablePfns[pdi] == pfn) {
                 return pdi;
             }
         }
@@ -466,20 +387,28 @@ public final class AddressSpace {
 
     /** The directory entry {@code pdi}, read through the current access. */
     int directoryEntry(int pdi) {
-        return asKernelUnchecked(() -> readPde(pdi));
+        return asKernelUnchecked(() -> directory.readPde(pdi));
     }
 
     /** Writes directory entry {@code pdi} of this directory only, raw: the boot's identity and recursive entries. */
     void setDirectoryEntry(int pdi, int entry) {
         asKernelUnchecked(() -> {
-            writeOwnPde(pdi, entry);
+            directory.writeOwnPde(pdi, entry);
             return null;
         });
     }
 
     /** The page-table frame of directory entry {@code pdi}, or -1. */
     long tablePfn(int pdi) {
-        return tables(pdi).tablePfns[pdi];
+        return directory.tables(pdi).tablePfns[pdi];
+    }
+
+    DirectoryAccess directory() {
+        return directory;
+    }
+
+    TableAccess access() {
+        return shared.access;
     }
 
     void markDestroyed() {
@@ -490,35 +419,35 @@ public final class AddressSpace {
 
     private MapResult map(long vaddr, long pfn, int flags) {
         int pdi = Addresses.directoryIndex(vaddr);
-        int pde = readPde(pdi);
+        int pde = directory.readPde(pdi);
         long newTable = -1;
         if (Pde.isPresent(pde)) {
-            if (isLarge(pde)) {
+            if (directory.isLarge(pde)) {
                 return new MapResult.AlreadyMapped(vaddr, Addresses.paddrToPfn(Pde.largePaddr(pde))
                         + Addresses.tableIndex(vaddr));
             }
         } else {
-            newTable = allocateTable(pdi, vaddr);
+            newTable = directory.allocateTable(pdi, vaddr);
             if (newTable < 0) {
                 return new MapResult.OutOfFrames(vaddr);
             }
-            pde = readPde(pdi);
+            pde = directory.readPde(pdi);
         }
         int pti = Addresses.tableIndex(vaddr);
-        long table = openTable(pdi, pde);
+        long table = directory.openTable(pdi, pde);
         try {
             int pte = mmu.read32(table + 4L * pti);
             if (Pte.isPresent(pte)) {
                 return new MapResult.AlreadyMapped(vaddr, Pte.pfn(pte));
             }
-            writePte(table, pdi, pti, pte, Pte.make(pfn, flags | Pte.PRESENT));
+            directory.writePte(table, pdi, pti, pte, Pte.make(pfn, flags | Pte.PRESENT));
             if (pte != 0) {
-                tables(pdi).swapEntries[pdi]--;
+                directory.tables(pdi).swapEntries[pdi]--;
             }
         } finally {
-            closeTable(table);
+            directory.closeTable(table);
         }
-        TableCounts t = tables(pdi);
+        TableCounts t = directory.tables(pdi);
         t.presentEntries[pdi]++;
         t.mappedPages++;
         return new MapResult.Mapped(vaddr, pfn, newTable);
@@ -526,215 +455,51 @@ public final class AddressSpace {
 
     private UnmapResult unmap(long vaddr) {
         int pdi = Addresses.directoryIndex(vaddr);
-        int pde = readPde(pdi);
+        int pde = directory.readPde(pdi);
         if (!Pde.isPresent(pde)) {
             return new NotMapped(vaddr);
         }
-        if (isLarge(pde)) {
+        if (directory.isLarge(pde)) {
             throw new IllegalArgumentException("unmapPage: " + Addresses.hex(vaddr) + " is inside the 4 MiB page at "
                     + Addresses.hex(vaddr & ~Addresses.LARGE_PAGE_OFFSET_MASK) + "; use unmapLargePage");
         }
         int pti = Addresses.tableIndex(vaddr);
-        long table = openTable(pdi, pde);
+        long table = directory.openTable(pdi, pde);
         int pte;
         try {
             pte = mmu.read32(table + 4L * pti);
             if (pte == 0) {
                 return new NotMapped(vaddr);
             }
-            writePte(table, pdi, pti, pte, 0);
+            directory.writePte(table, pdi, pti, pte, 0);
         } finally {
-            closeTable(table);
+            directory.closeTable(table);
         }
-        TableCounts t = tables(pdi);
+        TableCounts t = directory.tables(pdi);
         if (!Pte.isPresent(pte)) {
             // Not present, never cached: no INVLPG.
             t.swapEntries[pdi]--;
-            return new UnmapResult.SwapEntryCleared(vaddr, pte, releaseTableIfUnused(pdi));
+            return new UnmapResult.SwapEntryCleared(vaddr, pte, directory.releaseTableIfUnused(pdi));
         }
-        invalidate(vaddr, pte, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
+        directory.invalidate(vaddr, pte, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
         t.mappedPages--;
         t.presentEntries[pdi]--;
-        return new UnmapResult.Unmapped(vaddr, Pte.pfn(pte), releaseTableIfUnused(pdi));
-    }
-
-    /**
-     * Frees the table behind {@code pdi} when it holds nothing: its entry is cleared in every
-     * directory that has it first (every live one, for the kernel half), each strategy's window
-     * onto it invalidated, and only then the frame given back. Returns the freed frame or -1.
-     */
-    private long releaseTableIfUnused(int pdi) {
-        TableCounts t = tables(pdi);
-        // An allocator that cannot free (bump) would only leak the table: keep it, as Linux keeps kernel tables.
-        if (!t.unused(pdi) || t.tablePfns[pdi] < 0 || !frames.allocator().canFree()) {
-            return -1;
-        }
-        long freed = t.tablePfns[pdi];
-        writePde(pdi, 0);
-        if (isShared(pdi)) {
-            for (AddressSpace space : shared.all()) {
-                access().tableRemoved(space.directoryPfn(), pdi);
-            }
-        } else {
-            access().tableRemoved(directoryPfn(), pdi);
-        }
-        t.tablePfns[pdi] = -1;
-        frames.free(freed);
-        t.tablesFreed++;
-        if (events().enabled()) {
-            events().emit(new KernelEvent.TableFreed(directoryPfn(), pdi, freed));
-        }
-        return freed;
+        return new UnmapResult.Unmapped(vaddr, Pte.pfn(pte), directory.releaseTableIfUnused(pdi));
     }
 
     private MapResult mapLarge(long vaddr, long paddr, int flags) {
         int pdi = Addresses.directoryIndex(vaddr);
-        int pde = readPde(pdi);
+        int pde = directory.readPde(pdi);
         if (Pde.isPresent(pde)) {
-            if (isLarge(pde)) {
+            if (directory.isLarge(pde)) {
                 return new MapResult.AlreadyMapped(vaddr, Addresses.paddrToPfn(Pde.largePaddr(pde)));
             }
-            int pte = readPte(pdi, pde, 0);
+            int pte = directory.readPte(pdi, pde, 0);
             return new MapResult.AlreadyMapped(vaddr, Pte.isPresent(pte) ? Pte.pfn(pte) : -1);
         }
-        writePde(pdi, Pde.large(paddr, flags | Pde.PRESENT));
-        tables(pdi).largePages++;
+        directory.writePde(pdi, Pde.large(paddr, flags | Pde.PRESENT));
+        directory.tables(pdi).largePages++;
         return new MapResult.Mapped(vaddr, Addresses.paddrToPfn(paddr), -1);
-    }
-
-    /** A zeroed table behind directory entry {@code pdi} (in every directory, for the kernel half), or -1 when no frame is left. */
-    long allocateTable(int pdi, long vaddr) {
-        long pfn = shared.allocateTableFrame();
-        if (pfn == FrameAllocator.NO_FRAME) {
-            return -1;
-        }
-        if (events().enabled()) {
-            events().emit(new KernelEvent.TableAllocated(directoryPfn(), pdi, pfn));
-        }
-        long paddr = Addresses.pfnToPaddr(pfn);
-        int pde = Pde.table(pfn, Pde.PRESENT | Pde.WRITABLE | (KernelLayout.isKernel(vaddr) ? 0 : Pde.USER));
-        if (access().reachesUninstalledTables()) {
-            zeroTable(pdi, paddr);
-            writePde(pdi, pde);
-        } else {
-            writePde(pdi, pde);
-            zeroTable(pdi, paddr);
-        }
-        TableCounts t = tables(pdi);
-        t.tablePfns[pdi] = pfn;
-        t.presentEntries[pdi] = 0;
-        t.swapEntries[pdi] = 0;
-        t.tablesAllocated++;
-        return pfn;
-    }
-
-    private void zeroTable(int pdi, long paddr) {
-        long table = access().open(directoryPfn(), pdi, paddr);
-        try {
-            mmu.writeBytes(table, ZERO_PAGE, 0, ZERO_PAGE.length);
-        } finally {
-            access().close(table);
-        }
-    }
-
-    // ---------------------------------------------------------------- entry primitives (PageEntries uses them)
-
-    TableAccess access() {
-        return shared.access;
-    }
-
-    /** The bookkeeping of directory entry {@code pdi}: this space's for the user half, the shared one for the kernel half. */
-    TableCounts tables(int pdi) {
-        return pdi < KernelLayout.KERNEL_PDE ? user : shared.kernelTables;
-    }
-
-    /** Whether directory entry {@code pdi} is the same in every directory. */
-    boolean isShared(int pdi) {
-        return pdi >= KernelLayout.KERNEL_PDE && !access().isPrivateEntry(pdi);
-    }
-
-    int readPde(int pdi) {
-        long dir = access().openDirectory(directoryPfn());
-        try {
-            return mmu.read32(dir + 4L * pdi);
-        } finally {
-            access().close(dir);
-        }
-    }
-
-    /** Writes directory entry {@code pdi} here and, for a shared kernel-half entry, in every other live directory. */
-    void writePde(int pdi, int entry) {
-        writeOwnPde(pdi, entry);
-        if (isShared(pdi)) {
-            for (AddressSpace other : shared.all()) {
-                if (other != this) {
-                    other.writeOwnPde(pdi, entry);
-                }
-            }
-        }
-    }
-
-    private void writeOwnPde(int pdi, int entry) {
-        // The old value for the event is read from RAM directly: watching must not change the MMU's counters.
-        int before = events().enabled() ? mmu.memory().read32(directoryPaddr + 4L * pdi) : 0;
-        long dir = access().openDirectory(directoryPfn());
-        try {
-            mmu.write32(dir + 4L * pdi, entry);
-            if (events().enabled()) {
-                events().emit(new KernelEvent.EntryWritten(directoryPfn(), pdi, KernelEvent.EntryWritten.DIRECTORY_ENTRY,
-                        before, entry));
-            }
-        } finally {
-            access().close(dir);
-        }
-    }
-
-    long openTable(int pdi, int pde) {
-        return access().open(directoryPfn(), pdi, Pde.tablePaddr(pde));
-    }
-
-    void closeTable(long table) {
-        access().close(table);
-    }
-
-    /** Writes entry {@code pti} of an open table and reports it. */
-    void writePte(long table, int pdi, int pti, int before, int after) {
-        mmu.write32(table + 4L * pti, after);
-        if (events().enabled()) {
-            events().emit(new KernelEvent.EntryWritten(directoryPfn(), pdi, pti, before, after));
-        }
-    }
-
-    private int readPte(int pdi, int pde, int pti) {
-        long table = openTable(pdi, pde);
-        try {
-            return mmu.read32(table + 4L * pti);
-        } finally {
-            closeTable(table);
-        }
-    }
-
-    boolean isLarge(int pde) {
-        // PS means a 4 MiB page only under CR4.PSE; before paging the boot sets PSE first.
-        return Pde.isLarge(pde) && (mmu.cr4() & Mmu.CR4_PSE) != 0;
-    }
-
-    /**
-     * INVLPG of {@code vaddr}, whose present entry was {@code oldEntry}, when the TLB may hold
-     * it: this directory is loaded, or the page is in the shared kernel half, or the entry is
-     * global under CR4.PGE (it survived the CR3 load that unloaded this directory).
-     */
-    void invalidate(long vaddr, int oldEntry, KernelEvent.Invlpg.Why why) {
-        boolean global = (oldEntry & Pte.GLOBAL) != 0 && (mmu.cr4() & Mmu.CR4_PGE) != 0;
-        if (!isLoaded() && !KernelLayout.isKernel(vaddr) && !global) {
-            return;
-        }
-        if (!skipInvlpg) {
-            mmu.invlpg(vaddr);
-        }
-        if (events().enabled()) {
-            events().emit(new KernelEvent.Invlpg(vaddr, skipInvlpg ? KernelEvent.Invlpg.Why.SKIPPED : why));
-        }
     }
 
     /** Runs {@code work} at CPL 0, as kernel code runs, then checks the invariants when checks are on. */

@@ -11,9 +11,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * The entry-level operations page replacement needs, on one {@link AddressSpace} (which offers
- * them publicly): read a PTE, test-and-clear A, clear D, store and clear swap entries, visit the
- * present user pages. Like the rest of the space, every entry is read and written through the
+ * The entry-level operations page replacement needs, on one {@link AddressSpace}
+ * ({@link AddressSpace#entries()}): read a PTE, test-and-clear A, clear D, store swap entries and
+ * swap a page out, visit the present user pages. Like the rest of the space, every entry is read and written through the
  * MMU at CPL 0, at the strategy's address for this directory's table, and every write is an
  * {@link KernelEvent.EntryWritten}. None of them boxes or allocates per page.
  *
@@ -42,52 +42,97 @@ import java.nio.ByteOrder;
  * nor swap entries. {@link AddressSpace#unmapPage} clears one and says so
  * ({@link UnmapResult.SwapEntryCleared}); {@link AddressSpace#mapPage} over one is the swap-in.
  */
-final class PageEntries {
+public final class PageEntries {
     private static final VarHandle LITTLE_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class,
             ByteOrder.LITTLE_ENDIAN);
 
     private final AddressSpace space;
+    private final DirectoryAccess dir;
 
     PageEntries(AddressSpace space) {
         this.space = space;
+        this.dir = space.directory();
     }
 
-    int pte(long vaddr) {
+    /** Whether {@code entry} is a swap entry: not present and not 0. */
+    public static boolean isSwapEntry(int entry) {
+        return entry != 0 && !Pte.isPresent(entry);
+    }
+
+    /** What {@link #forEachPresentUserPage} calls: no boxing, one call a page. */
+    @FunctionalInterface
+    public interface PageVisitor {
+        /** The page at {@code vaddr} is present with entry {@code pte}. */
+        void page(long vaddr, int pte);
+    }
+
+    /**
+     * The page-table entry of the 4 KiB page at {@code vaddr}, read through the MMU at CPL 0:
+     * 0 when nothing is there (no table, or an empty entry), a swap entry
+     * ({@link #isSwapEntry}), or a present entry with its A and D bits as the MMU left them.
+     *
+     * @throws IllegalArgumentException on misuse, or when a 4 MiB page covers {@code vaddr}
+     */
+    public int pte(long vaddr) {
         space.checkPage("pte", vaddr);
         space.checkLive("pte");
         int cpl = enterKernel();
         try {
             int pdi = Addresses.directoryIndex(vaddr);
-            int pde = space.readPde(pdi);
+            int pde = dir.readPde(pdi);
             if (!Pde.isPresent(pde)) {
                 return 0;
             }
             checkSmall("pte", vaddr, pdi, pde);
-            long table = space.openTable(pdi, pde);
+            long table = dir.openTable(pdi, pde);
             try {
                 return mmu().read32(table + 4L * Addresses.tableIndex(vaddr));
             } finally {
-                space.closeTable(table);
+                dir.closeTable(table);
             }
         } finally {
             mmu().setCpl(cpl);
         }
     }
 
+    /**
+     * Test-and-clear of the Accessed bit of the present page at {@code vaddr} (Linux's
+     * {@code ptep_test_and_clear_young}), with the INVLPG that makes the next access walk the
+     * tables and set A again, unless the TLB cannot hold the page (see the class comment).
+     *
+     * @return whether A was set
+     * @throws IllegalArgumentException when no present 4 KiB page is at {@code vaddr}
+     */
+    public boolean testAndClearAccessed(long vaddr) {
+        return clearBit(vaddr, Pte.ACCESSED, "testAndClearAccessed", KernelEvent.Invlpg.Why.ACCESSED_CLEARED);
+    }
+
+    /**
+     * Clears the Dirty bit of the present page at {@code vaddr} after its contents were written
+     * back, with the INVLPG without which a cached dirty translation would let the next write
+     * pass without setting D again (and the page would be dropped unsaved).
+     *
+     * @return whether D was set
+     * @throws IllegalArgumentException when no present 4 KiB page is at {@code vaddr}
+     */
+    public boolean clearDirty(long vaddr) {
+        return clearBit(vaddr, Pte.DIRTY, "clearDirty", KernelEvent.Invlpg.Why.ENTRY_CHANGED);
+    }
+
     /** Clears {@code bit} (A or D) in the present PTE of {@code vaddr}; INVLPG as the class comment says. */
-    boolean clearBit(long vaddr, int bit, String operation, KernelEvent.Invlpg.Why why) {
+    private boolean clearBit(long vaddr, int bit, String operation, KernelEvent.Invlpg.Why why) {
         space.checkPage(operation, vaddr);
         space.checkLive(operation);
         int cpl = enterKernel();
         try {
             int pdi = Addresses.directoryIndex(vaddr);
-            int pde = space.readPde(pdi);
+            int pde = dir.readPde(pdi);
             if (!Pde.isPresent(pde)) {
                 throw notPresent(operation, vaddr, pde, 0);
             }
             checkSmall(operation, vaddr, pdi, pde);
             int pti = Addresses.tableIndex(vaddr);
-            long table = space.openTable(pdi, pde);
+            long table = dir.openTable(pdi, pde);
             try {
                 int pte = mmu().read32(table + 4L * pti);
                 if (!Pte.isPresent(pte)) {
@@ -96,32 +141,42 @@ final class PageEntries {
                 if ((pte & bit) == 0) {
                     return false;
                 }
-                space.writePte(table, pdi, pti, pte, pte & ~bit);
-                space.invalidate(vaddr, pte, why);
+                dir.writePte(table, pdi, pti, pte, pte & ~bit);
+                dir.invalidate(vaddr, pte, why);
                 return true;
             } finally {
-                space.closeTable(table);
+                dir.closeTable(table);
             }
         } finally {
             mmu().setCpl(cpl);
         }
     }
 
-    boolean storeSwapEntry(long vaddr, int swapEntry) {
+    /**
+     * Stores {@code swapEntry} in the not-present PTE of the user page at {@code vaddr}, taking
+     * a page table if none covers it. The MMU never uses the value: P = 0 faults.
+     *
+     * @param swapEntry bit 0 clear (not present), not 0 (which means "nothing"); the other 31
+     *                  bits are the kernel's own
+     * @return false when a page table was needed and no frame was left (nothing changed)
+     * @throws IllegalArgumentException on misuse: a kernel-half page, a present page (use
+     *                                  {@link #swapOut}), a value with P set or 0
+     */
+    public boolean storeSwapEntry(long vaddr, int swapEntry) {
         checkSwap("storeSwapEntry", vaddr, swapEntry);
         int cpl = enterKernel();
         try {
             int pdi = Addresses.directoryIndex(vaddr);
-            int pde = space.readPde(pdi);
+            int pde = dir.readPde(pdi);
             if (!Pde.isPresent(pde)) {
-                if (space.allocateTable(pdi, vaddr) < 0) {
+                if (dir.allocateTable(pdi, vaddr) < 0) {
                     return false;
                 }
-                pde = space.readPde(pdi);
+                pde = dir.readPde(pdi);
             }
             checkSmall("storeSwapEntry", vaddr, pdi, pde);
             int pti = Addresses.tableIndex(vaddr);
-            long table = space.openTable(pdi, pde);
+            long table = dir.openTable(pdi, pde);
             try {
                 int pte = mmu().read32(table + 4L * pti);
                 if (Pte.isPresent(pte)) {
@@ -129,12 +184,12 @@ final class PageEntries {
                             + Addresses.hex(Pte.pfn(pte)) + " (PTE " + Addresses.hex(pte & 0xFFFF_FFFFL)
                             + "); swapOut replaces a present entry and hands back its frame");
                 }
-                space.writePte(table, pdi, pti, pte, swapEntry);
+                dir.writePte(table, pdi, pti, pte, swapEntry);
                 if (pte == 0) {
                     space.user.swapEntries[pdi]++;
                 }
             } finally {
-                space.closeTable(table);
+                dir.closeTable(table);
             }
         } finally {
             mmu().setCpl(cpl);
@@ -143,29 +198,38 @@ final class PageEntries {
         return true;
     }
 
-    UnmapResult swapOut(long vaddr, int swapEntry) {
+    /**
+     * Evicts the present user page at {@code vaddr}: its PTE becomes {@code swapEntry} in one
+     * write (the table is kept), INVLPG follows when the TLB may hold it, and its frame is
+     * handed back.
+     *
+     * @return {@link UnmapResult.Unmapped} with the frame, or {@link NotMapped} when no page is
+     *         present there (nothing changed)
+     * @throws IllegalArgumentException as {@link #storeSwapEntry}
+     */
+    public UnmapResult swapOut(long vaddr, int swapEntry) {
         checkSwap("swapOut", vaddr, swapEntry);
         int cpl = enterKernel();
         UnmapResult result;
         try {
             int pdi = Addresses.directoryIndex(vaddr);
-            int pde = space.readPde(pdi);
+            int pde = dir.readPde(pdi);
             if (!Pde.isPresent(pde)) {
                 return new NotMapped(vaddr);
             }
             checkSmall("swapOut", vaddr, pdi, pde);
             int pti = Addresses.tableIndex(vaddr);
-            long table = space.openTable(pdi, pde);
+            long table = dir.openTable(pdi, pde);
             try {
                 int pte = mmu().read32(table + 4L * pti);
                 if (!Pte.isPresent(pte)) {
                     return new NotMapped(vaddr);
                 }
-                space.writePte(table, pdi, pti, pte, swapEntry);
-                space.invalidate(vaddr, pte, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
+                dir.writePte(table, pdi, pti, pte, swapEntry);
+                dir.invalidate(vaddr, pte, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
                 result = new UnmapResult.Unmapped(vaddr, Pte.pfn(pte), -1);
             } finally {
-                space.closeTable(table);
+                dir.closeTable(table);
             }
             TableCounts t = space.user;
             t.presentEntries[pdi]--;
@@ -178,7 +242,14 @@ final class PageEntries {
         return result;
     }
 
-    void forEachPresentUserPage(AddressSpace.PageVisitor visitor) {
+    /**
+     * Calls {@code visitor} for every present 4 KiB page of the user half, in address order,
+     * with its PTE; 4 MiB pages are not visited. Each table is read through the MMU (one access
+     * a table) and copied before its pages are visited, at the caller's privilege level, so the
+     * visitor may change the entry of the page it is given (clear A, swap the page out); a
+     * later page it changes is still visited with the copied entry.
+     */
+    public void forEachPresentUserPage(PageVisitor visitor) {
         space.checkLive("forEachPresentUserPage");
         byte[] copy = new byte[Addresses.PAGE_BYTES];
         TableCounts t = space.user;
@@ -188,11 +259,11 @@ final class PageEntries {
             }
             int cpl = enterKernel();
             try {
-                long table = space.access().open(space.directoryPfn(), pdi, Addresses.pfnToPaddr(t.tablePfns[pdi]));
+                long table = dir.access().open(space.directoryPfn(), pdi, Addresses.pfnToPaddr(t.tablePfns[pdi]));
                 try {
                     mmu().readBytes(table, copy, 0, copy.length);
                 } finally {
-                    space.closeTable(table);
+                    dir.closeTable(table);
                 }
             } finally {
                 mmu().setCpl(cpl);
@@ -221,7 +292,7 @@ final class PageEntries {
     }
 
     private void checkSmall(String operation, long vaddr, int pdi, int pde) {
-        if (space.isLarge(pde)) {
+        if (dir.isLarge(pde)) {
             throw new IllegalArgumentException(operation + ": " + Addresses.hex(vaddr) + " is inside the 4 MiB page of PDE "
                     + pdi + " (" + Addresses.hex(pde & 0xFFFF_FFFFL) + "), which has no page-table entry");
         }

@@ -68,11 +68,11 @@ final class SpaceChecks {
     /** Checks directory entry {@code pdi} and its table; returns the table's present entries. */
     private static int checkEntry(AddressSpace space, int pdi, int pde) {
         PhysicalMemory memory = space.mmu.memory();
-        TableCounts t = space.tables(pdi);
+        TableCounts t = space.directory().tables(pdi);
         long tablePfn = t.tablePfns[pdi];
         long pdeVaddr = (long) pdi << Addresses.LARGE_PAGE_SHIFT;
         if (tablePfn < 0) {
-            if (Pde.isPresent(pde) && !space.isLarge(pde)) {
+            if (Pde.isPresent(pde) && !space.directory().isLarge(pde)) {
                 throw new AssertionError("PDE " + pdi + " = " + hex(pde) + " of " + space
                         + " points at a table the kernel did not make");
             }
@@ -84,7 +84,7 @@ final class SpaceChecks {
             }
             return 0;
         }
-        if (!Pde.isPresent(pde) || space.isLarge(pde) || Pde.tablePfn(pde) != tablePfn) {
+        if (!Pde.isPresent(pde) || space.directory().isLarge(pde) || Pde.tablePfn(pde) != tablePfn) {
             throw new AssertionError("PDE " + pdi + " = " + hex(pde) + " of " + space
                     + " but the table of this entry is frame " + Addresses.hex(tablePfn));
         }
@@ -156,10 +156,10 @@ final class SpaceChecks {
         for (int pdi = 0; pdi < Addresses.ENTRIES_PER_TABLE; pdi++) {
             int pde = memory.read32(space.directoryPaddr() + 4L * pdi);
             long pdeVaddr = (long) pdi << Addresses.LARGE_PAGE_SHIFT;
-            if (!Pde.isPresent(pde) || inLinearMap(space, pdeVaddr) && space.isLarge(pde)) {
+            if (!Pde.isPresent(pde) || inLinearMap(space, pdeVaddr) && space.directory().isLarge(pde)) {
                 continue;
             }
-            if (space.isLarge(pde)) {
+            if (space.directory().isLarge(pde)) {
                 long first = Addresses.paddrToPfn(Pde.largePaddr(pde));
                 if (pfn >= first && pfn < first + Addresses.ENTRIES_PER_TABLE) {
                     return pdeVaddr + ((pfn - first) << Addresses.PAGE_SHIFT);

@@ -167,10 +167,10 @@ class AddressSpacesPropertyTest {
         int entry = (c.between(1, 0xFFFF) << 4) | (c.coin() ? 0x2 : 0);
         Long pfn = m.user.get(s).remove(vaddr);
         if (pfn != null) {
-            assertThat(s.swapOut(vaddr, entry)).isEqualTo(new UnmapResult.Unmapped(vaddr, pfn, -1));
+            assertThat(s.entries().swapOut(vaddr, entry)).isEqualTo(new UnmapResult.Unmapped(vaddr, pfn, -1));
             m.f.frames().free(pfn);
         } else {
-            assertThat(s.storeSwapEntry(vaddr, entry)).isTrue();
+            assertThat(s.entries().storeSwapEntry(vaddr, entry)).isTrue();
         }
         c.cover("swap entry stored", true);
         m.swapped.get(s).put(vaddr, entry);
@@ -182,9 +182,9 @@ class AddressSpacesPropertyTest {
             return;
         }
         long vaddr = pages.get(c.between(0, pages.size() - 1));
-        boolean accessed = (s.pte(vaddr) & Pte.ACCESSED) != 0;
-        assertThat(s.testAndClearAccessed(vaddr)).isEqualTo(accessed);
-        assertThat(s.pte(vaddr) & Pte.ACCESSED).isZero();
+        boolean accessed = (s.entries().pte(vaddr) & Pte.ACCESSED) != 0;
+        assertThat(s.entries().testAndClearAccessed(vaddr)).isEqualTo(accessed);
+        assertThat(s.entries().pte(vaddr) & Pte.ACCESSED).isZero();
     }
 
     private static void createOrDestroy(Seeded.Case c, Model m) {
@@ -252,7 +252,7 @@ class AddressSpacesPropertyTest {
                 }
             }
             for (Map.Entry<Long, Integer> e : m.swapped.get(s).entrySet()) {
-                assertThat(s.pte(e.getKey())).isEqualTo(e.getValue());
+                assertThat(s.entries().pte(e.getKey())).isEqualTo(e.getValue());
             }
         }
         AddressSpace loaded = f.spaces().loaded();

@@ -45,17 +45,17 @@ class PageEntriesTest {
     @EnumSource(TableAccessStrategy.class)
     void testAndClearAccessed_withInvlpg_nextAccessSetsItAgain(TableAccessStrategy strategy) {
         Setup s = Setup.of(strategy);
-        assertThat(s.b.pte(USER) & Pte.ACCESSED).isNotZero();
+        assertThat(s.b.entries().pte(USER) & Pte.ACCESSED).isNotZero();
 
-        assertThat(s.b.testAndClearAccessed(USER)).isTrue();
+        assertThat(s.b.entries().testAndClearAccessed(USER)).isTrue();
 
-        assertThat(s.b.pte(USER) & Pte.ACCESSED).isZero();
+        assertThat(s.b.entries().pte(USER) & Pte.ACCESSED).isZero();
         assertThat(s.invlpgs()).containsExactly(new KernelEvent.Invlpg(USER, KernelEvent.Invlpg.Why.ACCESSED_CLEARED));
         assertThat(s.events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(KernelEvent.EntryWritten.class,
                 w -> assertThat(w.before() & ~w.after()).isEqualTo(Pte.ACCESSED)));
-        assertThat(s.b.testAndClearAccessed(USER)).as("nothing touched it since").isFalse();
+        assertThat(s.b.entries().testAndClearAccessed(USER)).as("nothing touched it since").isFalse();
         userRead(s.f.mmu(), USER);
-        assertThat(s.b.testAndClearAccessed(USER)).as("the access walked and set A").isTrue();
+        assertThat(s.b.entries().testAndClearAccessed(USER)).as("the access walked and set A").isTrue();
     }
 
     /** The lesson: without INVLPG the cached translation keeps serving accesses, and A stays clear. */
@@ -65,13 +65,13 @@ class PageEntriesTest {
         Setup s = Setup.of(strategy);
         s.b.setSkipInvlpg(true);
 
-        assertThat(s.b.testAndClearAccessed(USER)).isTrue();
+        assertThat(s.b.entries().testAndClearAccessed(USER)).isTrue();
         userRead(s.f.mmu(), USER);
         userRead(s.f.mmu(), USER);
 
         assertThat(s.invlpgs()).containsExactly(new KernelEvent.Invlpg(USER, KernelEvent.Invlpg.Why.SKIPPED));
-        assertThat(s.b.pte(USER) & Pte.ACCESSED).as("hit in the TLB: no walk, no A").isZero();
-        assertThat(s.b.testAndClearAccessed(USER)).as("a hot page that looks unused").isFalse();
+        assertThat(s.b.entries().pte(USER) & Pte.ACCESSED).as("hit in the TLB: no walk, no A").isZero();
+        assertThat(s.b.entries().testAndClearAccessed(USER)).as("a hot page that looks unused").isFalse();
     }
 
     @ParameterizedTest
@@ -81,13 +81,13 @@ class PageEntriesTest {
         s.f.spaces().switchTo(s.f.space());
         s.events.clear();
 
-        assertThat(s.b.testAndClearAccessed(USER)).isTrue();
+        assertThat(s.b.entries().testAndClearAccessed(USER)).isTrue();
 
         assertThat(s.invlpgs()).as("b's translations went with the CR3 load").isEmpty();
-        assertThat(s.b.pte(USER) & Pte.ACCESSED).isZero();
+        assertThat(s.b.entries().pte(USER) & Pte.ACCESSED).isZero();
         s.f.spaces().switchTo(s.b);
         userRead(s.f.mmu(), USER);
-        assertThat(s.b.pte(USER) & Pte.ACCESSED).isNotZero();
+        assertThat(s.b.entries().pte(USER) & Pte.ACCESSED).isNotZero();
     }
 
     @ParameterizedTest
@@ -100,7 +100,7 @@ class PageEntriesTest {
         s.f.spaces().switchTo(s.f.space());
         s.events.clear();
 
-        assertThat(s.b.testAndClearAccessed(USER + 0x1000)).isTrue();
+        assertThat(s.b.entries().testAndClearAccessed(USER + 0x1000)).isTrue();
 
         assertThat(s.invlpgs()).as("a global entry survived the CR3 load")
                 .containsExactly(new KernelEvent.Invlpg(USER + 0x1000, KernelEvent.Invlpg.Why.ACCESSED_CLEARED));
@@ -111,17 +111,17 @@ class PageEntriesTest {
     void clearDirty_afterWriteBack_nextWriteSetsItAgainUnlessInvlpgSkipped(TableAccessStrategy strategy) {
         Setup s = Setup.of(strategy);
         userWrite(s.f.mmu(), USER);
-        assertThat(s.b.pte(USER) & Pte.DIRTY).isNotZero();
+        assertThat(s.b.entries().pte(USER) & Pte.DIRTY).isNotZero();
 
-        assertThat(s.b.clearDirty(USER)).isTrue();
-        assertThat(s.b.clearDirty(USER)).isFalse();
+        assertThat(s.b.entries().clearDirty(USER)).isTrue();
+        assertThat(s.b.entries().clearDirty(USER)).isFalse();
         userWrite(s.f.mmu(), USER);
-        assertThat(s.b.pte(USER) & Pte.DIRTY).as("the write walked again").isNotZero();
+        assertThat(s.b.entries().pte(USER) & Pte.DIRTY).as("the write walked again").isNotZero();
 
         s.b.setSkipInvlpg(true);
-        assertThat(s.b.clearDirty(USER)).isTrue();
+        assertThat(s.b.entries().clearDirty(USER)).isTrue();
         userWrite(s.f.mmu(), USER);
-        assertThat(s.b.pte(USER) & Pte.DIRTY).as("cached dirty: the write is lost to the kernel").isZero();
+        assertThat(s.b.entries().pte(USER) & Pte.DIRTY).as("cached dirty: the write is lost to the kernel").isZero();
     }
 
     @ParameterizedTest
@@ -130,10 +130,10 @@ class PageEntriesTest {
         Setup s = Setup.of(strategy);
         long page = USER + 0x5000;
 
-        assertThat(s.b.storeSwapEntry(page, SWAP)).isTrue();
+        assertThat(s.b.entries().storeSwapEntry(page, SWAP)).isTrue();
 
-        assertThat(s.b.pte(page)).isEqualTo(SWAP);
-        assertThat(AddressSpace.isSwapEntry(s.b.pte(page))).isTrue();
+        assertThat(s.b.entries().pte(page)).isEqualTo(SWAP);
+        assertThat(PageEntries.isSwapEntry(s.b.entries().pte(page))).isTrue();
         assertThat(s.b.getFrameAddr(page)).isEqualTo(AddressSpace.NOT_MAPPED);
         assertThat(s.b.swapEntries()).isEqualTo(1);
         s.f.mmu().setCpl(3);
@@ -141,11 +141,11 @@ class PageEntriesTest {
         assertThat(s.f.mmu().lastFault().errorCode() & PageFault.ERR_PRESENT).as("a not-present fault").isZero();
         s.f.mmu().setCpl(0);
         List<Long> visited = new ArrayList<>();
-        s.b.forEachPresentUserPage((vaddr, pte) -> visited.add(vaddr));
+        s.b.entries().forEachPresentUserPage((vaddr, pte) -> visited.add(vaddr));
         assertThat(visited).containsExactly(USER);
-        assertThat(s.f.space().pte(page)).as("the other directory has nothing there").isZero();
+        assertThat(s.f.space().entries().pte(page)).as("the other directory has nothing there").isZero();
         assertThat(s.b.unmapPage(page)).isEqualTo(new UnmapResult.SwapEntryCleared(page, SWAP, -1));
-        assertThat(s.b.pte(page)).isZero();
+        assertThat(s.b.entries().pte(page)).isZero();
         assertThat(s.b.unmapPage(page)).isEqualTo(new NotMapped(page));
     }
 
@@ -155,13 +155,13 @@ class PageEntriesTest {
         Setup s = Setup.of(strategy);
         long table = s.f.frames().held(FrameOwner.PAGE_TABLE);
 
-        assertThat(s.b.swapOut(USER, SWAP)).isEqualTo(new UnmapResult.Unmapped(USER, s.pfn, -1));
+        assertThat(s.b.entries().swapOut(USER, SWAP)).isEqualTo(new UnmapResult.Unmapped(USER, s.pfn, -1));
 
         assertThat(s.invlpgs()).containsExactly(new KernelEvent.Invlpg(USER, KernelEvent.Invlpg.Why.ENTRY_CHANGED));
         assertThat(s.f.frames().held(FrameOwner.PAGE_TABLE)).as("a swap entry keeps its table").isEqualTo(table);
         assertThat(faultsNotPresent(s.f.mmu(), USER)).as("the cached translation is gone").isTrue();
-        assertThat(s.b.pte(USER)).isEqualTo(SWAP);
-        assertThat(s.b.swapOut(USER, SWAP)).isEqualTo(new NotMapped(USER));
+        assertThat(s.b.entries().pte(USER)).isEqualTo(SWAP);
+        assertThat(s.b.entries().swapOut(USER, SWAP)).isEqualTo(new NotMapped(USER));
 
         long back = s.f.frame();
         assertThat(s.b.mapPage(USER, back, Pte.USER).mapped()).as("swap-in").isTrue();
@@ -175,14 +175,14 @@ class PageEntriesTest {
     @EnumSource(TableAccessStrategy.class)
     void unmapPage_lastPresentEntryBesideSwapEntry_keepsTableUntilSwapEntryCleared(TableAccessStrategy strategy) {
         Setup s = Setup.of(strategy);
-        s.b.storeSwapEntry(USER + 0x1000, SWAP);
+        s.b.entries().storeSwapEntry(USER + 0x1000, SWAP);
 
         assertThat(s.b.unmapPage(USER)).isEqualTo(new UnmapResult.Unmapped(USER, s.pfn, -1));
         UnmapResult last = s.b.unmapPage(USER + 0x1000);
 
         assertThat(last).isInstanceOfSatisfying(UnmapResult.SwapEntryCleared.class,
                 r -> assertThat(r.freedTablePfn()).isNotNegative());
-        assertThat(s.b.pte(USER)).isZero();
+        assertThat(s.b.entries().pte(USER)).isZero();
     }
 
     @ParameterizedTest
@@ -190,13 +190,13 @@ class PageEntriesTest {
     void storeSwapEntry_noTableYet_takesOneAndOutOfFramesChangesNothing(TableAccessStrategy strategy) {
         Setup s = Setup.of(strategy);
         long far = 0x1000_0000L;
-        assertThat(s.b.storeSwapEntry(far, SWAP)).isTrue();
+        assertThat(s.b.entries().storeSwapEntry(far, SWAP)).isTrue();
         assertThat(s.b.pageTables() - s.f.space().pageTables()).isEqualTo(2);
         while (s.f.frames().allocate(FrameOwner.ALLOCATED) >= 0) {
             // take every frame
         }
-        assertThat(s.b.storeSwapEntry(far + Addresses.LARGE_PAGE_BYTES, SWAP)).isFalse();
-        assertThat(s.b.pte(far + Addresses.LARGE_PAGE_BYTES)).isZero();
+        assertThat(s.b.entries().storeSwapEntry(far + Addresses.LARGE_PAGE_BYTES, SWAP)).isFalse();
+        assertThat(s.b.entries().pte(far + Addresses.LARGE_PAGE_BYTES)).isZero();
     }
 
     @ParameterizedTest
@@ -211,29 +211,29 @@ class PageEntriesTest {
         s.f.space().mapPage(0x0900_0000L, s.f.frame(), Pte.USER); // the kernel's user half: not b's
         List<Long> visited = new ArrayList<>();
 
-        s.b.forEachPresentUserPage((vaddr, pte) -> {
+        s.b.entries().forEachPresentUserPage((vaddr, pte) -> {
             visited.add(vaddr);
             assertThat(pte & Pte.ACCESSED).isNotZero();
-            assertThat(s.b.testAndClearAccessed(vaddr)).isTrue();
+            assertThat(s.b.entries().testAndClearAccessed(vaddr)).isTrue();
         });
 
         assertThat(visited).containsExactly(USER, USER + 0x3000, 0x0800_0000L, 0xBFFF_F000L);
-        s.b.forEachPresentUserPage((vaddr, pte) -> assertThat(pte & Pte.ACCESSED).isZero());
+        s.b.entries().forEachPresentUserPage((vaddr, pte) -> assertThat(pte & Pte.ACCESSED).isZero());
     }
 
     @ParameterizedTest
     @EnumSource(TableAccessStrategy.class)
     void misuse_eachRejectedNamingValues(TableAccessStrategy strategy) {
         Setup s = Setup.of(strategy);
-        assertThatThrownBy(() -> s.b.storeSwapEntry(USER, SWAP)).hasMessageContaining("is mapped to frame");
-        assertThatThrownBy(() -> s.b.storeSwapEntry(USER + 0x1000, SWAP | 1)).hasMessageContaining("has P (bit 0) set");
-        assertThatThrownBy(() -> s.b.storeSwapEntry(USER + 0x1000, 0)).hasMessageContaining("is 0");
-        assertThatThrownBy(() -> s.b.storeSwapEntry(KernelLayout.KERNEL_HEAP_START, SWAP))
+        assertThatThrownBy(() -> s.b.entries().storeSwapEntry(USER, SWAP)).hasMessageContaining("is mapped to frame");
+        assertThatThrownBy(() -> s.b.entries().storeSwapEntry(USER + 0x1000, SWAP | 1)).hasMessageContaining("has P (bit 0) set");
+        assertThatThrownBy(() -> s.b.entries().storeSwapEntry(USER + 0x1000, 0)).hasMessageContaining("is 0");
+        assertThatThrownBy(() -> s.b.entries().storeSwapEntry(KernelLayout.KERNEL_HEAP_START, SWAP))
                 .hasMessageContaining("kernel half");
-        assertThatThrownBy(() -> s.b.testAndClearAccessed(USER + 0x1000))
+        assertThatThrownBy(() -> s.b.entries().testAndClearAccessed(USER + 0x1000))
                 .hasMessageContaining("testAndClearAccessed: no page is present at 0x00401000");
-        assertThatThrownBy(() -> s.b.clearDirty(0x2000_0000L)).hasMessageContaining("no page is present");
-        assertThat(s.b.pte(USER + 0x1000)).isZero();
+        assertThatThrownBy(() -> s.b.entries().clearDirty(0x2000_0000L)).hasMessageContaining("no page is present");
+        assertThat(s.b.entries().pte(USER + 0x1000)).isZero();
         assertThat(s.b.swapEntries()).isZero();
     }
 

@@ -20,7 +20,9 @@ import java.util.List;
  *
  * <ol>
  *   <li>Take a frame for the directory and zero it (paging is off: the kernel writes physical
- *       addresses). With 4 MiB pages, set CR4.PSE first.</li>
+ *       addresses). It becomes the kernel's {@link AddressSpace}, the first of its
+ *       {@link AddressSpaces} and the master copy of the kernel half that every later directory
+ *       shares. With 4 MiB pages, set CR4.PSE first.</li>
  *   <li>Map every page of the kernel image at {@code 0xC0000000 + paddr} (PDE 768 onwards):
  *       read-only where no writable ELF segment covers the page. Direct-map also maps the rest
  *       of low memory, up to 16 MiB, read-write. With 4 MiB pages, each 4 MiB of that is one
@@ -28,10 +30,11 @@ import java.util.List;
  *       768: its slot lives there).</li>
  *   <li>Set up the strategy's windows: temporary-mapping maps the page directory at 0xC03FE000
  *       and the first kernel page table at 0xC03FD000 and leaves PTE 1023, the slot, empty;
- *       recursive points PDE 1023 at the directory; direct-map needs nothing more.</li>
+ *       recursive points PDE 1023 at the directory (PDE 1022, the alternate entry that reaches
+ *       other directories, stays empty until one exists); direct-map needs nothing more.</li>
  *   <li>Identity-map the low 4 MiB blocks holding the kernel by copying PDE 768+i into PDE i:
  *       the instruction after {@code mov cr0} is fetched at its physical address.</li>
- *   <li>CR3 = directory, CR0 |= PG | WP (and PE).</li>
+ *   <li>CR3 = directory, CR0 |= PG | WP (and PE): the seeds' {@code enablePaging}.</li>
  *   <li>Now running at 0xC01xxxxx: clear the identity entries through the strategy's view of
  *       the directory and reload CR3 to flush the TLB.</li>
  * </ol>

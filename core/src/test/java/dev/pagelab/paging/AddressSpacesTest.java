@@ -58,116 +58,108 @@ class AddressSpacesTest {
     @ParameterizedTest
     @EnumSource(TableAccessStrategy.class)
     void mapPage_userPageInOneSpace_invisibleInTheOther(TableAccessStrategy strategy) {
-        PagingFixture f = PagingFixture.boot(strategy);
-        AddressSpace kernel = f.space();
-        AddressSpace b = f.newSpace();
-        long pfnB = f.frame();
-        long pfnK = f.frame();
+        Setup s = Setup.of(strategy);
+        long pfnB = s.f.frame();
+        long pfnK = s.f.frame();
 
-        assertThat(b.mapPage(USER, pfnB, Pte.USER | Pte.WRITABLE).mapped()).isTrue();
-        assertThat(kernel.mapPage(USER + 0x1000, pfnK, Pte.USER | Pte.WRITABLE).mapped()).isTrue();
+        assertThat(s.b.mapPage(USER, pfnB, Pte.USER | Pte.WRITABLE).mapped()).isTrue();
+        assertThat(s.kernel.mapPage(USER + 0x1000, pfnK, Pte.USER | Pte.WRITABLE).mapped()).isTrue();
 
-        assertThat(b.getFrameAddr(USER)).isEqualTo(Addresses.pfnToPaddr(pfnB));
-        assertThat(kernel.getFrameAddr(USER)).isEqualTo(AddressSpace.NOT_MAPPED);
-        assertThat(b.getFrameAddr(USER + 0x1000)).isEqualTo(AddressSpace.NOT_MAPPED);
-        f.mmu().setCpl(3);
-        assertThat(f.mmu().translate(USER, false)).as("kernel loaded").isEqualTo(Mmu.FAULT);
-        f.mmu().setCpl(0);
-        f.spaces().switchTo(b);
-        f.mmu().setCpl(3);
-        assertThat(f.mmu().translate(USER, true)).isEqualTo(Addresses.pfnToPaddr(pfnB));
-        assertThat(f.mmu().translate(USER + 0x1000, false)).as("b loaded").isEqualTo(Mmu.FAULT);
-        f.mmu().setCpl(0);
-        f.spaces().checkInvariants();
+        assertThat(s.b.getFrameAddr(USER)).isEqualTo(Addresses.pfnToPaddr(pfnB));
+        assertThat(s.kernel.getFrameAddr(USER)).isEqualTo(AddressSpace.NOT_MAPPED);
+        assertThat(s.b.getFrameAddr(USER + 0x1000)).isEqualTo(AddressSpace.NOT_MAPPED);
+        s.f.mmu().setCpl(3);
+        assertThat(s.f.mmu().translate(USER, false)).as("kernel loaded").isEqualTo(Mmu.FAULT);
+        s.f.mmu().setCpl(0);
+        s.f.spaces().switchTo(s.b);
+        s.f.mmu().setCpl(3);
+        assertThat(s.f.mmu().translate(USER, true)).isEqualTo(Addresses.pfnToPaddr(pfnB));
+        assertThat(s.f.mmu().translate(USER + 0x1000, false)).as("b loaded").isEqualTo(Mmu.FAULT);
+        s.f.mmu().setCpl(0);
+        s.f.spaces().checkInvariants();
     }
 
     @ParameterizedTest
     @EnumSource(TableAccessStrategy.class)
     void mapPage_kernelPageThroughEitherSpaceAfterCreate_visibleInBoth(TableAccessStrategy strategy) {
-        PagingFixture f = PagingFixture.boot(strategy);
-        AddressSpace kernel = f.space();
-        AddressSpace b = f.newSpace();
-        f.spaces().switchTo(b);
-        long viaKernel = f.frame();
-        long viaB = f.frame();
+        Setup s = Setup.of(strategy);
+        s.f.spaces().switchTo(s.b);
+        long viaKernel = s.f.frame();
+        long viaB = s.f.frame();
         long otherHeapTable = HEAP + Addresses.LARGE_PAGE_BYTES;
 
         // Both need a new kernel table: the directory entry must reach every directory.
-        MapResult k = kernel.mapPage(HEAP, viaKernel, Pte.WRITABLE);
-        MapResult m = b.mapPage(otherHeapTable, viaB, Pte.WRITABLE);
+        MapResult k = s.kernel.mapPage(HEAP, viaKernel, Pte.WRITABLE);
+        MapResult m = s.b.mapPage(otherHeapTable, viaB, Pte.WRITABLE);
 
         assertThat(((MapResult.Mapped) k).newTablePfn()).isNotNegative();
         assertThat(((MapResult.Mapped) m).newTablePfn()).isNotNegative();
-        f.mmu().write32(HEAP, 0x1111); // b loaded: through b's directory
-        f.mmu().write32(otherHeapTable, 0x2222);
-        AddressSpace c = f.newSpace(); // made after both: copies them
-        for (AddressSpace s : List.of(kernel, b, c)) {
-            f.spaces().switchTo(s);
-            assertThat(f.mmu().read32(HEAP)).as("%s", s).isEqualTo(0x1111);
-            assertThat(f.mmu().read32(otherHeapTable)).as("%s", s).isEqualTo(0x2222);
-            assertThat(s.getFrameAddr(HEAP)).isEqualTo(Addresses.pfnToPaddr(viaKernel));
-            assertThat(s.getFrameAddr(otherHeapTable)).isEqualTo(Addresses.pfnToPaddr(viaB));
+        s.f.mmu().write32(HEAP, 0x1111); // b loaded: through b's directory
+        s.f.mmu().write32(otherHeapTable, 0x2222);
+        AddressSpace c = s.f.newSpace(); // made after both: copies them
+        for (AddressSpace space : List.of(s.kernel, s.b, c)) {
+            s.f.spaces().switchTo(space);
+            assertThat(s.f.mmu().read32(HEAP)).as("%s", space).isEqualTo(0x1111);
+            assertThat(s.f.mmu().read32(otherHeapTable)).as("%s", space).isEqualTo(0x2222);
+            assertThat(space.getFrameAddr(HEAP)).isEqualTo(Addresses.pfnToPaddr(viaKernel));
+            assertThat(space.getFrameAddr(otherHeapTable)).isEqualTo(Addresses.pfnToPaddr(viaB));
         }
-        assertThat(f.spaces().kernelPageTables()).as("each kernel table counted once")
-                .isEqualTo(kernel.pageTables());
-        f.spaces().checkInvariants();
+        assertThat(s.f.spaces().kernelPageTables()).as("each kernel table counted once")
+                .isEqualTo(s.kernel.pageTables());
+        s.f.spaces().checkInvariants();
     }
 
     @ParameterizedTest
     @EnumSource(TableAccessStrategy.class)
     void unmapPage_lastKernelPageThroughOtherSpace_clearsEveryDirectoryBeforeFreeingTable(TableAccessStrategy strategy) {
-        PagingFixture f = PagingFixture.boot(strategy);
-        AddressSpace kernel = f.space();
-        AddressSpace b = f.newSpace();
-        long pfn = f.frame();
-        long table = ((MapResult.Mapped) kernel.mapPage(HEAP, pfn, Pte.WRITABLE)).newTablePfn();
-        f.mmu().read32(HEAP); // cached in the TLB
+        Setup s = Setup.of(strategy);
+        long pfn = s.f.frame();
+        long table = ((MapResult.Mapped) s.kernel.mapPage(HEAP, pfn, Pte.WRITABLE)).newTablePfn();
+        s.f.mmu().read32(HEAP); // cached in the TLB
         List<KernelEvent> events = new ArrayList<>();
-        f.space().events().listen(events::add);
+        s.f.space().events().listen(events::add);
 
-        UnmapResult r = b.unmapPage(HEAP);
+        UnmapResult r = s.b.unmapPage(HEAP);
 
         assertThat(r).isEqualTo(new UnmapResult.Unmapped(HEAP, pfn, table));
-        assertThat(f.pde(kernel, HEAP_PDE)).isZero();
-        assertThat(f.pde(b, HEAP_PDE)).isZero();
-        assertThat(f.frames().accounting().ownerOf(table)).isEqualTo(FrameOwner.FREE);
-        assertThat(f.mmu().translate(HEAP, false)).as("INVLPG although b is not loaded: a kernel page").isEqualTo(Mmu.FAULT);
+        assertThat(s.f.pde(s.kernel, HEAP_PDE)).isZero();
+        assertThat(s.f.pde(s.b, HEAP_PDE)).isZero();
+        assertThat(s.f.frames().accounting().ownerOf(table)).isEqualTo(FrameOwner.FREE);
+        assertThat(s.f.mmu().translate(HEAP, false)).as("INVLPG although b is not loaded: a kernel page").isEqualTo(Mmu.FAULT);
         int freedAt = indexOf(events, e -> e instanceof KernelEvent.TableFreed);
         assertThat(events.subList(0, freedAt)).filteredOn(e -> e instanceof KernelEvent.EntryWritten w
                 && w.isDirectoryEntry() && w.pdi() == HEAP_PDE && w.after() == 0)
                 .extracting(e -> ((KernelEvent.EntryWritten) e).directoryPfn())
                 .as("both directory entries cleared before the table is freed")
-                .containsExactlyInAnyOrder(kernel.directoryPfn(), b.directoryPfn());
-        f.spaces().checkInvariants();
+                .containsExactlyInAnyOrder(s.kernel.directoryPfn(), s.b.directoryPfn());
+        s.f.spaces().checkInvariants();
     }
 
     @ParameterizedTest
     @EnumSource(TableAccessStrategy.class)
     void switchTo_otherSpace_dropsNonGlobalTlbEntriesKeepsGlobalOnes(TableAccessStrategy strategy) {
-        PagingFixture f = PagingFixture.boot(strategy);
-        AddressSpace kernel = f.space();
-        AddressSpace b = f.newSpace();
-        f.mmu().setCr4(f.mmu().cr4() | Mmu.CR4_PGE);
-        kernel.mapPage(HEAP, f.frame(), Pte.WRITABLE | Pte.GLOBAL);
-        kernel.mapPage(HEAP + 0x1000, f.frame(), Pte.WRITABLE);
-        kernel.mapPage(USER, f.frame(), Pte.USER | Pte.WRITABLE | Pte.GLOBAL);
-        kernel.mapPage(USER + 0x1000, f.frame(), Pte.USER | Pte.WRITABLE);
+        Setup s = Setup.of(strategy);
+        s.f.mmu().setCr4(s.f.mmu().cr4() | Mmu.CR4_PGE);
+        s.kernel.mapPage(HEAP, s.f.frame(), Pte.WRITABLE | Pte.GLOBAL);
+        s.kernel.mapPage(HEAP + 0x1000, s.f.frame(), Pte.WRITABLE);
+        s.kernel.mapPage(USER, s.f.frame(), Pte.USER | Pte.WRITABLE | Pte.GLOBAL);
+        s.kernel.mapPage(USER + 0x1000, s.f.frame(), Pte.USER | Pte.WRITABLE);
         for (long vaddr : new long[] {HEAP, HEAP + 0x1000, USER, USER + 0x1000}) {
-            f.mmu().read32(vaddr);
+            s.f.mmu().read32(vaddr);
         }
         List<KernelEvent> events = new ArrayList<>();
-        f.space().events().listen(events::add);
+        s.f.space().events().listen(events::add);
 
-        f.spaces().switchTo(b);
+        s.f.spaces().switchTo(s.b);
 
-        assertThat(events).containsExactly(new KernelEvent.Cr3Loaded(b.directoryPaddr()));
-        assertThat(f.spaces().loaded()).isSameAs(b);
-        assertThat(f.mmu().tlb().entries()).extracting(Tlb.Entry::vaddr).as("global entries survive the CR3 load")
+        assertThat(events).containsExactly(new KernelEvent.Cr3Loaded(s.b.directoryPaddr()));
+        assertThat(s.f.spaces().loaded()).isSameAs(s.b);
+        assertThat(s.f.mmu().tlb().entries()).extracting(Tlb.Entry::vaddr).as("global entries survive the CR3 load")
                 .contains(HEAP, USER).doesNotContain(HEAP + 0x1000, USER + 0x1000);
-        f.mmu().setCr4(f.mmu().cr4() & ~Mmu.CR4_PGE); // PGE off: flushes everything
-        f.mmu().read32(HEAP);
-        f.spaces().switchTo(kernel);
-        assertThat(f.mmu().tlb().entries()).extracting(Tlb.Entry::vaddr).as("without PGE, G means nothing")
+        s.f.mmu().setCr4(s.f.mmu().cr4() & ~Mmu.CR4_PGE); // PGE off: flushes everything
+        s.f.mmu().read32(HEAP);
+        s.f.spaces().switchTo(s.kernel);
+        assertThat(s.f.mmu().tlb().entries()).extracting(Tlb.Entry::vaddr).as("without PGE, G means nothing")
                 .doesNotContain(HEAP);
     }
 
@@ -257,6 +249,14 @@ class AddressSpacesTest {
         };
         assertThat(new int[] {tables, missing}).as("kernel tables after start-up, tables pre-allocation would add")
                 .isEqualTo(expected);
+    }
+
+    /** A booted kernel and one more address space, the kernel's loaded. */
+    private record Setup(PagingFixture f, AddressSpace kernel, AddressSpace b) {
+        static Setup of(TableAccessStrategy strategy) {
+            PagingFixture f = PagingFixture.boot(strategy);
+            return new Setup(f, f.space(), f.newSpace());
+        }
     }
 
     private static int indexOf(List<KernelEvent> events, java.util.function.Predicate<KernelEvent> p) {

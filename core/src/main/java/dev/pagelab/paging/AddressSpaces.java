@@ -38,10 +38,10 @@ import java.util.List;
  *   <tr><td>propagate (this class)</td><td colspan="3">0 frames; a new or freed kernel table
  *       costs one directory-entry write per live directory</td></tr>
  * </table>
- * Propagation is chosen: pre-allocation costs about 0.8 % of this machine's memory (6 % of a
- * 16 MiB one) for kernel address space that the examples never touch (they use a handful of
- * kernel-heap tables), and it would change the boot's frame counts, which the {@code boot} and
- * {@code run} outputs show. A kernel-half directory entry is therefore written through
+ * Propagation is chosen: pre-allocation costs about 0.8 % of this machine's memory (7 % of a
+ * 16 MiB one) for kernel address space that the examples never touch (they use one kernel-heap
+ * table at a time), and it would change what the {@code boot} and {@code run} outputs show: the
+ * boot's frame counts, and a kmmap's "page tables +1" and a kunmap's "page tables -1". A kernel-half directory entry is therefore written through
  * {@link AddressSpace} only, which writes it in every live directory before it returns. A kernel
  * table that becomes empty is freed as before, but only after its entry is cleared in every
  * directory (and each strategy's window onto it is invalidated): never while referenced.

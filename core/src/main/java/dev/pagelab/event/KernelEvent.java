@@ -18,8 +18,11 @@ import java.util.Locale;
  *       {@link FrameOwnerChanged}, in the order the kernel made them.</li>
  *   <li>Every write of a page-directory or page-table entry made by the kernel's page-table code
  *       is one {@link EntryWritten} with the value before and after (a consumer can replay
- *       them on a copy of the tables), followed, when the old entry was present, by the
- *       {@link Invlpg} of the page (or by one marked skipped under the lesson switch).</li>
+ *       them on a copy of the tables), followed, when the old entry was present and the TLB
+ *       may cache it (its directory is loaded in CR3, or the page is in the shared kernel half,
+ *       or it is global), by the {@link Invlpg} of the page (or by one marked skipped under the
+ *       lesson switch). A kernel-half directory entry is written in every directory, one
+ *       {@link EntryWritten} each.</li>
  *   <li>A page table made or freed is a {@link TableAllocated} or {@link TableFreed}, next to
  *       the frame event of its frame and the {@link EntryWritten} of its directory entry.</li>
  *   <li>The temporary slot's load and unload, each with the INVLPG it includes, are
@@ -139,14 +142,18 @@ public sealed interface KernelEvent {
 
     /**
      * The temporary slot's entry (PTE {@code slotPte} of the kernel's first table) now maps frame
-     * {@code pfn}, the page table of directory entry {@code pdi}, at {@code slotVaddr}, and the
-     * slot's page was invalidated.
+     * {@code pfn}, the page table of directory entry {@code pdi} (or, for {@link #DIRECTORY}, a
+     * page directory other than the kernel's), at {@code slotVaddr}, and the slot's page was
+     * invalidated.
      */
     record SlotLoaded(long slotVaddr, int slotPte, long pfn, int pdi) implements KernelEvent {
+        /** {@link #pdi} when the frame is a page directory (one not loaded in CR3), not a table. */
+        public static final int DIRECTORY = -1;
+
         @Override
         public String text() {
-            return "temporary slot: PTE " + slotPte + " = frame " + Addresses.hex(pfn) + " (page table of PDE " + pdi
-                    + "), INVLPG " + Addresses.hex(slotVaddr);
+            return "temporary slot: PTE " + slotPte + " = frame " + Addresses.hex(pfn) + " (" + (pdi == DIRECTORY
+                    ? "a page directory" : "page table of PDE " + pdi) + "), INVLPG " + Addresses.hex(slotVaddr);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.PageFault;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.paging.AddressSpace;
+import dev.pagelab.paging.AddressSpaces;
 import dev.pagelab.pmm.AccountedFrames;
 import dev.pagelab.pmm.FrameAccounting;
 import dev.pagelab.pmm.FrameAllocator;
@@ -196,6 +197,11 @@ public final class Kernel {
         return space;
     }
 
+    /** Every page directory of this kernel (its own and those made for processes): create, destroy, switch. */
+    public AddressSpaces spaces() {
+        return space.spaces();
+    }
+
     /** kmmap, kunmap and the page-range bitmaps. */
     public KernelMemory vm() {
         return vm;
@@ -225,17 +231,25 @@ public final class Kernel {
             throw new FrameAllocatorException("freeFrame: frame " + Addresses.hex(pfn) + " is the live page directory"
                     + " (CR3=" + Addresses.hex(mmu.cr3()) + "); the MMU walks it on every TLB miss");
         }
-        int pde = space.tableOwnerOf(pfn);
-        if (pde >= 0) {
-            throw new FrameAllocatorException("freeFrame: frame " + Addresses.hex(pfn) + " is the page table of PDE "
-                    + pde + " (" + Addresses.hex((long) pde << Addresses.LARGE_PAGE_SHIFT) + "-"
-                    + Addresses.hex(((long) pde + 1 << Addresses.LARGE_PAGE_SHIFT) - 1) + "); unmapPage its pages and"
-                    + " the kernel frees it when it is empty");
+        if (spaces().isLiveDirectory(pfn)) {
+            throw new FrameAllocatorException("freeFrame: frame " + Addresses.hex(pfn) + " is the page directory of a"
+                    + " live address space; destroy the space and the kernel frees it");
         }
-        long vaddr = space.mappingOf(pfn);
-        if (vaddr != AddressSpace.NOT_MAPPED) {
-            throw new FrameAllocatorException("freeFrame: frame " + Addresses.hex(pfn) + " is still mapped at "
-                    + Addresses.hex(vaddr) + "; unmapPage it first (a freed frame must not stay reachable)");
+        for (AddressSpace s : spaces().all()) {
+            String whose = s == space ? "" : " in the address space of directory "
+                    + Addresses.hex(s.directoryPaddr());
+            int pde = s.tableOwnerOf(pfn);
+            if (pde >= 0) {
+                throw new FrameAllocatorException("freeFrame: frame " + Addresses.hex(pfn) + " is the page table of PDE "
+                        + pde + " (" + Addresses.hex((long) pde << Addresses.LARGE_PAGE_SHIFT) + "-"
+                        + Addresses.hex(((long) pde + 1 << Addresses.LARGE_PAGE_SHIFT) - 1) + ")" + whose
+                        + "; unmapPage its pages and the kernel frees it when it is empty");
+            }
+            long vaddr = s.mappingOf(pfn);
+            if (vaddr != AddressSpace.NOT_MAPPED) {
+                throw new FrameAllocatorException("freeFrame: frame " + Addresses.hex(pfn) + " is still mapped at "
+                        + Addresses.hex(vaddr) + whose + "; unmapPage it first (a freed frame must not stay reachable)");
+            }
         }
         return frames.free(pfn);
     }
@@ -248,18 +262,19 @@ public final class Kernel {
     /**
      * Checks every structure: the allocator's, the page tables' (every frame a present entry
      * references is allocated and held: a page table, or whoever the page was mapped for), the
-     * page-range bitmaps', that CR3 holds the kernel's live directory, and that the accounting
+     * page-range bitmaps', that CR3 holds a live directory, and that the accounting
      * agrees with the allocator for every frame of the pool.
      *
      * @throws AssertionError naming the first disagreement
      */
     public void checkInvariants() {
-        if (!mmu.pagingEnabled() || (mmu.cr3() & ~Addresses.PAGE_OFFSET_MASK) != space.directoryPaddr()) {
+        if (spaces().loaded() == null) {
             throw new AssertionError("CR3=" + Addresses.hex(mmu.cr3()) + " (CR0=" + Addresses.hex(mmu.cr0())
-                    + ") but the kernel's page directory is at " + Addresses.hex(space.directoryPaddr()));
+                    + ") but the kernel's page directory is at " + Addresses.hex(space.directoryPaddr())
+                    + " and no other live directory is there");
         }
         allocator().checkInvariants();
-        space.checkInvariants();
+        spaces().checkInvariants();
         vm.kernelPages().checkInvariants();
         vm.userPages().checkInvariants();
         if (heap != null) {

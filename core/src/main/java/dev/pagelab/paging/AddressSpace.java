@@ -6,95 +6,98 @@ import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Checks;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.Pde;
-import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.pmm.AccountedFrames;
-import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameOwner;
-import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
  * One page directory and its page tables, as the kernel edits them: the seeds' {@code mapPage},
- * {@code unmapPage} and {@code getFrameAddr}, plus flag changes and 4 MiB pages.
+ * {@code unmapPage} and {@code getFrameAddr}, plus flag changes, 4 MiB pages, and the
+ * entry-level operations page replacement needs (A and D bits, swap entries; see
+ * {@link PageEntries}). The kernel's own directory and every directory made for a process are
+ * address spaces alike; {@link AddressSpaces} makes, loads and destroys them.
  *
  * <p>Every entry is read and written through the {@link Mmu} at CPL 0, at the virtual address
- * the kernel's {@link TableAccessStrategy} gives for the table (before paging is on, at its
- * physical address). Nothing here reads physical memory behind the MMU's back, except
- * {@link #checkInvariants()}.
+ * the kernel's {@link TableAccessStrategy} gives for the table of this directory, whether CR3
+ * holds this directory or not (before paging is on, at its physical address). Nothing here
+ * reads physical memory behind the MMU's back, except the invariant checks and, for the old
+ * value of an entry in an event, a read that must not count as an access.
+ *
+ * <h2>Two halves</h2>
+ * <pre>
+ *   directory A                 directory B
+ *  +-----------+               +-----------+
+ *  | PDE 0-767 |--> A's tables | PDE 0-767 |--> B's tables      user half: each its own
+ *  +-----------+               +-----------+
+ *  | PDE 768-  |--+            | PDE 768-  |--+                 kernel half: the same
+ *  |     1023  |  |            |     1023  |  |                 entries, one set of tables
+ *  +-----------+  +--> kernel tables <--------+
+ * </pre>
+ * The user half's tables belong to this space and are freed when they hold no entry. The
+ * kernel half's tables are owned once, by {@link AddressSpaces}: a kernel-half directory entry
+ * is written in every live directory at once, so a kernel mapping made through any space is
+ * visible in all, and a kernel table that becomes empty is freed only after its entry is
+ * cleared in every directory.
  *
  * <h2>mapPage(vaddr, pfn, flags)</h2>
  * <ol>
  *   <li>Read the directory entry {@code vaddr[31:22]}. A 4 MiB page there: already mapped.</li>
  *   <li>No table: take a frame for one ({@link FrameOwner#PAGE_TABLE}), zero it, point the
  *       entry at it with P, R/W, and U/S for the user half (the table's entries decide the
- *       rights). No frame left: {@link MapResult.OutOfFrames}, nothing changed.</li>
+ *       rights); in the kernel half, in every directory. No frame left:
+ *       {@link MapResult.OutOfFrames}, nothing changed.</li>
  *   <li>Open the table, read entry {@code vaddr[21:12]}: present means already mapped; else
- *       write {@code pfn << 12 | flags | P}.</li>
+ *       write {@code pfn << 12 | flags | P} (over a swap entry too: that is the swap-in).</li>
  * </ol>
  * A not-present entry is never cached by the TLB, so a new mapping needs no INVLPG.
  *
  * <h2>unmapPage(vaddr)</h2>
  * Clear the entry, INVLPG {@code vaddr} (the TLB may hold the old translation), and when the
- * table has no present entry left, clear the directory entry and give the table's frame back.
- * The mapped frame is returned to the caller, who decides whether to free it.
+ * table has no present entry and no swap entry left, clear the directory entry (in every
+ * directory, for the kernel half) and give the table's frame back. The mapped frame is returned
+ * to the caller, who decides whether to free it; a swap entry is returned the same way
+ * ({@link UnmapResult.SwapEntryCleared}), for the caller to free its slot.
  *
  * <h2>TLB</h2>
  * Every change to a present entry is followed by an INVLPG of the page, inside this class:
- * callers cannot forget it. {@link #setSkipInvlpg} turns that off, for the lesson of what a
- * forgotten INVLPG does, and for nothing else.
+ * callers cannot forget it. It is left out when the TLB cannot hold the page of this directory:
+ * the directory is not loaded (the CR3 load that unloaded it dropped its translations), the page
+ * is in the user half and its entry is not global under CR4.PGE. {@link #setSkipInvlpg} turns
+ * INVLPG off, for the lesson of what a forgotten INVLPG does, and for nothing else.
  *
  * <h2>Failure</h2>
  * Expected outcomes are results ({@link MapResult}, {@link UnmapResult}, {@link FlagsResult}).
  * Misuse — an address that is not page aligned or not 32-bit, flags outside bits 11:0, a frame
- * the allocator has free, a page reserved for the kernel's own windows — is an
- * {@link IllegalArgumentException} naming the operation and the values, and changes nothing.
- * Not thread-safe.
+ * the allocator has free, a page reserved for the kernel's own windows, a destroyed space — is
+ * an {@link IllegalArgumentException} (or {@link IllegalStateException}) naming the operation and
+ * the values, and changes nothing. Not thread-safe.
  */
 public final class AddressSpace {
     /** Returned by {@link #getFrameAddr} when nothing is mapped. */
     public static final long NOT_MAPPED = -1;
 
-    private static final byte[] ZERO_PAGE = new byte[Addresses.PAGE_BYTES];
     private static final int PTE_FLAG_BITS = Pte.FLAGS_MASK;
     private static final int LARGE_FLAG_BITS = 0x1FFF & ~Pde.PAGE_SIZE;
 
-    private final Mmu mmu;
-    private final AccountedFrames frames;
+    final Mmu mmu;
+    final AccountedFrames frames;
+    final AddressSpaces shared;
     private final long directoryPaddr;
-    private final long tableLimitPfn;
-    private TableAccess access;
-
-    /** Page-table frame of each directory entry this space made, or -1 (large pages, empty, the recursive entry). */
-    private final long[] tablePfns = new long[Addresses.ENTRIES_PER_TABLE];
-    /** Present entries of each of those tables: the table is freed when this drops to 0. */
-    private final int[] presentEntries = new int[Addresses.ENTRIES_PER_TABLE];
-
-    /**
-     * The kernel's linear map, {@code [KERNEL_BASE, linearMapEnd)}: the boot mapped physical
-     * memory there as it is (the kernel image; with direct-map, all of low memory; with 4 MiB
-     * pages, whole 4 MiB blocks), so its entries point at frames whoever holds them, free ones
-     * included. The invariant that mapped frames are held does not apply there.
-     */
-    private long linearMapEnd = KernelLayout.KERNEL_BASE;
-
+    /** The user half's tables; the kernel half's are {@link AddressSpaces#kernelTables}. */
+    final TableCounts user = new TableCounts();
+    private final DirectoryAccess directory;
+    private final PageEntries entries;
     private boolean skipInvlpg;
-    private final EventSink events;
-    private long mappedPages;
-    private long largePages;
-    private long tablesAllocated;
-    private long tablesFreed;
+    private boolean destroyed;
 
-    AddressSpace(Mmu mmu, AccountedFrames frames, long directoryPaddr, long tableLimitPaddr, TableAccess access,
-                 EventSink events) {
-        this.mmu = mmu;
-        this.events = events;
-        this.frames = frames;
+    AddressSpace(AddressSpaces shared, long directoryPaddr) {
+        this.shared = shared;
+        this.mmu = shared.mmu;
+        this.frames = shared.frames;
         this.directoryPaddr = directoryPaddr;
-        this.tableLimitPfn = tableLimitPaddr == Long.MAX_VALUE ? Long.MAX_VALUE : Addresses.paddrToPfn(tableLimitPaddr);
-        this.access = access;
-        access.events = events;
-        Arrays.fill(tablePfns, -1);
+        this.directory = new DirectoryAccess(this, shared);
+        this.entries = new PageEntries(this);
     }
 
     // ---------------------------------------------------------------- the seeds' three
@@ -114,7 +117,8 @@ public final class AddressSpace {
 
     /**
      * Unmaps the 4 KiB page at {@code vaddr} and hands back its frame (not freed), INVLPG
-     * included; frees the page table if it became empty.
+     * included; frees the page table if it became empty. A swap entry there is cleared and
+     * handed back as {@link UnmapResult.SwapEntryCleared}.
      *
      * @throws IllegalArgumentException on misuse, or when a 4 MiB page covers {@code vaddr}
      *                                  (use {@link #unmapLargePage})
@@ -130,15 +134,16 @@ public final class AddressSpace {
      */
     public long getFrameAddr(long vaddr) {
         Addresses.checkLinear("getFrameAddr", vaddr);
+        checkLive("getFrameAddr");
         return asKernelUnchecked(() -> {
-            int pde = readPde(Addresses.directoryIndex(vaddr));
+            int pde = directory.readPde(Addresses.directoryIndex(vaddr));
             if (!Pde.isPresent(pde)) {
                 return NOT_MAPPED;
             }
-            if (isLarge(pde)) {
+            if (directory.isLarge(pde)) {
                 return Pde.largePaddr(pde) | (vaddr & Addresses.LARGE_PAGE_OFFSET_MASK);
             }
-            int pte = readPte(Addresses.directoryIndex(vaddr), pde, Addresses.tableIndex(vaddr));
+            int pte = directory.readPte(Addresses.directoryIndex(vaddr), pde, Addresses.tableIndex(vaddr));
             return Pte.isPresent(pte) ? Pte.paddr(pte) | Addresses.pageOffset(vaddr) : NOT_MAPPED;
         });
     }
@@ -158,33 +163,30 @@ public final class AddressSpace {
         checkFlags("updateFlags", vaddr, flags, PTE_FLAG_BITS | LARGE_FLAG_BITS);
         return asKernel(() -> {
             int pdi = Addresses.directoryIndex(vaddr);
-            int pde = readPde(pdi);
+            int pde = directory.readPde(pdi);
             if (!Pde.isPresent(pde)) {
                 return new NotMapped(vaddr);
             }
-            if (isLarge(pde)) {
+            if (directory.isLarge(pde)) {
                 int after = (pde & ~LARGE_FLAG_BITS) | (flags & ~Pde.PAGE_SIZE) | Pde.PRESENT;
-                writePde(pdi, after);
-                invalidate(vaddr);
+                directory.writePde(pdi, after);
+                directory.invalidate(vaddr, pde, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
                 return new FlagsResult.Updated(vaddr, pde, after);
             }
             checkFlags("updateFlags", vaddr, flags, PTE_FLAG_BITS);
-            long table = access.open(pdi, Pde.tablePaddr(pde));
+            int pti = Addresses.tableIndex(vaddr);
+            long table = directory.openTable(pdi, pde);
             try {
-                long entry = table + 4L * Addresses.tableIndex(vaddr);
-                int pte = mmu.read32(entry);
+                int pte = mmu.read32(table + 4L * pti);
                 if (!Pte.isPresent(pte)) {
                     return new NotMapped(vaddr);
                 }
                 int after = (pte & Pte.FRAME_MASK) | flags | Pte.PRESENT;
-                mmu.write32(entry, after);
-                if (events.enabled()) {
-                    events.emit(new KernelEvent.EntryWritten(directoryPfn(), pdi, Addresses.tableIndex(vaddr), pte, after));
-                }
-                invalidate(vaddr);
+                directory.writePte(table, pdi, pti, pte, after);
+                directory.invalidate(vaddr, pte, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
                 return new FlagsResult.Updated(vaddr, pte, after);
             } finally {
-                access.close(table);
+                directory.closeTable(table);
             }
         });
     }
@@ -219,83 +221,109 @@ public final class AddressSpace {
         checkLarge("unmapLargePage", vaddr);
         return asKernel(() -> {
             int pdi = Addresses.directoryIndex(vaddr);
-            int pde = readPde(pdi);
+            int pde = directory.readPde(pdi);
             if (!Pde.isPresent(pde)) {
                 return new NotMapped(vaddr);
             }
-            if (!isLarge(pde)) {
+            if (!directory.isLarge(pde)) {
                 throw new IllegalArgumentException("unmapLargePage: " + Addresses.hex(vaddr)
                         + " is mapped by a page table (PDE " + pdi + " = " + Addresses.hex(pde & 0xFFFF_FFFFL)
                         + "), not a 4 MiB page; use unmapPage");
             }
-            writePde(pdi, 0);
-            invalidate(vaddr);
-            largePages--;
+            directory.writePde(pdi, 0);
+            directory.invalidate(vaddr, pde, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
+            directory.tables(pdi).largePages--;
             return new UnmapResult.Unmapped(vaddr, Addresses.paddrToPfn(Pde.largePaddr(pde)), -1);
         });
     }
 
     // ---------------------------------------------------------------- views and switches
 
-    /** The physical address of the page directory (what CR3 holds). */
+    /** The entry-level operations page replacement needs: A and D bits, swap entries, the walk over present pages. */
+    public PageEntries entries() {
+        return entries;
+    }
+
+    /** The physical address of the page directory (what CR3 holds when this space is loaded). */
     public long directoryPaddr() {
         return directoryPaddr;
     }
 
+    /** The frame of the page directory. */
+    public long directoryPfn() {
+        return Addresses.paddrToPfn(directoryPaddr);
+    }
+
+    /** Whether CR3 holds this directory. */
+    public boolean isLoaded() {
+        return !destroyed && (mmu.cr3() & ~Addresses.PAGE_OFFSET_MASK) == directoryPaddr;
+    }
+
+    /** Whether {@link AddressSpaces#destroy} freed this space. */
+    public boolean isDestroyed() {
+        return destroyed;
+    }
+
+    /** Every directory of this kernel, this one among them. */
+    public AddressSpaces spaces() {
+        return shared;
+    }
+
     /** How the kernel reaches the tables now: null before paging is on. */
     public TableAccessStrategy strategy() {
-        return access.strategy();
+        return access().strategy();
     }
 
     /** Whether {@code vaddr}'s page is one of the strategy's own windows, which mapPage refuses. */
     public boolean isReserved(long vaddr) {
-        return access.isReserved(vaddr);
+        return access().isReserved(vaddr);
     }
 
-    /** 4 KiB pages mapped now (the boot's included). */
+    /** 4 KiB pages mapped now: this space's user pages and the kernel half's (the boot's included). */
     public long mappedPages() {
-        return mappedPages;
+        return user.mappedPages + shared.kernelTables.mappedPages;
     }
 
-    /** 4 MiB pages mapped now. */
+    /** 4 MiB pages mapped now, user and kernel half. */
     public long largePages() {
-        return largePages;
+        return user.largePages + shared.kernelTables.largePages;
     }
 
-    /** Page tables this address space holds now (the directory not counted). */
+    /** Swap entries in this space's user half now. */
+    public long swapEntries() {
+        long n = 0;
+        for (int pdi = 0; pdi < KernelLayout.KERNEL_PDE; pdi++) {
+            n += user.swapEntries[pdi];
+        }
+        return n;
+    }
+
+    /** Page tables this directory points at now, user and kernel half (the directory not counted). */
     public long pageTables() {
-        return tablesAllocated - tablesFreed;
+        return tablesAllocated() - tablesFreed();
     }
 
-    /** Page tables allocated so far. */
+    /** Page tables allocated so far: this space's user tables and the kernel half's. */
     public long tablesAllocated() {
-        return tablesAllocated;
+        return user.tablesAllocated + shared.kernelTables.tablesAllocated;
     }
 
-    /** Page tables freed so far because they became empty. */
+    /** Page tables freed so far because they became empty: this space's user tables and the kernel half's. */
     public long tablesFreed() {
-        return tablesFreed;
+        return user.tablesFreed + shared.kernelTables.tablesFreed;
     }
 
-    /** How often the temporary slot was loaded with a frame (0 for the other strategies). */
+    /** How often the temporary slot was loaded with a frame, for any directory (0 for the other strategies). */
     public long temporarySlotMappings() {
-        return access instanceof TableAccess.Temporary t ? t.slotMappings() : 0;
+        return access().slotMappings();
     }
 
     /**
      * For the stale-TLB lesson only: {@code true} makes every later change to a present entry
-     * skip its INVLPG, as a kernel with the bug would.
+     * of this space skip its INVLPG, as a kernel with the bug would.
      */
     public void setSkipInvlpg(boolean skip) {
         this.skipInvlpg = skip;
-    }
-
-    /**
-     * Where this space reports what it does to the tables (each entry written, each INVLPG, each
-     * table taken or freed, each use of the temporary slot): the kernel's one sink.
-     */
-    public EventSink events() {
-        return events;
     }
 
     /** Whether INVLPG is being skipped (see {@link #setSkipInvlpg}). */
@@ -304,90 +332,21 @@ public final class AddressSpace {
     }
 
     /**
-     * Checks that the tables in RAM agree with this space's counts and with who holds the
-     * frames: each directory entry it made points at the frame it took, that frame is allocated
-     * and accounted as a page table (so is the directory, which the recursive entry points at),
-     * the table has as many present entries as counted, and every frame a present entry maps
-     * outside the kernel's linear map is held by someone (allocated, or reserved at boot), never
-     * free. Reads physical memory directly (no TLB, no A bits).
+     * Where this space reports what it does to the tables (each entry written, each INVLPG, each
+     * table taken or freed, each use of the temporary slot): the kernel's one sink.
+     */
+    public EventSink events() {
+        return shared.events;
+    }
+
+    /**
+     * Checks that the tables in RAM agree with the kernel's counts and with who holds the
+     * frames: see {@link SpaceChecks}. Reads physical memory directly (no TLB, no A bits).
      *
      * @throws AssertionError with the state, when one does not hold
      */
     public void checkInvariants() {
-        PhysicalMemory memory = mmu.memory();
-        long mapped = 0;
-        checkTableFrame("the page directory (CR3)", Addresses.paddrToPfn(directoryPaddr));
-        for (int pdi = 0; pdi < Addresses.ENTRIES_PER_TABLE; pdi++) {
-            int pde = memory.read32(directoryPaddr + 4L * pdi);
-            long pdeVaddr = (long) pdi << Addresses.LARGE_PAGE_SHIFT;
-            if (tablePfns[pdi] < 0) {
-                boolean recursive = access instanceof TableAccess.Recursive && pdi == KernelLayout.RECURSIVE_PDE;
-                if (Pde.isPresent(pde) && !isLarge(pde) && !recursive) {
-                    throw new AssertionError("PDE " + pdi + " = " + Addresses.hex(pde & 0xFFFF_FFFFL)
-                            + " points at a table this address space did not make");
-                }
-                if (recursive && Pde.tablePfn(pde) != Addresses.paddrToPfn(directoryPaddr)) {
-                    throw new AssertionError("the recursive PDE " + pdi + " = " + Addresses.hex(pde & 0xFFFF_FFFFL)
-                            + " does not point at the directory " + Addresses.hex(directoryPaddr));
-                }
-                if (Pde.isPresent(pde) && isLarge(pde)) {
-                    for (long page = 0; page < Addresses.ENTRIES_PER_TABLE; page++) {
-                        checkMappedFrame(pdeVaddr + (page << Addresses.PAGE_SHIFT),
-                                Addresses.paddrToPfn(Pde.largePaddr(pde)) + page, "PDE " + pdi + " (4 MiB)");
-                    }
-                }
-                continue;
-            }
-            if (!Pde.isPresent(pde) || isLarge(pde) || Pde.tablePfn(pde) != tablePfns[pdi]) {
-                throw new AssertionError("PDE " + pdi + " = " + Addresses.hex(pde & 0xFFFF_FFFFL)
-                        + " but the table of this entry is frame " + Addresses.hex(tablePfns[pdi]));
-            }
-            checkTableFrame("page table frame " + Addresses.hex(tablePfns[pdi]) + " of PDE " + pdi, tablePfns[pdi]);
-            int present = 0;
-            for (int pti = 0; pti < Addresses.ENTRIES_PER_TABLE; pti++) {
-                int pte = memory.read32(Pde.tablePaddr(pde) + 4L * pti);
-                if (Pte.isPresent(pte)) {
-                    present++;
-                    checkMappedFrame(pdeVaddr | ((long) pti << Addresses.PAGE_SHIFT), Pte.pfn(pte),
-                            "PTE " + pti + " of PDE " + pdi);
-                }
-            }
-            if (present != presentEntries[pdi]) {
-                throw new AssertionError("page table of PDE " + pdi + " has " + present
-                        + " present entries, counted " + presentEntries[pdi]);
-            }
-            mapped += present;
-        }
-        if (mapped < mappedPages) {
-            throw new AssertionError(mappedPages + " pages counted as mapped, " + mapped + " present entries in tables");
-        }
-    }
-
-    /** A frame the paging structures live in: allocated, and accounted as a page table. */
-    private void checkTableFrame(String what, long pfn) {
-        FrameOwner owner = frames.accounting().ownerOf(pfn);
-        if (owner != FrameOwner.PAGE_TABLE || !frames.allocator().isAllocated(pfn)) {
-            throw new AssertionError(what + " is accounted as " + owner.label() + " and is " + (frames.allocator()
-                    .isAllocated(pfn) ? "" : "not ") + "allocated in " + frames.allocator().name()
-                    + "; a live table must be an allocated page-table frame");
-        }
-    }
-
-    /**
-     * A frame a present entry maps at {@code vaddr}: held by someone (its owner is not free, and
-     * a frame the allocator manages is allocated), unless the page is in the linear map.
-     */
-    private void checkMappedFrame(long vaddr, long pfn, String entry) {
-        if (vaddr >= KernelLayout.KERNEL_BASE && vaddr < linearMapEnd) {
-            return;
-        }
-        FrameOwner owner = frames.accounting().ownerOf(pfn);
-        boolean held = owner != FrameOwner.FREE && (!owner.isHandedOut() || frames.allocator().isAllocated(pfn));
-        if (!held) {
-            throw new AssertionError(entry + " maps " + Addresses.hex(vaddr) + " to frame " + Addresses.hex(pfn)
-                    + ", which is accounted as " + owner.label() + " and is " + (frames.allocator().isAllocated(pfn) ? ""
-                    : "not ") + "allocated in " + frames.allocator().name() + ": a mapped frame must be held");
-        }
+        SpaceChecks.check(this);
     }
 
     /**
@@ -396,62 +355,25 @@ public final class AddressSpace {
      * check that a frame it frees is no longer used.
      */
     public long mappingOf(long pfn) {
-        PhysicalMemory memory = mmu.memory();
-        for (int pdi = 0; pdi < Addresses.ENTRIES_PER_TABLE; pdi++) {
-            int pde = memory.read32(directoryPaddr + 4L * pdi);
-            long pdeVaddr = (long) pdi << Addresses.LARGE_PAGE_SHIFT;
-            boolean linear = pdeVaddr >= KernelLayout.KERNEL_BASE && pdeVaddr < linearMapEnd;
-            if (!Pde.isPresent(pde) || linear && isLarge(pde)) {
-                continue;
-            }
-            if (isLarge(pde)) {
-                long first = Addresses.paddrToPfn(Pde.largePaddr(pde));
-                if (pfn >= first && pfn < first + Addresses.ENTRIES_PER_TABLE) {
-                    return pdeVaddr + ((pfn - first) << Addresses.PAGE_SHIFT);
-                }
-                continue;
-            }
-            if (tablePfns[pdi] < 0) {
-                continue; // the recursive entry: its "pages" are the tables, which are not freed this way
-            }
-            for (int pti = 0; pti < Addresses.ENTRIES_PER_TABLE; pti++) {
-                int pte = memory.read32(Pde.tablePaddr(pde) + 4L * pti);
-                long vaddr = pdeVaddr | ((long) pti << Addresses.PAGE_SHIFT);
-                if (Pte.isPresent(pte) && Pte.pfn(pte) == pfn && !(vaddr >= KernelLayout.KERNEL_BASE
-                        && vaddr < linearMapEnd)) {
-                    return vaddr;
-                }
-            }
-        }
-        return NOT_MAPPED;
+        return SpaceChecks.mappingOf(this, pfn);
     }
 
     /** The directory entry whose page table is frame {@code pfn}, or -1. */
     public int tableOwnerOf(long pfn) {
         for (int pdi = 0; pdi < Addresses.ENTRIES_PER_TABLE; pdi++) {
-            if (tablePfns[pdi] == pfn) {
+            if (directory.tables(pdi).tablePfns[pdi] == pfn) {
                 return pdi;
             }
         }
         return -1;
     }
 
+    @Override
+    public String toString() {
+        return "address space (directory in frame " + Addresses.hex(directoryPfn()) + (destroyed ? ", destroyed)" : ")");
+    }
+
     // ---------------------------------------------------------------- for the boot
-
-    /** The end of the kernel's linear map (see {@link #linearMapEnd}): the boot sets it once. */
-    void setLinearMapEnd(long vaddr) {
-        this.linearMapEnd = vaddr;
-    }
-
-    /** Swaps the way tables are reached: the boot does it once paging is on. */
-    void useAccess(TableAccess access) {
-        this.access = access;
-        access.events = events;
-    }
-
-    TableAccess access() {
-        return access;
-    }
 
     /** mapPage without the frame check: the boot maps reserved and free low memory alike. */
     MapResult mapForBoot(long vaddr, long pfn, int flags) {
@@ -465,195 +387,124 @@ public final class AddressSpace {
 
     /** The directory entry {@code pdi}, read through the current access. */
     int directoryEntry(int pdi) {
-        return asKernelUnchecked(() -> readPde(pdi));
+        return asKernelUnchecked(() -> directory.readPde(pdi));
     }
 
-    /** Writes directory entry {@code pdi} raw: the boot's identity and recursive entries. */
+    /** Writes directory entry {@code pdi} of this directory only, raw: the boot's identity and recursive entries. */
     void setDirectoryEntry(int pdi, int entry) {
         asKernelUnchecked(() -> {
-            writePde(pdi, entry);
+            directory.writeOwnPde(pdi, entry);
             return null;
         });
     }
 
     /** The page-table frame of directory entry {@code pdi}, or -1. */
     long tablePfn(int pdi) {
-        return tablePfns[pdi];
+        return directory.tables(pdi).tablePfns[pdi];
+    }
+
+    DirectoryAccess directory() {
+        return directory;
+    }
+
+    TableAccess access() {
+        return shared.access;
+    }
+
+    void markDestroyed() {
+        destroyed = true;
     }
 
     // ---------------------------------------------------------------- the work
 
     private MapResult map(long vaddr, long pfn, int flags) {
         int pdi = Addresses.directoryIndex(vaddr);
-        int pde = readPde(pdi);
+        int pde = directory.readPde(pdi);
         long newTable = -1;
         if (Pde.isPresent(pde)) {
-            if (isLarge(pde)) {
+            if (directory.isLarge(pde)) {
                 return new MapResult.AlreadyMapped(vaddr, Addresses.paddrToPfn(Pde.largePaddr(pde))
                         + Addresses.tableIndex(vaddr));
             }
         } else {
-            newTable = allocateTable(pdi, vaddr);
+            newTable = directory.allocateTable(pdi, vaddr);
             if (newTable < 0) {
                 return new MapResult.OutOfFrames(vaddr);
             }
-            pde = readPde(pdi);
+            pde = directory.readPde(pdi);
         }
-        long table = access.open(pdi, Pde.tablePaddr(pde));
+        int pti = Addresses.tableIndex(vaddr);
+        long table = directory.openTable(pdi, pde);
         try {
-            long entry = table + 4L * Addresses.tableIndex(vaddr);
-            int pte = mmu.read32(entry);
+            int pte = mmu.read32(table + 4L * pti);
             if (Pte.isPresent(pte)) {
                 return new MapResult.AlreadyMapped(vaddr, Pte.pfn(pte));
             }
-            int value = Pte.make(pfn, flags | Pte.PRESENT);
-            mmu.write32(entry, value);
-            if (events.enabled()) {
-                events.emit(new KernelEvent.EntryWritten(directoryPfn(), pdi, Addresses.tableIndex(vaddr), pte, value));
+            directory.writePte(table, pdi, pti, pte, Pte.make(pfn, flags | Pte.PRESENT));
+            if (pte != 0) {
+                directory.tables(pdi).swapEntries[pdi]--;
             }
         } finally {
-            access.close(table);
+            directory.closeTable(table);
         }
-        presentEntries[pdi]++;
-        mappedPages++;
+        TableCounts t = directory.tables(pdi);
+        t.presentEntries[pdi]++;
+        t.mappedPages++;
         return new MapResult.Mapped(vaddr, pfn, newTable);
     }
 
     private UnmapResult unmap(long vaddr) {
         int pdi = Addresses.directoryIndex(vaddr);
-        int pde = readPde(pdi);
+        int pde = directory.readPde(pdi);
         if (!Pde.isPresent(pde)) {
             return new NotMapped(vaddr);
         }
-        if (isLarge(pde)) {
+        if (directory.isLarge(pde)) {
             throw new IllegalArgumentException("unmapPage: " + Addresses.hex(vaddr) + " is inside the 4 MiB page at "
                     + Addresses.hex(vaddr & ~Addresses.LARGE_PAGE_OFFSET_MASK) + "; use unmapLargePage");
         }
-        long table = access.open(pdi, Pde.tablePaddr(pde));
+        int pti = Addresses.tableIndex(vaddr);
+        long table = directory.openTable(pdi, pde);
         int pte;
         try {
-            long entry = table + 4L * Addresses.tableIndex(vaddr);
-            pte = mmu.read32(entry);
-            if (!Pte.isPresent(pte)) {
+            pte = mmu.read32(table + 4L * pti);
+            if (pte == 0) {
                 return new NotMapped(vaddr);
             }
-            mmu.write32(entry, 0);
-            if (events.enabled()) {
-                events.emit(new KernelEvent.EntryWritten(directoryPfn(), pdi, Addresses.tableIndex(vaddr), pte, 0));
-            }
+            directory.writePte(table, pdi, pti, pte, 0);
         } finally {
-            access.close(table);
+            directory.closeTable(table);
         }
-        invalidate(vaddr);
-        mappedPages--;
-        long freedTable = -1;
-        // An allocator that cannot free (bump) would only leak the table: keep it, as Linux keeps kernel tables.
-        if (--presentEntries[pdi] == 0 && tablePfns[pdi] >= 0 && frames.allocator().canFree()) {
-            freedTable = tablePfns[pdi];
-            writePde(pdi, 0);
-            access.tableRemoved(pdi);
-            tablePfns[pdi] = -1;
-            frames.free(freedTable);
-            tablesFreed++;
-            if (events.enabled()) {
-                events.emit(new KernelEvent.TableFreed(directoryPfn(), pdi, freedTable));
-            }
+        TableCounts t = directory.tables(pdi);
+        if (!Pte.isPresent(pte)) {
+            // Not present, never cached: no INVLPG.
+            t.swapEntries[pdi]--;
+            return new UnmapResult.SwapEntryCleared(vaddr, pte, directory.releaseTableIfUnused(pdi));
         }
-        return new UnmapResult.Unmapped(vaddr, Pte.pfn(pte), freedTable);
+        directory.invalidate(vaddr, pte, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
+        t.mappedPages--;
+        t.presentEntries[pdi]--;
+        return new UnmapResult.Unmapped(vaddr, Pte.pfn(pte), directory.releaseTableIfUnused(pdi));
     }
 
     private MapResult mapLarge(long vaddr, long paddr, int flags) {
         int pdi = Addresses.directoryIndex(vaddr);
-        int pde = readPde(pdi);
+        int pde = directory.readPde(pdi);
         if (Pde.isPresent(pde)) {
-            if (isLarge(pde)) {
+            if (directory.isLarge(pde)) {
                 return new MapResult.AlreadyMapped(vaddr, Addresses.paddrToPfn(Pde.largePaddr(pde)));
             }
-            int pte = readPte(pdi, pde, 0);
+            int pte = directory.readPte(pdi, pde, 0);
             return new MapResult.AlreadyMapped(vaddr, Pte.isPresent(pte) ? Pte.pfn(pte) : -1);
         }
-        writePde(pdi, Pde.large(paddr, flags | Pde.PRESENT));
-        largePages++;
+        directory.writePde(pdi, Pde.large(paddr, flags | Pde.PRESENT));
+        directory.tables(pdi).largePages++;
         return new MapResult.Mapped(vaddr, Addresses.paddrToPfn(paddr), -1);
-    }
-
-    /** A zeroed table behind directory entry {@code pdi}, or -1 when no frame is left. */
-    private long allocateTable(int pdi, long vaddr) {
-        long pfn = tableLimitPfn == Long.MAX_VALUE ? frames.allocate(FrameOwner.PAGE_TABLE)
-                : frames.allocateBelow(tableLimitPfn, FrameOwner.PAGE_TABLE);
-        if (pfn == FrameAllocator.NO_FRAME) {
-            return -1;
-        }
-        if (events.enabled()) {
-            events.emit(new KernelEvent.TableAllocated(directoryPfn(), pdi, pfn));
-        }
-        long paddr = Addresses.pfnToPaddr(pfn);
-        int pde = Pde.table(pfn, Pde.PRESENT | Pde.WRITABLE | (KernelLayout.isKernel(vaddr) ? 0 : Pde.USER));
-        if (access.reachesUninstalledTables()) {
-            zeroTable(pdi, paddr);
-            writePde(pdi, pde);
-        } else {
-            writePde(pdi, pde);
-            zeroTable(pdi, paddr);
-        }
-        tablePfns[pdi] = pfn;
-        presentEntries[pdi] = 0;
-        tablesAllocated++;
-        return pfn;
-    }
-
-    private void zeroTable(int pdi, long paddr) {
-        long table = access.open(pdi, paddr);
-        try {
-            mmu.writeBytes(table, ZERO_PAGE, 0, ZERO_PAGE.length);
-        } finally {
-            access.close(table);
-        }
-    }
-
-    private int readPde(int pdi) {
-        return mmu.read32(access.directoryVaddr() + 4L * pdi);
-    }
-
-    private void writePde(int pdi, int entry) {
-        // The old value for the event is read from RAM directly: watching must not change the MMU's counters.
-        int before = events.enabled() ? mmu.memory().read32(directoryPaddr + 4L * pdi) : 0;
-        mmu.write32(access.directoryVaddr() + 4L * pdi, entry);
-        if (events.enabled()) {
-            events.emit(new KernelEvent.EntryWritten(directoryPfn(), pdi, KernelEvent.EntryWritten.DIRECTORY_ENTRY,
-                    before, entry));
-        }
-    }
-
-    private long directoryPfn() {
-        return Addresses.paddrToPfn(directoryPaddr);
-    }
-
-    private int readPte(int pdi, int pde, int pti) {
-        long table = access.open(pdi, Pde.tablePaddr(pde));
-        try {
-            return mmu.read32(table + 4L * pti);
-        } finally {
-            access.close(table);
-        }
-    }
-
-    private boolean isLarge(int pde) {
-        // PS means a 4 MiB page only under CR4.PSE; before paging the boot sets PSE first.
-        return Pde.isLarge(pde) && (mmu.cr4() & Mmu.CR4_PSE) != 0;
-    }
-
-    private void invalidate(long vaddr) {
-        if (!skipInvlpg) {
-            mmu.invlpg(vaddr);
-        }
-        if (events.enabled()) {
-            events.emit(new KernelEvent.Invlpg(vaddr, skipInvlpg ? KernelEvent.Invlpg.Why.SKIPPED : KernelEvent.Invlpg.Why.ENTRY_CHANGED));
-        }
     }
 
     /** Runs {@code work} at CPL 0, as kernel code runs, then checks the invariants when checks are on. */
     private <T> T asKernel(Supplier<T> work) {
+        checkLive("address space");
         T result = asKernelUnchecked(work);
         if (Checks.ENABLED) {
             checkInvariants();
@@ -671,14 +522,20 @@ public final class AddressSpace {
         }
     }
 
-    private void checkPage(String operation, long vaddr) {
+    void checkLive(String operation) {
+        if (destroyed) {
+            throw new IllegalStateException(operation + ": " + this + " was destroyed; its frame may hold anything now");
+        }
+    }
+
+    void checkPage(String operation, long vaddr) {
         Addresses.checkLinear(operation, vaddr);
         if (!Addresses.isPageAligned(vaddr)) {
             throw new IllegalArgumentException(operation + ": " + Addresses.hex(vaddr) + " is not page aligned");
         }
-        if (access.isReserved(vaddr)) {
+        if (access().isReserved(vaddr)) {
             throw new IllegalArgumentException(operation + ": " + Addresses.hex(vaddr) + " is reserved for the kernel's "
-                    + access.strategy() + " windows");
+                    + access().strategy() + " windows");
         }
     }
 
@@ -687,9 +544,9 @@ public final class AddressSpace {
         if ((vaddr & Addresses.LARGE_PAGE_OFFSET_MASK) != 0) {
             throw new IllegalArgumentException(operation + ": " + Addresses.hex(vaddr) + " is not 4 MiB aligned");
         }
-        if (access.isReserved(vaddr) || access.isReserved(vaddr + Addresses.LARGE_PAGE_BYTES - 1)) {
+        if (access().isReserved(vaddr) || access().isReserved(vaddr + Addresses.LARGE_PAGE_BYTES - 1)) {
             throw new IllegalArgumentException(operation + ": " + Addresses.hex(vaddr) + " overlaps the kernel's "
-                    + access.strategy() + " windows");
+                    + access().strategy() + " windows");
         }
     }
 

@@ -19,10 +19,17 @@ import dev.pagelab.hw.Addresses;
  *             | kernel heap area (kmmap)       |
  *  0xF8000000 +--------------------------------+  KERNEL_DATA_START, PDE 992
  *             | the page-range bitmaps         |
+ *  0xFF800000 +--------------------------------+  PDE 1022 (recursive: the alternate window,
+ *             |                                |  another directory's page tables)
  *  0xFFC00000 +--------------------------------+  PDE 1023 (recursive: the page tables,
+ *             |                                |  0xFFFFE000 the alternate directory,
  *             |                                |  0xFFFFF000 the directory)
  *  0xFFFFFFFF +--------------------------------+
  * </pre>
+ *
+ * <p>Every directory has its own PDE 0-767 (the user half) and the same PDE 768-1023 (the
+ * kernel half, whose page tables are shared), except the recursive strategy's PDE 1022 and
+ * 1023, which each directory holds for itself.
  */
 public final class KernelLayout {
     /** Where the kernel half starts: 3 GiB, a physical address plus this is its higher-half alias. */
@@ -48,6 +55,15 @@ public final class KernelLayout {
     public static final long RECURSIVE_TABLES = (long) RECURSIVE_PDE << Addresses.LARGE_PAGE_SHIFT;
     /** 0xFFFFF000: the page directory seen as the last page table (recursive). */
     public static final long RECURSIVE_DIRECTORY = Addresses.linear(RECURSIVE_PDE, RECURSIVE_PDE, 0);
+    /**
+     * The loaded directory's entry that points at another directory, to reach that one's tables
+     * (recursive): 4.4BSD's {@code APTDpde}.
+     */
+    public static final int ALTERNATE_PDE = RECURSIVE_PDE - 1;
+    /** 0xFF800000: table {@code i} of the directory {@link #ALTERNATE_PDE} points at appears at {@code ALTERNATE_TABLES + i * 4096}. */
+    public static final long ALTERNATE_TABLES = (long) ALTERNATE_PDE << Addresses.LARGE_PAGE_SHIFT;
+    /** 0xFFFFE000: the directory {@link #ALTERNATE_PDE} points at, seen through the loaded directory's recursive entry. */
+    public static final long ALTERNATE_DIRECTORY = Addresses.linear(RECURSIVE_PDE, ALTERNATE_PDE, 0);
 
     /** The first virtual address of the kernel heap area: 0xC1000000. */
     public static final long KERNEL_HEAP_START = 0xC100_0000L;

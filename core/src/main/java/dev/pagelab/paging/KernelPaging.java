@@ -20,7 +20,9 @@ import java.util.List;
  *
  * <ol>
  *   <li>Take a frame for the directory and zero it (paging is off: the kernel writes physical
- *       addresses). With 4 MiB pages, set CR4.PSE first.</li>
+ *       addresses). It becomes the kernel's {@link AddressSpace}, the first of its
+ *       {@link AddressSpaces} and the master copy of the kernel half that every later directory
+ *       shares. With 4 MiB pages, set CR4.PSE first.</li>
  *   <li>Map every page of the kernel image at {@code 0xC0000000 + paddr} (PDE 768 onwards):
  *       read-only where no writable ELF segment covers the page. Direct-map also maps the rest
  *       of low memory, up to 16 MiB, read-write. With 4 MiB pages, each 4 MiB of that is one
@@ -28,10 +30,11 @@ import java.util.List;
  *       768: its slot lives there).</li>
  *   <li>Set up the strategy's windows: temporary-mapping maps the page directory at 0xC03FE000
  *       and the first kernel page table at 0xC03FD000 and leaves PTE 1023, the slot, empty;
- *       recursive points PDE 1023 at the directory; direct-map needs nothing more.</li>
+ *       recursive points PDE 1023 at the directory (PDE 1022, the alternate entry that reaches
+ *       other directories, stays empty until one exists); direct-map needs nothing more.</li>
  *   <li>Identity-map the low 4 MiB blocks holding the kernel by copying PDE 768+i into PDE i:
  *       the instruction after {@code mov cr0} is fetched at its physical address.</li>
- *   <li>CR3 = directory, CR0 |= PG | WP (and PE).</li>
+ *   <li>CR3 = directory, CR0 |= PG | WP (and PE): the seeds' {@code enablePaging}.</li>
  *   <li>Now running at 0xC01xxxxx: clear the identity entries through the strategy's view of
  *       the directory and reload CR3 to flush the TLB.</li>
  * </ol>
@@ -78,8 +81,8 @@ public record KernelPaging(AddressSpace space, List<String> log) {
         }
         long dirPaddr = Addresses.pfnToPaddr(dirPfn);
         mmu.writeBytes(dirPaddr, new byte[Addresses.PAGE_BYTES], 0, Addresses.PAGE_BYTES);
-        AddressSpace space = new AddressSpace(mmu, frames, dirPaddr, tableLimit,
-                new TableAccess.Physical(mmu, dirPaddr), events);
+        AddressSpaces spaces = new AddressSpaces(mmu, frames, tableLimit, new TableAccess.Physical(mmu), events);
+        AddressSpace space = spaces.startKernel(dirPaddr);
         log.add("page directory in frame " + Addresses.hex(dirPfn) + " (" + Addresses.hex(dirPaddr) + "), zeroed");
         if (largePages) {
             mmu.setCr4(mmu.cr4() | Mmu.CR4_PSE);
@@ -105,7 +108,7 @@ public record KernelPaging(AddressSpace space, List<String> log) {
                 }
             }
         }
-        space.setLinearMapEnd(KernelLayout.KERNEL_BASE + (large > 0 ? Addresses.LARGE_PAGE_BYTES
+        spaces.linearMapEnd = (KernelLayout.KERNEL_BASE + (large > 0 ? Addresses.LARGE_PAGE_BYTES
                 * ((mapEnd + Addresses.LARGE_PAGE_BYTES - 1) >>> Addresses.LARGE_PAGE_SHIFT) : mapEnd));
         log.add((strategy == TableAccessStrategy.DIRECT_MAP ? "low memory [0x0, " + Addresses.hex(mapEnd)
                 + ") mapped at " + Addresses.hex(KernelLayout.KERNEL_BASE) + " (the direct map), kernel image "
@@ -157,17 +160,18 @@ public record KernelPaging(AddressSpace space, List<String> log) {
                 + ": paging on, supervisor writes honour read-only pages (WP)");
 
         // 6. Higher half only.
-        space.useAccess(switch (strategy) {
+        spaces.useAccess(switch (strategy) {
             case TEMPORARY_MAPPING -> new TableAccess.Temporary(mmu, dirPaddr,
                     Addresses.pfnToPaddr(space.tablePfn(KernelLayout.KERNEL_PDE)));
             case RECURSIVE -> new TableAccess.Recursive(mmu);
-            case DIRECT_MAP -> new TableAccess.DirectMap(mmu, dirPaddr, directEnd);
+            case DIRECT_MAP -> new TableAccess.DirectMap(mmu, directEnd);
         });
         for (int i = 0; i < identity; i++) {
             space.setDirectoryEntry(i, 0);
         }
         mmu.setCr3(dirPaddr);
-        log.add("identity mapping removed through " + Addresses.hex(space.access().directoryVaddr())
+        // The kernel's own directory is reached through a fixed window by every strategy: nothing to close.
+        log.add("identity mapping removed through " + Addresses.hex(space.access().openDirectory(dirPfn))
                 + ", CR3 reloaded: the kernel runs in the higher half only");
         return new KernelPaging(space, List.copyOf(log));
     }

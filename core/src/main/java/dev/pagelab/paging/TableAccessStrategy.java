@@ -7,19 +7,20 @@ import java.util.Locale;
 public enum TableAccessStrategy {
     /**
      * The seeds' way: entry 1023 of the kernel's first page table is a window at
-     * {@link KernelLayout#TEMPORARY_SLOT}; a table frame is mapped there, used, and unmapped,
-     * with an INVLPG each time.
+     * {@link KernelLayout#TEMPORARY_SLOT}; a table frame (or the frame of a directory other than
+     * the kernel's) is mapped there, used, and unmapped, with an INVLPG each time.
      */
     TEMPORARY_MAPPING("temporary-mapping"),
     /**
      * The last directory entry points at the directory itself, so every page table appears at
      * {@link KernelLayout#RECURSIVE_TABLES} and the directory at
-     * {@link KernelLayout#RECURSIVE_DIRECTORY}.
+     * {@link KernelLayout#RECURSIVE_DIRECTORY}; PDE 1022 of the loaded directory points at
+     * another directory to reach its tables at {@link KernelLayout#ALTERNATE_TABLES}.
      */
     RECURSIVE("recursive"),
     /**
      * Low physical memory is mapped at {@link KernelLayout#KERNEL_BASE} + physical address, as
-     * Linux maps lowmem; page-table frames are taken from low memory.
+     * Linux maps lowmem; page-table and directory frames are taken from low memory.
      */
     DIRECT_MAP("direct-map");
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Pde;
 import dev.pagelab.hw.Pte;
+import dev.pagelab.paging.AddressSpace;
+import dev.pagelab.paging.AddressSpaces;
 import dev.pagelab.paging.KernelLayout;
 import dev.pagelab.paging.TableAccessStrategy;
 import dev.pagelab.pmm.FrameAllocatorException;
@@ -68,6 +70,23 @@ class KernelFreeFrameTest {
         assertRefused(k, directory, "freeFrame: frame " + Addresses.hex(directory) + " is the live page directory",
                 "CR3=" + Addresses.hex(k.mmu().cr3()));
         assertThat(k.allocator().allocate()).as("the next allocation is not the directory").isNotEqualTo(directory);
+    }
+
+    @ParameterizedTest(name = "{0}, {1}, large pages {2}")
+    @MethodSource("kernels")
+    void freeFrame_framesOfAnotherAddressSpace_areRefused(String allocator, TableAccessStrategy strategy, boolean large) {
+        Kernel k = kernel(allocator, strategy, large);
+        AddressSpace other = ((AddressSpaces.CreateResult.Created) k.spaces().create()).space();
+        long pfn = k.frames().allocate(FrameOwner.ALLOCATED);
+        assertThat(other.mapPage(VADDR, pfn, Pte.WRITABLE | Pte.USER).mapped()).isTrue();
+        long table = Pde.tablePfn(k.memory().read32(other.directoryPaddr() + 4L * Addresses.directoryIndex(VADDR)));
+        String whose = "in the address space of directory " + Addresses.hex(other.directoryPaddr());
+
+        assertRefused(k, other.directoryPfn(), "freeFrame: frame " + Addresses.hex(other.directoryPfn())
+                + " is the page directory of a live address space");
+        assertRefused(k, pfn, "is still mapped at 0x00400000 " + whose);
+        assertRefused(k, table, "is the page table of PDE 1 (0x00400000-0x007FFFFF) " + whose);
+        assertThat(k.space().mappingOf(pfn)).as("the kernel's own space does not map it").isEqualTo(AddressSpace.NOT_MAPPED);
     }
 
     @ParameterizedTest(name = "{0}, {1}, large pages {2}")

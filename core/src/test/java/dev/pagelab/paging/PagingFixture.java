@@ -36,6 +36,24 @@ record PagingFixture(Boot boot, Mmu mmu, AccountedFrames frames, KernelPaging pa
         return paging.space();
     }
 
+    AddressSpaces spaces() {
+        return paging.space().spaces();
+    }
+
+    /** A new address space (a process's directory), which must succeed. */
+    AddressSpace newSpace() {
+        AddressSpaces.CreateResult r = spaces().create();
+        if (!(r instanceof AddressSpaces.CreateResult.Created created)) {
+            throw new IllegalStateException("create: " + r);
+        }
+        return created.space();
+    }
+
+    /** The directory entry {@code pdi} of {@code space}, read behind the MMU's back. */
+    int pde(AddressSpace space, int pdi) {
+        return entryAt(space.directoryPaddr() + 4L * pdi);
+    }
+
     /** A frame from the allocator, held as "allocated". */
     long frame() {
         long pfn = frames.allocate(dev.pagelab.pmm.FrameOwner.ALLOCATED);

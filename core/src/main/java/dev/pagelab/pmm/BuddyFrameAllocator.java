@@ -144,6 +144,9 @@ import java.util.Objects;
 public final class BuddyFrameAllocator implements FrameAllocator {
     /** The registry name. */
     public static final String NAME = "buddy";
+    /** What the registry shows of it. */
+    public static final FrameAllocatorInfo INFO = new FrameAllocatorInfo(NAME,
+            "Linux's binary buddy system: free blocks of 2^k frames, orders 0 to 10", true);
     /** The largest order: blocks of 2^10 frames, 4 MiB. Orders run from 0 to this, inclusive. */
     public static final int MAX_ORDER = 10;
     /** The link that ends a list: not 4 KiB aligned, so no block starts there. */
@@ -197,7 +200,7 @@ public final class BuddyFrameAllocator implements FrameAllocator {
      */
     BuddyFrameAllocator(PhysicalMemory memory, List<FrameRange> free) {
         this.memory = Objects.requireNonNull(memory, "memory");
-        this.pool = PoolRuns.of(NAME, memory, free);
+        this.pool = PoolRuns.ofRam(NAME, memory, free, PoolRuns.LINKS_NEED_RAM);
         limitPfn = pool.limitPfn();
         pages = new byte[(int) limitPfn];
         Arrays.fill(heads, NONE);

@@ -1,5 +1,11 @@
 package dev.pagelab.pmm;
 
+import static dev.pagelab.pmm.FrameBits.WORD_SHIFT;
+import static dev.pagelab.pmm.FrameBits.countSet;
+import static dev.pagelab.pmm.FrameBits.fill;
+import static dev.pagelab.pmm.FrameBits.isSet;
+import static dev.pagelab.pmm.FrameBits.nextClear;
+import static dev.pagelab.pmm.FrameBits.nextSet;
 import static dev.pagelab.pmm.PoolRuns.checkRunArguments;
 import static dev.pagelab.pmm.PoolRuns.frame;
 
@@ -148,6 +154,9 @@ import java.util.Objects;
 final class FreeListFrameAllocator implements FrameAllocator {
     /** The registry name. */
     static final String NAME = "free-list";
+    /** What the registry shows of it. */
+    static final FrameAllocatorInfo INFO = new FrameAllocatorInfo(NAME,
+            "xv6's kalloc: a stack of free frames linked through the frames themselves", true);
     /** The link that ends the list: not 4 KiB aligned, so no frame starts there. */
     static final int END_LINK = 0xFFFF_FFFF;
     /** Where in a free frame its link lies. */
@@ -158,9 +167,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
     /** ... and after every this many changes otherwise (a power of two). */
     static final long FULL_CHECK_PERIOD = 1024;
 
-    private static final int WORD_SHIFT = 6;
-    private static final int WORD_BITS = 1 << WORD_SHIFT;
-    private static final long NONE = -1;
+    private static final long NONE = FrameBits.NONE;
 
     private final PhysicalMemory memory;
     private final PoolRuns pool;
@@ -200,9 +207,9 @@ final class FreeListFrameAllocator implements FrameAllocator {
      */
     FreeListFrameAllocator(PhysicalMemory memory, List<FrameRange> free) {
         this.memory = Objects.requireNonNull(memory, "memory");
-        this.pool = PoolRuns.of(NAME, memory, free);
+        this.pool = PoolRuns.ofRam(NAME, memory, free, PoolRuns.LINKS_NEED_RAM);
         limitPfn = pool.limitPfn();
-        int words = (int) ((limitPfn + WORD_BITS - 1) >>> WORD_SHIFT);
+        int words = FrameBits.words(limitPfn);
         poolBits = new long[words];
         allocatedBits = new long[words];
         continuedBits = new long[words];
@@ -323,7 +330,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
 
     @Override
     public boolean isAllocated(long pfn) {
-        return pfn >= 0 && pfn < limitPfn && bit(allocatedBits, pfn);
+        return pfn >= 0 && pfn < limitPfn && isSet(allocatedBits, pfn);
     }
 
     /** The frame the next {@link #allocate} hands out: the top of the stack, else the mark, else {@link #NO_FRAME}. */
@@ -338,7 +345,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
 
     /** Whether {@code pfn} is a frame of the pool. */
     boolean isPoolFrame(long pfn) {
-        return pfn >= 0 && pfn < limitPfn && bit(poolBits, pfn);
+        return pfn >= 0 && pfn < limitPfn && isSet(poolBits, pfn);
     }
 
     /** Frames on the stack, linked in RAM; the other free frames are untouched, from the mark up. */
@@ -374,19 +381,19 @@ final class FreeListFrameAllocator implements FrameAllocator {
         long pfn = topPfn;
         while (pfn != NONE) {
             String where = previous == NONE ? "head" : "the link in frame " + frame(previous);
-            if (pfn >= limitPfn || !bit(poolBits, pfn)) {
+            if (pfn >= limitPfn || !isSet(poolBits, pfn)) {
                 throw new AssertionError("free list: " + where + " points to frame " + frame(pfn)
                         + ", which is not in the pool");
             }
-            if (bit(allocatedBits, pfn)) {
+            if (isSet(allocatedBits, pfn)) {
                 throw new AssertionError("free list: " + where + " points to frame " + frame(pfn)
                         + ", which is allocated");
             }
-            if (bit(listed, pfn)) {
+            if (isSet(listed, pfn)) {
                 throw new AssertionError("free list: " + where + " points back to frame " + frame(pfn)
                         + ", which is already on the list: a cycle after " + count + " frames");
             }
-            if (!bit(touchedBits, pfn)) {
+            if (!isSet(touchedBits, pfn)) {
                 throw new AssertionError("free list: " + where + " points to frame " + frame(pfn)
                         + ", which was never handed out (it belongs after the mark, not on the stack)");
             }
@@ -429,9 +436,9 @@ final class FreeListFrameAllocator implements FrameAllocator {
                         + Long.numberOfTrailingZeros(strayAllocated | strayContinued | strayTouched | unlisted);
                 throw new AssertionError("free list: frame " + frame(bad) + " breaks the bitsets: allocated or"
                         + " continued outside an allocated run, allocated and never handed out, or free, handed out"
-                        + " before and not on the list (pool=" + (bit(poolBits, bad) ? 1 : 0) + ", allocated="
-                        + (bit(allocatedBits, bad) ? 1 : 0) + ", continued=" + (bit(continuedBits, bad) ? 1 : 0)
-                        + ", touched=" + (bit(touchedBits, bad) ? 1 : 0) + ", listed=" + (bit(listed, bad) ? 1 : 0) + ")");
+                        + " before and not on the list (pool=" + (isSet(poolBits, bad) ? 1 : 0) + ", allocated="
+                        + (isSet(allocatedBits, bad) ? 1 : 0) + ", continued=" + (isSet(continuedBits, bad) ? 1 : 0)
+                        + ", touched=" + (isSet(touchedBits, bad) ? 1 : 0) + ", listed=" + (isSet(listed, bad) ? 1 : 0) + ")");
             }
             poolFrames += Long.bitCount(poolBits[w]);
             allocated += Long.bitCount(allocatedBits[w]);
@@ -475,20 +482,20 @@ final class FreeListFrameAllocator implements FrameAllocator {
                     + stackFrames + ", untouched=" + untouchedFrames + ", freeFrames=" + freeFrames + " of "
                     + pool.frames());
         }
-        if (markPfn != NONE && (bit(touchedBits, markPfn) || !bit(poolBits, markPfn))) {
+        if (markPfn != NONE && (isSet(touchedBits, markPfn) || !isSet(poolBits, markPfn))) {
             throw new AssertionError("free list: the mark is frame " + frame(markPfn) + ", which is not an untouched"
                     + " pool frame");
         }
         if (topPfn != NONE) {
-            if (topPfn >= limitPfn || !bit(poolBits, topPfn) || bit(allocatedBits, topPfn) || !bit(touchedBits, topPfn)) {
+            if (topPfn >= limitPfn || !isSet(poolBits, topPfn) || isSet(allocatedBits, topPfn) || !isSet(touchedBits, topPfn)) {
                 throw new AssertionError("free list: head is frame " + frame(topPfn) + ", which is not a free pool frame"
                         + " on the stack (" + stateOf(topPfn) + ")");
             }
             int raw = readLinkRaw(topPfn);
             long next = Integer.toUnsignedLong(raw) >>> Addresses.PAGE_SHIFT;
             boolean ok = topPfn == bottomPfn ? raw == markLink() : raw != END_LINK
-                    && (raw & Addresses.PAGE_OFFSET_MASK) == 0 && next < limitPfn && bit(poolBits, next)
-                    && !bit(allocatedBits, next) && bit(touchedBits, next);
+                    && (raw & Addresses.PAGE_OFFSET_MASK) == 0 && next < limitPfn && isSet(poolBits, next)
+                    && !isSet(allocatedBits, next) && isSet(touchedBits, next);
             if (!ok) {
                 throw new AssertionError("free list: the link in the top frame " + frame(topPfn) + " is "
                         + Addresses.hex(Integer.toUnsignedLong(raw)) + ", which is not the next linked frame or, in"
@@ -603,11 +610,11 @@ final class FreeListFrameAllocator implements FrameAllocator {
      * {@code pfn}; {@code frames} is at least 1.
      */
     private void checkRunOf(String operation, long pfn, long frames) {
-        if (pfn < 0 || pfn >= limitPfn || !bit(poolBits, pfn) || !bit(allocatedBits, pfn)) {
+        if (pfn < 0 || pfn >= limitPfn || !isSet(poolBits, pfn) || !isSet(allocatedBits, pfn)) {
             throw new FrameAllocatorException(operation + ": frame " + frame(pfn) + " is not allocated ("
                     + stateOf(pfn) + ")");
         }
-        if (bit(continuedBits, pfn)) {
+        if (isSet(continuedBits, pfn)) {
             long start = runStartOf(pfn);
             long length = runLength(start);
             throw new FrameAllocatorException(operation + ": frame " + frame(pfn) + " does not start a run (state=in "
@@ -625,10 +632,10 @@ final class FreeListFrameAllocator implements FrameAllocator {
 
     /** {@code state=free}, {@code state=reserved: ...}: what frame {@code pfn} is now. */
     private String stateOf(long pfn) {
-        if (pfn < 0 || pfn >= limitPfn || !bit(poolBits, pfn)) {
+        if (pfn < 0 || pfn >= limitPfn || !isSet(poolBits, pfn)) {
             return "state=reserved: not in the free pool";
         }
-        if (!bit(allocatedBits, pfn)) {
+        if (!isSet(allocatedBits, pfn)) {
             return "state=free";
         }
         long start = runStartOf(pfn);
@@ -639,7 +646,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
     /** The first frame of the run holding allocated frame {@code pfn}. */
     private long runStartOf(long pfn) {
         long at = pfn;
-        while (bit(continuedBits, at)) {
+        while (isSet(continuedBits, at)) {
             at--;
         }
         return at;
@@ -648,7 +655,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
     /** The frames of the run starting at {@code startPfn}. */
     private long runLength(long startPfn) {
         long end = startPfn + 1;
-        while (end < limitPfn && bit(continuedBits, end)) {
+        while (end < limitPfn && isSet(continuedBits, end)) {
             end++;
         }
         return end - startPfn;
@@ -659,64 +666,5 @@ final class FreeListFrameAllocator implements FrameAllocator {
     /** {@code pfn} rounded up to a multiple of {@code alignFrames}; negative when that overflows. */
     private static long alignUp(long pfn, long alignFrames) {
         return (pfn + alignFrames - 1) & -alignFrames;
-    }
-
-    private static boolean bit(long[] bits, long pfn) {
-        return (bits[(int) (pfn >>> WORD_SHIFT)] & (1L << pfn)) != 0;
-    }
-
-    /** The first set bit in {@code [from, to)}, or NONE; {@code to} is at most the bits' length. */
-    private static long nextSet(long[] bits, long from, long to) {
-        return next(bits, from, to, 0);
-    }
-
-    /** The first clear bit in {@code [from, to)}, or NONE; {@code to} is at most the bits' length. */
-    private static long nextClear(long[] bits, long from, long to) {
-        return next(bits, from, to, -1L);
-    }
-
-    /** The first bit in {@code [from, to)} that differs from {@code flip}'s, or NONE. */
-    private static long next(long[] bits, long from, long to, long flip) {
-        if (from >= to) {
-            return NONE;
-        }
-        int w = (int) (from >>> WORD_SHIFT);
-        long word = (bits[w] ^ flip) & (-1L << from);
-        while (true) {
-            if (word != 0) {
-                long pfn = ((long) w << WORD_SHIFT) + Long.numberOfTrailingZeros(word);
-                return pfn < to ? pfn : NONE;
-            }
-            if ((long) ++w << WORD_SHIFT >= to) {
-                return NONE;
-            }
-            word = bits[w] ^ flip;
-        }
-    }
-
-    /** The set bits in {@code [from, to)}. */
-    private static long countSet(long[] bits, long from, long to) {
-        long count = 0;
-        for (long at = from; at < to; ) {
-            int w = (int) (at >>> WORD_SHIFT);
-            long end = Math.min(to, ((long) w + 1) << WORD_SHIFT);
-            long n = end - at;
-            long mask = (n == WORD_BITS ? -1L : (1L << n) - 1) << at;
-            count += Long.bitCount(bits[w] & mask);
-            at = end;
-        }
-        return count;
-    }
-
-    /** Sets or clears bits {@code [from, to)}. */
-    private static void fill(long[] bits, long from, long to, boolean set) {
-        for (long at = from; at < to; ) {
-            int w = (int) (at >>> WORD_SHIFT);
-            long end = Math.min(to, ((long) w + 1) << WORD_SHIFT);
-            long count = end - at;
-            long mask = (count == WORD_BITS ? -1L : (1L << count) - 1) << at;
-            bits[w] = set ? bits[w] | mask : bits[w] & ~mask;
-            at = end;
-        }
     }
 }

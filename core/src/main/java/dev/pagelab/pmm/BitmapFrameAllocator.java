@@ -119,6 +119,13 @@ import java.util.Objects;
  * {@link #checkInvariants} reads the whole bitmap; with {@link Checks#ENABLED} it runs after
  * every change.
  *
+ * <p><b>Behind the MMU.</b> Once paging is on the bitmap is still read and written by physical
+ * address: no TLB look-up, no A or D bit, no fault. It stands for a kernel mapping that never
+ * changes and cannot fault (the seeds' bitmap, right after {@code kernel_physical_end}, lies in
+ * the boot's mapping of the first 4 MiB; Linux reaches {@code mem_map} through its direct map),
+ * so going through one would change no result, only take TLB entries. pagelab's kernel maps its
+ * image only, so the bitmap has no virtual address here; the package comment says more.
+ *
  * <p><b>References.</b> The Little OS Book, ch. "Page Frame Allocation" (one bit a frame, frames
  * dedicated to the bitmap); the OSDev wiki, "Page Frame Allocation" (bitmap, test a word at a
  * time, remember the last position); seed 004's {@code allocFrame} (search from the last

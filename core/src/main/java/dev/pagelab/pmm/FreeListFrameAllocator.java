@@ -143,6 +143,13 @@ import java.util.Objects;
  * {@link #FULL_CHECK_PERIOD}-th change; the other changes check head, its link, the mark and the
  * counts, in O(1).
  *
+ * <p><b>Behind the MMU.</b> Once paging is on the links are still read and written by physical
+ * address: no TLB look-up, no A or D bit, no fault. xv6 writes them through {@code P2V}, its
+ * direct map of all RAM, which never changes and cannot fault, so going through one would change
+ * no result, only take TLB entries. A 32-bit kernel whose RAM outgrows its direct map would have
+ * to map each free frame for one store ({@code kmap_atomic}), which is why Linux keeps its lists
+ * in {@code struct page}; the package comment says more.
+ *
  * <p><b>References.</b> xv6 (x86), {@code kalloc.c}: {@code struct run}, {@code kfree} pushes,
  * {@code kalloc} pops, {@code freerange}; Knuth, TAOCP vol. 1 §2.2.3, the AVAIL stack of free
  * nodes linked through their own LINK fields; Linux {@code mm/page_owner.c} for debug records kept
@@ -167,33 +174,34 @@ final class FreeListFrameAllocator implements FrameAllocator {
     /** ... and after every this many changes otherwise (a power of two). */
     static final long FULL_CHECK_PERIOD = 1024;
 
-    private static final long NONE = FrameBits.NONE;
+    static final long NONE = FrameBits.NONE;
 
-    private final PhysicalMemory memory;
-    private final PoolRuns pool;
-    private final long limitPfn;
+    // The state, package-private so that FreeListChecks reads it; only this class writes it.
+    final PhysicalMemory memory;
+    final PoolRuns pool;
+    final long limitPfn;
     /** 1 = a pool frame. Never changes. */
-    private final long[] poolBits;
+    final long[] poolBits;
     /** 1 = allocated to a client. */
-    private final long[] allocatedBits;
+    final long[] allocatedBits;
     /** 1 = allocated as part of the run of the frame before it. */
-    private final long[] continuedBits;
+    final long[] continuedBits;
     /** 1 = handed out at least once: below the mark all pool frames; a free touched frame is on the stack. */
-    private final long[] touchedBits;
+    final long[] touchedBits;
 
     /** The top of the stack, a frame number, or NONE: head = topPfn << 12, or END. */
-    private long topPfn = NONE;
+    long topPfn = NONE;
     /** The last frame of the stack, whose link is the mark's address; NONE when the stack is empty. */
-    private long bottomPfn = NONE;
+    long bottomPfn = NONE;
     /** Frames on the stack. */
-    private long stackFrames;
+    long stackFrames;
     /** The lowest untouched pool frame, or NONE when every pool frame has been handed out. */
-    private long markPfn = NONE;
+    long markPfn = NONE;
     /** The pool run that holds the mark (pool.count() when there is none). */
     private int markRun;
     /** Untouched pool frames: the mark's and those above it that no run took. */
-    private long untouchedFrames;
-    private long freeFrames;
+    long untouchedFrames;
+    long freeFrames;
     /** Changes so far, for the schedule of full checks. */
     private long changes;
 
@@ -249,7 +257,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
         allocatedBits[(int) (pfn >>> WORD_SHIFT)] |= 1L << pfn;
         freeFrames--;
         if (Checks.ENABLED) {
-            checkAfterChange();
+            FreeListChecks.checkAfterChange(this, ++changes);
         }
         return pfn;
     }
@@ -260,7 +268,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
         push(pfn);
         freeFrames++;
         if (Checks.ENABLED) {
-            checkAfterChange();
+            FreeListChecks.checkAfterChange(this, ++changes);
         }
     }
 
@@ -294,7 +302,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
             }
         }
         if (Checks.ENABLED) {
-            checkAfterChange();
+            FreeListChecks.checkAfterChange(this, ++changes);
         }
         return start;
     }
@@ -312,7 +320,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
         fill(continuedBits, pfn + 1, pfn + frames, false);
         freeFrames += frames;
         if (Checks.ENABLED) {
-            checkAfterChange();
+            FreeListChecks.checkAfterChange(this, ++changes);
         }
     }
 
@@ -373,145 +381,23 @@ final class FreeListFrameAllocator implements FrameAllocator {
                         + frame(limitPfn) + "), " + (4L * poolBits.length * Long.BYTES) + " bytes");
     }
 
+
+
+
+    /** Walks the whole stack and the bitsets: see {@link FreeListChecks}. */
     @Override
     public void checkInvariants() {
-        long[] listed = new long[poolBits.length];
-        long count = 0;
-        long previous = NONE;
-        long pfn = topPfn;
-        while (pfn != NONE) {
-            String where = previous == NONE ? "head" : "the link in frame " + frame(previous);
-            if (pfn >= limitPfn || !isSet(poolBits, pfn)) {
-                throw new AssertionError("free list: " + where + " points to frame " + frame(pfn)
-                        + ", which is not in the pool");
-            }
-            if (isSet(allocatedBits, pfn)) {
-                throw new AssertionError("free list: " + where + " points to frame " + frame(pfn)
-                        + ", which is allocated");
-            }
-            if (isSet(listed, pfn)) {
-                throw new AssertionError("free list: " + where + " points back to frame " + frame(pfn)
-                        + ", which is already on the list: a cycle after " + count + " frames");
-            }
-            if (!isSet(touchedBits, pfn)) {
-                throw new AssertionError("free list: " + where + " points to frame " + frame(pfn)
-                        + ", which was never handed out (it belongs after the mark, not on the stack)");
-            }
-            listed[(int) (pfn >>> WORD_SHIFT)] |= 1L << pfn;
-            count++;
-            int raw = readLinkRaw(pfn);
-            if (pfn == bottomPfn) {
-                if (raw != markLink()) {
-                    throw new AssertionError("free list: the link in the bottom frame " + frame(pfn) + " is "
-                            + Addresses.hex(Integer.toUnsignedLong(raw)) + ", not the mark's "
-                            + Addresses.hex(Integer.toUnsignedLong(markLink())));
-                }
-                break;
-            }
-            if (raw == END_LINK || (raw & Addresses.PAGE_OFFSET_MASK) != 0) {
-                throw new AssertionError("free list: the link in frame " + frame(pfn) + " is "
-                        + Addresses.hex(Integer.toUnsignedLong(raw)) + ", which is neither a frame's address nor,"
-                        + " in the bottom frame " + (bottomPfn == NONE ? "(none)" : frame(bottomPfn)) + ", the mark's");
-            }
-            previous = pfn;
-            pfn = Integer.toUnsignedLong(raw) >>> Addresses.PAGE_SHIFT;
-        }
-        if (count != stackFrames || (topPfn == NONE) != (bottomPfn == NONE) || (stackFrames == 0) != (topPfn == NONE)) {
-            throw new AssertionError("free list: " + count + " frames are on the list from head to bottom "
-                    + (bottomPfn == NONE ? "(none)" : frame(bottomPfn)) + " but stackFrames=" + stackFrames);
-        }
-        checkMark();
-        long poolFrames = 0;
-        long allocated = 0;
-        long untouched = 0;
-        for (int w = 0; w < poolBits.length; w++) {
-            long strayAllocated = allocatedBits[w] & ~poolBits[w];
-            long continued = continuedBits[w];
-            long previousAllocated = (allocatedBits[w] << 1) | (w > 0 ? allocatedBits[w - 1] >>> 63 : 0);
-            long strayContinued = continued & ~(allocatedBits[w] & previousAllocated);
-            long strayTouched = (touchedBits[w] & ~poolBits[w]) | (allocatedBits[w] & ~touchedBits[w]);
-            long unlisted = poolBits[w] & touchedBits[w] & ~allocatedBits[w] & ~listed[w];
-            if (strayAllocated != 0 || strayContinued != 0 || strayTouched != 0 || unlisted != 0) {
-                long bad = ((long) w << WORD_SHIFT)
-                        + Long.numberOfTrailingZeros(strayAllocated | strayContinued | strayTouched | unlisted);
-                throw new AssertionError("free list: frame " + frame(bad) + " breaks the bitsets: allocated or"
-                        + " continued outside an allocated run, allocated and never handed out, or free, handed out"
-                        + " before and not on the list (pool=" + (isSet(poolBits, bad) ? 1 : 0) + ", allocated="
-                        + (isSet(allocatedBits, bad) ? 1 : 0) + ", continued=" + (isSet(continuedBits, bad) ? 1 : 0)
-                        + ", touched=" + (isSet(touchedBits, bad) ? 1 : 0) + ", listed=" + (isSet(listed, bad) ? 1 : 0) + ")");
-            }
-            poolFrames += Long.bitCount(poolBits[w]);
-            allocated += Long.bitCount(allocatedBits[w]);
-            untouched += Long.bitCount(poolBits[w] & ~touchedBits[w]);
-        }
-        if (poolFrames != pool.frames() || poolFrames - allocated != freeFrames || untouched != untouchedFrames
-                || stackFrames + untouchedFrames != freeFrames) {
-            throw new AssertionError("free list: the bitsets hold " + poolFrames + " pool frames, " + allocated
-                    + " allocated, " + untouched + " untouched, but the counts say total=" + pool.frames() + ", free="
-                    + freeFrames + ", untouched=" + untouchedFrames + ", on the stack=" + stackFrames);
-        }
-    }
-
-    /** The mark is the lowest untouched pool frame: every pool frame below it is touched. */
-    private void checkMark() {
-        long expected = NONE;
-        for (int r = 0; r < pool.count() && expected == NONE; r++) {
-            expected = nextClear(touchedBits, pool.startPfn(r), pool.endPfn(r));
-        }
-        if (expected != markPfn) {
-            throw new AssertionError("free list: the mark is " + (markPfn == NONE ? "none" : "frame " + frame(markPfn))
-                    + " but the lowest pool frame never handed out is " + (expected == NONE ? "none"
-                    : "frame " + frame(expected)));
-        }
-    }
-
-    /**
-     * The check after a change: the whole list while it is short or every
-     * {@link #FULL_CHECK_PERIOD} changes, otherwise head, its link, the mark and the counts.
-     */
-    private void checkAfterChange() {
-        changes++;
-        if (freeFrames <= FULL_CHECK_FREE_FRAMES || (changes & (FULL_CHECK_PERIOD - 1)) == 0) {
-            checkInvariants();
-            return;
-        }
-        if ((topPfn == NONE) != (stackFrames == 0) || (markPfn == NONE) != (untouchedFrames == 0)
-                || stackFrames + untouchedFrames != freeFrames || freeFrames < 0 || freeFrames > pool.frames()) {
-            throw new AssertionError("free list: head is " + (topPfn == NONE ? "END" : "frame " + frame(topPfn))
-                    + ", the mark " + (markPfn == NONE ? "none" : "frame " + frame(markPfn)) + ", but stackFrames="
-                    + stackFrames + ", untouched=" + untouchedFrames + ", freeFrames=" + freeFrames + " of "
-                    + pool.frames());
-        }
-        if (markPfn != NONE && (isSet(touchedBits, markPfn) || !isSet(poolBits, markPfn))) {
-            throw new AssertionError("free list: the mark is frame " + frame(markPfn) + ", which is not an untouched"
-                    + " pool frame");
-        }
-        if (topPfn != NONE) {
-            if (topPfn >= limitPfn || !isSet(poolBits, topPfn) || isSet(allocatedBits, topPfn) || !isSet(touchedBits, topPfn)) {
-                throw new AssertionError("free list: head is frame " + frame(topPfn) + ", which is not a free pool frame"
-                        + " on the stack (" + stateOf(topPfn) + ")");
-            }
-            int raw = readLinkRaw(topPfn);
-            long next = Integer.toUnsignedLong(raw) >>> Addresses.PAGE_SHIFT;
-            boolean ok = topPfn == bottomPfn ? raw == markLink() : raw != END_LINK
-                    && (raw & Addresses.PAGE_OFFSET_MASK) == 0 && next < limitPfn && isSet(poolBits, next)
-                    && !isSet(allocatedBits, next) && isSet(touchedBits, next);
-            if (!ok) {
-                throw new AssertionError("free list: the link in the top frame " + frame(topPfn) + " is "
-                        + Addresses.hex(Integer.toUnsignedLong(raw)) + ", which is not the next linked frame or, in"
-                        + " the bottom frame, the mark's address");
-            }
-        }
+        FreeListChecks.checkAll(this);
     }
 
     // ---------------------------------------------------------------- the list in RAM
 
     /** The link the bottom frame holds: the mark's address, or END when no untouched frame is left. */
-    private int markLink() {
+    int markLink() {
         return markPfn == NONE ? END_LINK : (int) (markPfn << Addresses.PAGE_SHIFT);
     }
 
-    private int readLinkRaw(long pfn) {
+    int readLinkRaw(long pfn) {
         return memory.read32((pfn << Addresses.PAGE_SHIFT) + LINK_OFFSET);
     }
 
@@ -631,7 +517,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
     }
 
     /** {@code state=free}, {@code state=reserved: ...}: what frame {@code pfn} is now. */
-    private String stateOf(long pfn) {
+    String stateOf(long pfn) {
         if (pfn < 0 || pfn >= limitPfn || !isSet(poolBits, pfn)) {
             return "state=reserved: not in the free pool";
         }
@@ -660,8 +546,6 @@ final class FreeListFrameAllocator implements FrameAllocator {
         }
         return end - startPfn;
     }
-
-    // ---------------------------------------------------------------- bits
 
     /** {@code pfn} rounded up to a multiple of {@code alignFrames}; negative when that overflows. */
     private static long alignUp(long pfn, long alignFrames) {

@@ -1,8 +1,9 @@
 package dev.pagelab.bench;
 
-import dev.pagelab.hw.Checks;
 import dev.pagelab.hw.Addresses;
+import dev.pagelab.hw.Checks;
 import dev.pagelab.pmm.FrameAllocator;
+import dev.pagelab.pmm.FrameAllocatorRegistry;
 import java.util.function.Consumer;
 
 /**
@@ -129,30 +130,32 @@ public final class FramesBench {
     /**
      * Runs the warm-up and the three workloads for {@code settings.allocator()}.
      *
+     * @param registry where the allocator is found by name
      * @param progress receives a line before each block (for a terminal's stderr); may ignore them
      * @throws IllegalArgumentException when no allocator has that name
      * @throws IllegalStateException    when the allocator runs out of frames where it must not
      */
-    public static Result run(Settings settings, Consumer<String> progress) {
+    public static Result run(Settings settings, FrameAllocatorRegistry registry, Consumer<String> progress) {
         String name = settings.allocator();
         if (settings.warmupSteps() > 0) {
             progress.accept(String.format("%s: warm-up: a fill and up to %,d churn steps, untimed", name,
                     settings.warmupSteps()));
-            warmUp(settings);
+            warmUp(settings, registry);
         }
         // Its own method, so that the machine (gigabytes of touched pages, maybe) is garbage
         // before the contiguous workload builds the next one.
-        Result result = fillAndChurn(settings, progress);
+        Result result = fillAndChurn(settings, registry, progress);
         if (result.canFree() && settings.contiguousOps() > 0) {
             progress.accept(String.format("%s: contiguous: %,d operations", name, settings.contiguousOps()));
-            result = result.withContiguous(contiguous(name, settings.memoryBytes(), settings.contiguousOps()));
+            result = result.withContiguous(contiguous(registry, name, settings.memoryBytes(),
+                    settings.contiguousOps()));
         }
         return result;
     }
 
-    private static Result fillAndChurn(Settings settings, Consumer<String> progress) {
+    private static Result fillAndChurn(Settings settings, FrameAllocatorRegistry registry, Consumer<String> progress) {
         String name = settings.allocator();
-        FramesWorkload workload = new FramesWorkload(name, settings.memoryBytes());
+        FramesWorkload workload = new FramesWorkload(registry, name, settings.memoryBytes());
         FrameAllocator allocator = workload.allocator();
         long touchedBuilt = workload.memory().touchedPages();
         progress.accept(String.format("%s: fill: %,d allocations", name, workload.liveFrames()));
@@ -177,8 +180,8 @@ public final class FramesBench {
                 workload.memory().touchedPages(), null, Checks.ENABLED);
     }
 
-    private static Contiguous contiguous(String name, long memoryBytes, long ops) {
-        RunsWorkload runs = new RunsWorkload(name, memoryBytes);
+    private static Contiguous contiguous(FrameAllocatorRegistry registry, String name, long memoryBytes, long ops) {
+        RunsWorkload runs = new RunsWorkload(registry, name, memoryBytes);
         System.gc();
         long start = System.nanoTime();
         runs.run(ops);
@@ -189,17 +192,17 @@ public final class FramesBench {
         return new Contiguous(phase, runs.requests(), runs.failed(), runs.checksum(), runs.memory().touchedPages());
     }
 
-    private static void warmUp(Settings settings) {
-        boolean canFree = warmUpChurn(settings);
+    private static void warmUp(Settings settings, FrameAllocatorRegistry registry) {
+        boolean canFree = warmUpChurn(settings, registry);
         if (canFree && settings.contiguousOps() > 0) {
-            new RunsWorkload(settings.allocator(), settings.memoryBytes())
+            new RunsWorkload(registry, settings.allocator(), settings.memoryBytes())
                     .run(Math.min(settings.contiguousOps(), Math.max(1, settings.warmupSteps() / 10)));
         }
     }
 
     /** The warm-up's fill and churn; returns whether the allocator can free. */
-    private static boolean warmUpChurn(Settings settings) {
-        FramesWorkload warm = new FramesWorkload(settings.allocator(), settings.memoryBytes());
+    private static boolean warmUpChurn(Settings settings, FrameAllocatorRegistry registry) {
+        FramesWorkload warm = new FramesWorkload(registry, settings.allocator(), settings.memoryBytes());
         warm.fill();
         if (!warm.allocator().canFree()) {
             return false;

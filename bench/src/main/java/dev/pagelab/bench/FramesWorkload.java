@@ -3,7 +3,8 @@ package dev.pagelab.bench;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.pmm.FrameAllocator;
-import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameAllocatorConfig;
+import dev.pagelab.pmm.FrameAllocatorRegistry;
 import dev.pagelab.pmm.FrameRange;
 import java.util.List;
 
@@ -72,18 +73,18 @@ public final class FramesWorkload {
     private long churnSteps;
 
     /**
-     * A fresh machine of {@code memoryBytes} with allocator {@code allocatorName} over the pool;
-     * nothing allocated yet.
+     * A fresh machine of {@code memoryBytes} with allocator {@code allocatorName} of
+     * {@code registry} over the pool; nothing allocated yet.
      *
      * @throws IllegalArgumentException when the size is not a multiple of 4 KiB between
      *                                  {@link #MIN_MEMORY_BYTES} and 4 GiB, or the allocator is unknown
      */
-    public FramesWorkload(String allocatorName, long memoryBytes) {
+    public FramesWorkload(FrameAllocatorRegistry registry, String allocatorName, long memoryBytes) {
         checkMemoryBytes(memoryBytes);
         this.allocatorName = allocatorName;
         this.memoryBytes = memoryBytes;
         this.memory = PhysicalMemory.ofSize(memoryBytes);
-        this.allocator = FrameAllocators.create(allocatorName, memory, pool(memoryBytes));
+        this.allocator = registry.create(allocatorName, new FrameAllocatorConfig(memory, pool(memoryBytes)));
         this.freeFramesAtStart = allocator.freeFrames();
         this.live = new int[(int) (freeFramesAtStart / 2)];
     }

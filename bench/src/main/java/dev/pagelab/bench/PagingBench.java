@@ -5,6 +5,7 @@ import dev.pagelab.hw.TlbConfig;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.kernel.KernelConfig;
 import dev.pagelab.paging.TableAccessStrategy;
+import dev.pagelab.pmm.FrameAllocatorRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -94,13 +95,13 @@ public final class PagingBench {
     }
 
     /**
-     * Whether the allocator called {@code allocator} can free, asked of one built on a 2 MiB
-     * machine: the workloads need it to.
+     * Whether the built-in allocator called {@code allocator}, the kind the kernel is built with,
+     * can free: the workloads need it to.
      *
      * @throws IllegalArgumentException when no allocator has that name
      */
     public static boolean canFree(String allocator) {
-        return new FramesWorkload(allocator, FramesWorkload.MIN_MEMORY_BYTES).allocator().canFree();
+        return FrameAllocatorRegistry.builtIn().info(allocator).canFree();
     }
 
     /**

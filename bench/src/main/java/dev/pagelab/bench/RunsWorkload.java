@@ -2,7 +2,8 @@ package dev.pagelab.bench;
 
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.pmm.FrameAllocator;
-import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameAllocatorConfig;
+import dev.pagelab.pmm.FrameAllocatorRegistry;
 
 /**
  * The contiguous workload of {@code pagelab bench frames}: runs of 2^k frames, aligned to their
@@ -55,15 +56,17 @@ public final class RunsWorkload {
     private long failed;
 
     /**
-     * A fresh machine of {@code memoryBytes} with allocator {@code allocatorName}; nothing allocated.
+     * A fresh machine of {@code memoryBytes} with allocator {@code allocatorName} of {@code registry};
+     * nothing allocated.
      *
      * @throws IllegalArgumentException      as {@link FramesWorkload#FramesWorkload} does
      * @throws UnsupportedOperationException when the allocator cannot free
      */
-    public RunsWorkload(String allocatorName, long memoryBytes) {
+    public RunsWorkload(FrameAllocatorRegistry registry, String allocatorName, long memoryBytes) {
         this.allocatorName = allocatorName;
         this.memory = PhysicalMemory.ofSize(memoryBytes);
-        this.allocator = FrameAllocators.create(allocatorName, memory, FramesWorkload.pool(memoryBytes));
+        this.allocator = registry.create(allocatorName, new FrameAllocatorConfig(memory,
+                FramesWorkload.pool(memoryBytes)));
         if (!allocator.canFree()) {
             throw new UnsupportedOperationException("contiguous: " + allocatorName + " cannot free");
         }

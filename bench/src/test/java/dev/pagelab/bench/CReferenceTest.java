@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pagelab.pmm.FrameAllocators;
 import dev.pagelab.pmm.FrameRange;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,8 +63,8 @@ class CReferenceTest {
         assertThat(c.churnSteps()).isEqualTo(100_000);
         assertThat(c.checksum()).isEqualTo(sum);
         assertThat(c.compiler()).contains("-O2");
-        if (FrameAllocators.names().contains("bitmap")) {
-            FramesWorkload java = new FramesWorkload("bitmap", MEDIUM);
+        if (NaiveFrameAllocator.REGISTRY.names().contains("bitmap")) {
+            FramesWorkload java = new FramesWorkload(NaiveFrameAllocator.REGISTRY, "bitmap", MEDIUM);
             java.fill();
             java.churn(100_000);
             assertThat(java.checksum()).isEqualTo(c.checksum());

@@ -3,28 +3,20 @@ package dev.pagelab.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.pmm.FrameAllocators;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Runs the macro benchmark on small machines: checks what it reports, never how fast. */
 class FramesBenchTest {
     private static final long SMALL = 4L << 20;
 
-    @BeforeAll
-    static void registerTestAllocators() {
-        NaiveFrameAllocator.register();
-        FrameAllocators.register("test-no-free", (memory, free) -> new NaiveFrameAllocator(free, false));
-    }
-
     @Test
     void run_naive_reportsEveryPhaseWithProgress() {
         List<String> progress = new ArrayList<>();
         FramesBench.Settings settings = new FramesBench.Settings(NaiveFrameAllocator.NAME, SMALL, 2_000, 500, 300);
 
-        FramesBench.Result r = FramesBench.run(settings, progress::add);
+        FramesBench.Result r = FramesBench.run(settings, NaiveFrameAllocator.REGISTRY, progress::add);
 
         assertThat(r.canFree()).isTrue();
         assertThat(r.poolFrames()).isEqualTo(768);
@@ -34,7 +26,7 @@ class FramesBenchTest {
         assertThat(r.fill().nanos()).isPositive();
         assertThat(r.churn().operations()).isEqualTo(2_000);
         assertThat(r.churn().nsPerOperation()).isPositive();
-        FramesWorkload replay = new FramesWorkload(NaiveFrameAllocator.NAME, SMALL);
+        FramesWorkload replay = new FramesWorkload(NaiveFrameAllocator.REGISTRY, NaiveFrameAllocator.NAME, SMALL);
         replay.fill();
         replay.churn(2_000);
         assertThat(r.checksum()).isEqualTo(replay.checksum());
@@ -51,8 +43,8 @@ class FramesBenchTest {
 
     @Test
     void run_allocatorThatCannotFree_fillOnly() {
-        FramesBench.Result r = FramesBench.run(new FramesBench.Settings("test-no-free", SMALL, 1_000, 100, 100),
-                line -> { });
+        FramesBench.Result r = FramesBench.run(new FramesBench.Settings(NaiveFrameAllocator.NO_FREE_NAME, SMALL, 1_000,
+                100, 100), NaiveFrameAllocator.REGISTRY, line -> { });
 
         assertThat(r.canFree()).isFalse();
         assertThat(r.fill().operations()).isEqualTo(384);
@@ -66,7 +58,7 @@ class FramesBenchTest {
         List<String> progress = new ArrayList<>();
 
         FramesBench.Result r = FramesBench.run(new FramesBench.Settings(NaiveFrameAllocator.NAME, SMALL, 10, 0, 0),
-                progress::add);
+                NaiveFrameAllocator.REGISTRY, progress::add);
 
         assertThat(r.contiguous()).isNull();
         assertThat(progress).hasSize(2);

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pagelab.pmm.FrameAllocator;
-import dev.pagelab.pmm.FrameAllocators;
 import dev.pagelab.pmm.FrameRange;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,20 +18,14 @@ class FramesWorkloadTest {
     private static final long SMALL = 4L << 20;
     private static final long MEDIUM = 16L << 20;
 
-    @BeforeAll
-    static void registerTestAllocator() {
-        NaiveFrameAllocator.register();
-    }
-
     /** Every registered allocator, the test one included. */
     static Stream<String> allocators() {
-        NaiveFrameAllocator.register();
-        return FrameAllocators.names().stream();
+        return NaiveFrameAllocator.REGISTRY.names().stream();
     }
 
     /** The registered allocators that can free. */
     static Stream<String> freeingAllocators() {
-        return allocators().filter(name -> new FramesWorkload(name, SMALL).allocator().canFree());
+        return allocators().filter(name -> NaiveFrameAllocator.REGISTRY.info(name).canFree());
     }
 
     @Test
@@ -51,7 +43,7 @@ class FramesWorkloadTest {
     @ParameterizedTest
     @MethodSource("allocators")
     void fill_anyAllocator_allocatesExactlyHalfOfTheFreeFrames(String name) {
-        FramesWorkload w = new FramesWorkload(name, SMALL);
+        FramesWorkload w = new FramesWorkload(NaiveFrameAllocator.REGISTRY, name, SMALL);
         long free = w.allocator().freeFrames();
 
         int allocations = w.fill();
@@ -69,7 +61,7 @@ class FramesWorkloadTest {
 
     @Test
     void fill_naiveNextFit_handsOutThePoolInOrder() {
-        FramesWorkload w = new FramesWorkload(NaiveFrameAllocator.NAME, SMALL);
+        FramesWorkload w = new FramesWorkload(NaiveFrameAllocator.REGISTRY, NaiveFrameAllocator.NAME, SMALL);
 
         w.fill();
 
@@ -109,7 +101,7 @@ class FramesWorkloadTest {
     @Test
     void churn_inPieces_sameAsInOneGo() {
         FramesWorkload whole = churned(NaiveFrameAllocator.NAME, SMALL, 3_000);
-        FramesWorkload pieces = new FramesWorkload(NaiveFrameAllocator.NAME, SMALL);
+        FramesWorkload pieces = new FramesWorkload(NaiveFrameAllocator.REGISTRY, NaiveFrameAllocator.NAME, SMALL);
         pieces.fill();
         pieces.churn(1_000);
         pieces.churn(1);
@@ -137,7 +129,7 @@ class FramesWorkloadTest {
      */
     @Test
     void churn_bitmap_followsTheNextFitModelOfTheCReference() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(FrameAllocators.names().contains("bitmap"),
+        org.junit.jupiter.api.Assumptions.assumeTrue(NaiveFrameAllocator.REGISTRY.names().contains("bitmap"),
                 "the bitmap allocator is not registered yet");
         FramesWorkload w = churned("bitmap", MEDIUM, 50_000);
 
@@ -153,8 +145,7 @@ class FramesWorkloadTest {
 
     @Test
     void churn_allocatorThatCannotFree_refused() {
-        FrameAllocators.register("test-no-free", (memory, free) -> new NaiveFrameAllocator(free, false));
-        FramesWorkload w = new FramesWorkload("test-no-free", SMALL);
+        FramesWorkload w = new FramesWorkload(NaiveFrameAllocator.REGISTRY, NaiveFrameAllocator.NO_FREE_NAME, SMALL);
         w.fill();
 
         assertThatThrownBy(() -> w.churn(1)).isInstanceOf(UnsupportedOperationException.class)
@@ -163,19 +154,19 @@ class FramesWorkloadTest {
 
     @Test
     void churn_beforeFill_refused() {
-        FramesWorkload w = new FramesWorkload(NaiveFrameAllocator.NAME, SMALL);
+        FramesWorkload w = new FramesWorkload(NaiveFrameAllocator.REGISTRY, NaiveFrameAllocator.NAME, SMALL);
 
         assertThatThrownBy(() -> w.churn(1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("fill first");
     }
 
     @Test
     void constructor_unknownAllocator_namesTheKnownOnes() {
-        assertThatThrownBy(() -> new FramesWorkload("slab", SMALL)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'slab'").hasMessageContaining(NaiveFrameAllocator.NAME);
+        assertThatThrownBy(() -> new FramesWorkload(NaiveFrameAllocator.REGISTRY, "slab", SMALL))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'slab'").hasMessageContaining(NaiveFrameAllocator.NAME);
     }
 
     private static FramesWorkload churned(String name, long memoryBytes, long steps) {
-        FramesWorkload w = new FramesWorkload(name, memoryBytes);
+        FramesWorkload w = new FramesWorkload(NaiveFrameAllocator.REGISTRY, name, memoryBytes);
         w.fill();
         w.churn(steps);
         return w;

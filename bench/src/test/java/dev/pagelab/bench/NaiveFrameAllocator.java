@@ -1,21 +1,30 @@
 package dev.pagelab.bench;
 
-import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameAllocatorException;
-import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameAllocatorInfo;
+import dev.pagelab.pmm.FrameAllocatorRegistry;
 import dev.pagelab.pmm.FrameRange;
 import java.util.List;
 
 /**
- * A deliberately plain allocator for the benchmark's tests, registered as {@value #NAME}: one
- * {@code boolean} a frame (true = allocated), no metadata, single frames by next fit (search from
+ * A deliberately plain allocator for the benchmark's tests, registered in {@link #REGISTRY} as
+ * {@value #NAME}: one {@code boolean} a frame (true = allocated), no metadata, single frames by next fit (search from
  * the frame after the last one handed out, wrap once, as the bitmap allocator's documented
  * rule), runs by first fit. The workload's tests run against it so that they hold whichever
  * real allocators exist, and it doubles as the model that the bitmap allocator is compared with.
  */
 final class NaiveFrameAllocator implements FrameAllocator {
     static final String NAME = "test-naive";
+    /** The name of the variant that refuses to free, as the bump allocator does. */
+    static final String NO_FREE_NAME = "test-no-free";
+
+    /** The built-in allocators, then {@value #NAME} and {@value #NO_FREE_NAME}: the tests' registry. */
+    static final FrameAllocatorRegistry REGISTRY = FrameAllocatorRegistry.builtIn()
+            .register(new FrameAllocatorInfo(NAME, "the tests' plain model", true),
+                    config -> new NaiveFrameAllocator(config.free()))
+            .register(new FrameAllocatorInfo(NO_FREE_NAME, "the tests' model that cannot free", false),
+                    config -> new NaiveFrameAllocator(config.free(), false));
 
     private final long startPfn;
     private final long endPfn;
@@ -41,11 +50,6 @@ final class NaiveFrameAllocator implements FrameAllocator {
         runFrames = new int[(int) endPfn];
         free = endPfn - startPfn;
         next = 0;
-    }
-
-    /** Registers {@value #NAME} (idempotent). */
-    static void register() {
-        FrameAllocators.register(NAME, (PhysicalMemory memory, List<FrameRange> free) -> new NaiveFrameAllocator(free));
     }
 
     @Override

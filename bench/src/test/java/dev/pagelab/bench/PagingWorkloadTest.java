@@ -8,7 +8,7 @@ import dev.pagelab.kernel.Kernel;
 import dev.pagelab.kernel.KernelConfig;
 import dev.pagelab.paging.AddressSpace;
 import dev.pagelab.paging.TableAccessStrategy;
-import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameAllocatorRegistry;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -25,9 +25,9 @@ class PagingWorkloadTest {
         return Kernel.boot(MACHINE, KernelConfig.DEFAULT.withTableAccess(strategy));
     }
 
-    /** The registered allocators that can free. */
+    /** The built-in allocators, the kernel's, that can free. */
     static Stream<String> freeingAllocators() {
-        return FrameAllocators.names().stream().filter(PagingBench::canFree);
+        return FrameAllocatorRegistry.builtIn().names().stream().filter(PagingBench::canFree);
     }
 
     /** What must be the same before the workload and after its release. */

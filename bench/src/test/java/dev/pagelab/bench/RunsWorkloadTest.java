@@ -3,20 +3,13 @@ package dev.pagelab.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.pmm.FrameAllocators;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class RunsWorkloadTest {
     private static final long MEDIUM = 16L << 20;
-
-    @BeforeAll
-    static void registerTestAllocator() {
-        NaiveFrameAllocator.register();
-    }
 
     static Stream<String> freeingAllocators() {
         return FramesWorkloadTest.freeingAllocators();
@@ -25,7 +18,7 @@ class RunsWorkloadTest {
     @ParameterizedTest
     @MethodSource("freeingAllocators")
     void run_anyAllocator_heldRunsAreAlignedAllocatedAndCounted(String name) {
-        RunsWorkload w = new RunsWorkload(name, MEDIUM);
+        RunsWorkload w = new RunsWorkload(NaiveFrameAllocator.REGISTRY, name, MEDIUM);
 
         w.run(3_000);
 
@@ -51,8 +44,8 @@ class RunsWorkloadTest {
     @ParameterizedTest
     @MethodSource("freeingAllocators")
     void run_twice_sameChecksumAndFailures(String name) {
-        RunsWorkload a = new RunsWorkload(name, MEDIUM);
-        RunsWorkload b = new RunsWorkload(name, MEDIUM);
+        RunsWorkload a = new RunsWorkload(NaiveFrameAllocator.REGISTRY, name, MEDIUM);
+        RunsWorkload b = new RunsWorkload(NaiveFrameAllocator.REGISTRY, name, MEDIUM);
 
         a.run(3_000);
         b.run(3_000);
@@ -64,7 +57,7 @@ class RunsWorkloadTest {
 
     @Test
     void run_naive_firstRequestsFollowTheStream() {
-        RunsWorkload w = new RunsWorkload(NaiveFrameAllocator.NAME, MEDIUM);
+        RunsWorkload w = new RunsWorkload(NaiveFrameAllocator.REGISTRY, NaiveFrameAllocator.NAME, MEDIUM);
         Xorshift64Star rng = new Xorshift64Star(FramesWorkload.SEED);
 
         w.run(5);
@@ -83,7 +76,7 @@ class RunsWorkloadTest {
 
     @Test
     void run_naive_reachesTheTargetThenFrees() {
-        RunsWorkload w = new RunsWorkload(NaiveFrameAllocator.NAME, MEDIUM);
+        RunsWorkload w = new RunsWorkload(NaiveFrameAllocator.REGISTRY, NaiveFrameAllocator.NAME, MEDIUM);
 
         w.run(20_000);
 
@@ -94,9 +87,9 @@ class RunsWorkloadTest {
 
     @Test
     void constructor_allocatorThatCannotFree_refused() {
-        FrameAllocators.register("test-no-free", (memory, free) -> new NaiveFrameAllocator(free, false));
 
-        assertThatThrownBy(() -> new RunsWorkload("test-no-free", MEDIUM))
+        assertThatThrownBy(() -> new RunsWorkload(NaiveFrameAllocator.REGISTRY, NaiveFrameAllocator.NO_FREE_NAME,
+                MEDIUM))
                 .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("cannot free");
     }
 }

@@ -19,7 +19,7 @@ import dev.pagelab.hw.MmuStats;
 import dev.pagelab.hw.TlbConfig;
 import dev.pagelab.paging.KernelLayout;
 import dev.pagelab.paging.TableAccessStrategy;
-import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameAllocatorRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -325,11 +325,11 @@ final class BenchCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        /** The registered names, for the help text. */
+        /** The built-in registry's names, for the help text. */
         static final class AllocatorNames implements Iterable<String> {
             @Override
             public Iterator<String> iterator() {
-                return FrameAllocators.names().iterator();
+                return FrameAllocatorRegistry.builtIn().names().iterator();
             }
         }
 
@@ -345,7 +345,7 @@ final class BenchCommand implements Runnable {
             Consumer<String> progress = progress(err);
             FramesBench.Result result;
             try {
-                result = FramesBench.run(settings, progress);
+                result = FramesBench.run(settings, FrameAllocatorRegistry.builtIn(), progress);
             } catch (OutOfMemoryError e) {
                 err.printf(Locale.ROOT, "pagelab bench frames: %s ran out of Java heap (max %s) on a %s machine: every"
                         + " 4 KiB page of simulated RAM that it writes costs 4 KiB of heap, up to %s for this machine."
@@ -377,7 +377,7 @@ final class BenchCommand implements Runnable {
         }
 
         private FramesBench.Settings settings() {
-            oneOf(spec, "--allocator", allocator, FrameAllocators.names());
+            oneOf(spec, "--allocator", allocator, FrameAllocatorRegistry.builtIn().names());
             try {
                 FramesWorkload.checkMemoryBytes(memoryBytes);
             } catch (IllegalArgumentException e) {
@@ -592,11 +592,12 @@ final class BenchCommand implements Runnable {
                         + "${DEFAULT-VALUE}).", completionCandidates = FreeingAllocatorNames.class)
         String allocator;
 
-        /** The registered names of allocators that can free, for the help text. */
+        /** The built-in registry's names of allocators that can free, for the help text. */
         static final class FreeingAllocatorNames implements Iterable<String> {
             @Override
             public Iterator<String> iterator() {
-                return FrameAllocators.names().stream().filter(PagingBench::canFree).iterator();
+                FrameAllocatorRegistry registry = FrameAllocatorRegistry.builtIn();
+                return registry.names().stream().filter(name -> registry.info(name).canFree()).iterator();
             }
         }
 
@@ -641,7 +642,7 @@ final class BenchCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), "Invalid value for option '--machine': '" + machine
                         + "' (known: " + String.join(", ", MachineProfiles.names()) + ")");
             }
-            oneOf(spec, "--allocator", allocator, FrameAllocators.names());
+            oneOf(spec, "--allocator", allocator, FrameAllocatorRegistry.builtIn().names());
             if (!PagingBench.canFree(allocator)) {
                 throw new ParameterException(spec.commandLine(), "Invalid value for option '--allocator': '" + allocator
                         + "' cannot free (kunmap would leak every frame); choose one that can");

@@ -6,7 +6,7 @@ import dev.pagelab.bench.HeapWorkload;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.heap.HeapStats;
 import dev.pagelab.heap.KernelHeap;
-import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameAllocatorRegistry;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -84,7 +84,7 @@ final class BenchHeapCommand implements Callable<Integer> {
 
     private HeapBench.Settings settings() {
         BenchCommand.oneOf(spec, "--machine", machine, MachineProfiles.names());
-        BenchCommand.oneOf(spec, "--allocator", allocator, FrameAllocators.names());
+        BenchCommand.oneOf(spec, "--allocator", allocator, FrameAllocatorRegistry.builtIn().names());
         BenchCommand.within(spec, "--slots", slots, 2, MAX_SLOTS);
         BenchCommand.within(spec, "--steps", steps, 1, MAX_STEPS);
         BenchCommand.within(spec, "--warmup", warmup, 0, MAX_STEPS);

@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 
 /** How the kernel is built: shared by every command that starts one. */
 final class KernelOptions {
-    @Option(names = "--allocator", paramLabel = "NAME", defaultValue = "bitmap",
-            description = "The frame allocator: bitmap, bump, free-list or buddy (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--allocator", paramLabel = "NAME", defaultValue = "bitmap", descriptionKey = AllocatorHelp.KERNEL,
+            description = "The frame allocator (default: ${DEFAULT-VALUE}).")
     String allocator;
 
     @Option(names = "--table-access", paramLabel = "HOW", defaultValue = "temporary-mapping",

@@ -5,6 +5,7 @@ import dev.pagelab.boot.Bootloader;
 import dev.pagelab.boot.E820Text;
 import dev.pagelab.boot.InputFiles;
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfile;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.boot.MemoryMap;
@@ -14,7 +15,6 @@ import dev.pagelab.boot.SysfsMemmap;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.kernel.Boot;
-import dev.pagelab.kernel.KernelEntry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,9 +98,9 @@ final class MachineOptions {
     }
 
     Booted boot(CommandLine commandLine) {
-        KernelEntry.LowMemory low = switch (lowMemory.toLowerCase(Locale.ROOT)) {
-            case "first-mib" -> KernelEntry.LowMemory.FIRST_MIB;
-            case "page-zero" -> KernelEntry.LowMemory.PAGE_ZERO;
+        LowMemory low = switch (lowMemory.toLowerCase(Locale.ROOT)) {
+            case "first-mib" -> LowMemory.FIRST_MIB;
+            case "page-zero" -> LowMemory.PAGE_ZERO;
             default -> throw new CommandLine.ParameterException(commandLine,
                     "--low-memory: expected first-mib or page-zero, got '" + lowMemory + "'");
         };

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code pagelab} command: one subcommand a job. */
 @Command(name = "pagelab",
         scope = CommandLine.ScopeType.INHERIT,
+        resourceBundle = "dev.pagelab.cli.AllocatorHelp",
         mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
         versionProvider = Main.Version.class,

@@ -29,8 +29,8 @@ final class ScenarioOptions {
             description = "Run on this built-in machine instead of the scenario's (see 'pagelab boot --list-machines').")
     String machine;
 
-    @Option(names = "--allocator", paramLabel = "NAME",
-            description = "Use this frame allocator instead of the scenario's: bitmap, bump, free-list or buddy.")
+    @Option(names = "--allocator", paramLabel = "NAME", descriptionKey = AllocatorHelp.SCENARIO,
+            description = "Use this frame allocator instead of the scenario's.")
     String allocator;
 
     @Option(names = "--table-access", paramLabel = "HOW",

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagelab.bench.CReference;
-import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameAllocatorRegistry;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class BenchCommandTest {
     }
 
     static Stream<String> allocators() {
-        return FrameAllocators.names().stream();
+        return FrameAllocatorRegistry.builtIn().names().stream();
     }
 
     private static CliRun translate(String... more) {
@@ -195,7 +195,7 @@ class BenchCommandTest {
     @Test
     void frames_sameRunTwice_sameChecksum() throws Exception {
         ObjectMapper mapper = new ObjectMapper();
-        String allocator = FrameAllocators.names().get(0);
+        String allocator = FrameAllocatorRegistry.builtIn().names().get(0);
 
         JsonNode a = mapper.readTree(frames(allocator, "--json").out());
         JsonNode b = mapper.readTree(frames(allocator, "--json").out());
@@ -234,7 +234,7 @@ class BenchCommandTest {
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.err()).contains("'slab'", "known: ");
         assertThat(CliRun.of("bench", "frames").err()).contains("--allocator");
-        String first = FrameAllocators.names().get(0);
+        String first = FrameAllocatorRegistry.builtIn().names().get(0);
         assertThat(CliRun.of("bench", "frames", "--allocator", first, "--memory", "1M").err())
                 .contains("--memory", "2M to 4G");
         assertThat(CliRun.of("bench", "frames", "--allocator", first, "--memory", "8G").err()).contains("--memory");
@@ -251,7 +251,7 @@ class BenchCommandTest {
 
         assertThat(run.status()).isZero();
         assertThat(run.out()).contains(List.of("xorshift64*", "--compare-c", "--churn-steps"))
-                .contains(FrameAllocators.names()).doesNotContain("%%");
+                .contains(FrameAllocatorRegistry.builtIn().names()).doesNotContain("%%");
         assertThat(run.err()).doesNotContain("WARN");
     }
 

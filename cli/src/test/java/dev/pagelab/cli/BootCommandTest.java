@@ -1,19 +1,18 @@
 package dev.pagelab.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.kernel.Boot;
-import dev.pagelab.kernel.KernelEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class BootCommandTest {
     @TempDir
@@ -244,7 +243,7 @@ class BootCommandTest {
     void boot_physicalImage_readsWhatAnotherLoaderLeft() throws Exception {
         // A "pmemsave" of the first 16 MiB after pagelab's own loader booted qemu-pc-16M.
         Boot boot = Boot.run(MachineProfiles.byName("qemu-pc-16M"), KernelImage.builtIn(KernelImage.DEFAULT_BYTES),
-                List.of(), "from an image", KernelEntry.LowMemory.FIRST_MIB);
+                List.of(), "from an image", LowMemory.FIRST_MIB);
         PhysicalMemory memory = boot.memory();
         Path image = dir.resolve("mem.raw");
         Files.write(image, memory.readBytes(0, 16 << 20));

@@ -1,14 +1,11 @@
 package dev.pagelab.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.kernel.Boot;
-import dev.pagelab.kernel.KernelEntry;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -16,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What a hostile tester gives the command line: endless devices, sparse files of gigabytes,
@@ -134,7 +133,7 @@ class HostileInputTest {
     /** A pmemsave of the first {@code bytes} of a qemu-pc-16M that pagelab's loader booted. */
     private Path image(long bytes) throws IOException {
         Boot boot = Boot.run(MachineProfiles.byName("qemu-pc-16M"), KernelImage.builtIn(KernelImage.DEFAULT_BYTES),
-                List.of(), "from an image", KernelEntry.LowMemory.FIRST_MIB);
+                List.of(), "from an image", LowMemory.FIRST_MIB);
         return Files.write(dir.resolve("mem-" + bytes + ".raw"), boot.memory().readBytes(0, (int) bytes));
     }
 

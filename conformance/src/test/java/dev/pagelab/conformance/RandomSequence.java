@@ -14,7 +14,7 @@ import dev.pagelab.paging.MapResult;
 import dev.pagelab.paging.MemoryDump;
 import dev.pagelab.paging.TableAccessStrategy;
 import dev.pagelab.pmm.FrameAllocator;
-import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameAllocatorRegistry;
 import dev.pagelab.pmm.FrameOwner;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +75,7 @@ final class RandomSequence {
     /** Sequence {@code index} made from {@code seed}, its dump written to and read back from {@code dir}. */
     static PagingCase build(int index, long seed, KernelImage stub, Path dir) {
         Random rnd = new Random(seed);
-        List<String> allocators = FrameAllocators.names();
+        List<String> allocators = FrameAllocatorRegistry.builtIn().names();
         TableAccessStrategy strategy = TableAccessStrategy.values()[rnd.nextInt(TableAccessStrategy.values().length)];
         KernelConfig config = new KernelConfig(allocators.get(rnd.nextInt(allocators.size())), strategy,
                 rnd.nextBoolean(), TlbConfig.DEFAULT);

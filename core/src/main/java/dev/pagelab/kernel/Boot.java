@@ -4,11 +4,12 @@ import dev.pagelab.boot.BootModule;
 import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.Bootloader;
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfile;
 import dev.pagelab.boot.MemoryMap;
 import dev.pagelab.boot.MemoryRegion;
-import dev.pagelab.boot.PhysicalImage;
 import dev.pagelab.boot.Multiboot1Info;
+import dev.pagelab.boot.PhysicalImage;
 import dev.pagelab.boot.RegionType;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
@@ -33,7 +34,7 @@ public record Boot(PhysicalMemory memory, KernelImage kernel, Bootloader.Handoff
      * @param source where the map came from, for the report
      */
     public static Boot run(String source, PhysicalMemory memory, List<MemoryRegion> firmwareMap, KernelImage kernel,
-                           List<Bootloader.Module> modules, String commandLine, KernelEntry.LowMemory lowMemory) {
+                           List<Bootloader.Module> modules, String commandLine, LowMemory lowMemory) {
         Bootloader.Handoff handoff = Bootloader.load(memory, firmwareMap, kernel, modules, commandLine);
         BootReport report = KernelEntry.enter(memory, handoff.eax(), handoff.ebx(), kernel.physicalStart(),
                 kernel.physicalEnd(), lowMemory, source);
@@ -42,7 +43,7 @@ public record Boot(PhysicalMemory memory, KernelImage kernel, Bootloader.Handoff
 
     /** Boots {@code kernel} on a built-in machine. */
     public static Boot run(MachineProfile machine, KernelImage kernel, List<Bootloader.Module> modules,
-                           String commandLine, KernelEntry.LowMemory lowMemory) {
+                           String commandLine, LowMemory lowMemory) {
         return run("machine " + machine.name(), machine.physicalMemory(), machine.map().regions(), kernel, modules,
                 commandLine, lowMemory);
     }
@@ -60,7 +61,7 @@ public record Boot(PhysicalMemory memory, KernelImage kernel, Bootloader.Handoff
      * @throws dev.pagelab.boot.BootException       when a module record lies outside RAM or on the kernel
      */
     public static Boot fromImage(String source, Path imageFile, long mbiPaddr, KernelImage kernel,
-                                 KernelEntry.LowMemory lowMemory) {
+                                 LowMemory lowMemory) {
         long imageBytes = PhysicalImage.imageBytes(imageFile);
         PhysicalMemory memory = PhysicalImage.read(imageFile, PhysicalMemory.MAX_BYTES);
         BootReport report = KernelEntry.enter(memory, Multiboot1Info.MAGIC, mbiPaddr, kernel.physicalStart(),

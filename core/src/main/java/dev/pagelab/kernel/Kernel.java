@@ -2,6 +2,7 @@ package dev.pagelab.kernel;
 
 import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.event.EventSink;
 import dev.pagelab.event.KernelEvent;
@@ -17,8 +18,9 @@ import dev.pagelab.paging.AddressSpaces;
 import dev.pagelab.pmm.AccountedFrames;
 import dev.pagelab.pmm.FrameAccounting;
 import dev.pagelab.pmm.FrameAllocator;
+import dev.pagelab.pmm.FrameAllocatorConfig;
 import dev.pagelab.pmm.FrameAllocatorException;
-import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameAllocatorRegistry;
 import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.vmm.KernelMemory;
@@ -77,8 +79,9 @@ public final class Kernel {
         this.cpu = new Cpu(memory, config.tlb());
         this.mmu = cpu.mmu();
         mmu.setCr0(Mmu.CR0_PE);
-        FrameAllocator allocator = FrameAllocators.create(config.allocator(), memory, report.freeFrameRanges());
-        this.frames = new AccountedFrames(allocator, FrameAccounting.of(report, allocator));
+        FrameAllocator allocator = FrameAllocatorRegistry.builtIn().create(config.allocator(),
+                new FrameAllocatorConfig(memory, report.freeFrameRanges()));
+        this.frames = new AccountedFrames(allocator, FrameAccounting.of(report.layout(), allocator));
         frames.accounting().setOwnerListener(this::ownerChanged);
         long ramTop = Addresses.pfnToPaddr(report.map().highestUsableFrame() + 1);
         KernelStartup started = KernelStartup.run(mmu, frames, image, config, ramTop, events);
@@ -104,7 +107,7 @@ public final class Kernel {
     /** The built-in 1 MiB kernel booted on the built-in machine {@code machine}. */
     public static Kernel boot(String machine, KernelConfig config) {
         return start(Boot.run(MachineProfiles.byName(machine), KernelImage.builtIn(KernelImage.DEFAULT_BYTES), List.of(),
-                "", KernelEntry.LowMemory.FIRST_MIB), config);
+                "", LowMemory.FIRST_MIB), config);
     }
 
     /** What the boot learned. */

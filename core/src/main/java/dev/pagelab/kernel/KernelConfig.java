@@ -2,7 +2,7 @@ package dev.pagelab.kernel;
 
 import dev.pagelab.hw.TlbConfig;
 import dev.pagelab.paging.TableAccessStrategy;
-import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameAllocatorRegistry;
 
 /**
  * The choices a kernel is built with.
@@ -17,12 +17,14 @@ public record KernelConfig(String allocator, TableAccessStrategy tableAccess, bo
     public static final KernelConfig DEFAULT = new KernelConfig("bitmap", TableAccessStrategy.TEMPORARY_MAPPING, false,
             TlbConfig.DEFAULT);
 
-    /** Checks the allocator name against the registry. */
+    /**
+     * Checks the allocator name against the built-in registry, the one {@link Kernel} makes its
+     * allocator from.
+     *
+     * @throws IllegalArgumentException listing the known names when there is no allocator by that name
+     */
     public KernelConfig {
-        if (!FrameAllocators.names().contains(allocator)) {
-            throw new IllegalArgumentException("unknown frame allocator '" + allocator + "' (known: "
-                    + String.join(", ", FrameAllocators.names()) + ")");
-        }
+        FrameAllocatorRegistry.builtIn().info(allocator);
     }
 
     /** This configuration with another frame allocator. */

@@ -1,5 +1,10 @@
 package dev.pagelab.pmm;
 
+import static dev.pagelab.pmm.FrameBits.WORD_BITS;
+import static dev.pagelab.pmm.FrameBits.WORD_SHIFT;
+import static dev.pagelab.pmm.FrameBits.fill;
+import static dev.pagelab.pmm.FrameBits.isSet;
+import static dev.pagelab.pmm.FrameBits.mask;
 import static dev.pagelab.pmm.PoolRuns.checkRunArguments;
 import static dev.pagelab.pmm.PoolRuns.frame;
 
@@ -114,6 +119,13 @@ import java.util.Objects;
  * {@link #checkInvariants} reads the whole bitmap; with {@link Checks#ENABLED} it runs after
  * every change.
  *
+ * <p><b>Behind the MMU.</b> Once paging is on the bitmap is still read and written by physical
+ * address: no TLB look-up, no A or D bit, no fault. It stands for a kernel mapping that never
+ * changes and cannot fault (the seeds' bitmap, right after {@code kernel_physical_end}, lies in
+ * the boot's mapping of the first 4 MiB; Linux reaches {@code mem_map} through its direct map),
+ * so going through one would change no result, only take TLB entries. pagelab's kernel maps its
+ * image only, so the bitmap has no virtual address here; the package comment says more.
+ *
  * <p><b>References.</b> The Little OS Book, ch. "Page Frame Allocation" (one bit a frame, frames
  * dedicated to the bitmap); the OSDev wiki, "Page Frame Allocation" (bitmap, test a word at a
  * time, remember the last position); seed 004's {@code allocFrame} (search from the last
@@ -125,9 +137,9 @@ import java.util.Objects;
 final class BitmapFrameAllocator implements FrameAllocator {
     /** The registry name. */
     static final String NAME = "bitmap";
-
-    private static final int WORD_SHIFT = 6;
-    private static final int WORD_BITS = 1 << WORD_SHIFT;
+    /** What the registry shows of it. */
+    static final FrameAllocatorInfo INFO = new FrameAllocatorInfo(NAME,
+            "the seeds' frame bitmap: one bit a frame in RAM, single frames by next fit, runs by first fit", true);
 
     private final PhysicalMemory memory;
     /** The physical address of the bitmap's first byte: the first metadata frame. */
@@ -140,7 +152,6 @@ final class BitmapFrameAllocator implements FrameAllocator {
     private final long topPfn;
     private final int words;
     private final long totalFrames;
-    private final List<FrameRange> pool;
 
     /** 1 = a pool frame that is not metadata: the frames this allocator hands out. Never changes. */
     private final long[] managed;
@@ -170,10 +181,9 @@ final class BitmapFrameAllocator implements FrameAllocator {
      */
     BitmapFrameAllocator(PhysicalMemory memory, List<FrameRange> free) {
         this.memory = Objects.requireNonNull(memory, "memory");
-        this.pool = List.copyOf(free);
-        checkPool(memory, pool);
-        topPfn = pool.isEmpty() ? 0 : pool.get(pool.size() - 1).endPfn();
-        words = (int) ((topPfn + WORD_BITS - 1) >>> WORD_SHIFT);
+        PoolRuns pool = PoolRuns.of(NAME, memory, free);
+        topPfn = pool.limitPfn();
+        words = FrameBits.words(topPfn);
         long bitmapBytes = (long) words * Long.BYTES;
         metadataFrames = (bitmapBytes + Addresses.PAGE_BYTES - 1) >>> Addresses.PAGE_SHIFT;
         metadataStartPfn = placeMetadata(memory, pool, metadataFrames, bitmapBytes, topPfn);
@@ -184,14 +194,12 @@ final class BitmapFrameAllocator implements FrameAllocator {
         runFrames = new long[words];
         runStarts = new long[words];
         freeableAlone = new long[words];
-        long poolFrames = 0;
-        for (FrameRange range : pool) {
-            fill(managed, range.startPfn(), range.endPfn(), true);
-            poolFrames += range.frames();
+        for (int r = 0; r < pool.count(); r++) {
+            fill(managed, pool.startPfn(r), pool.endPfn(r), true);
         }
         fill(managed, metadataStartPfn, metadataStartPfn + metadataFrames, false);
         System.arraycopy(managed, 0, freeableAlone, 0, words);
-        totalFrames = poolFrames - metadataFrames;
+        totalFrames = pool.frames() - metadataFrames;
         freeFrames = totalFrames;
 
         memory.fill(bitmapPaddr, metadataFrames << Addresses.PAGE_SHIFT, 0);
@@ -505,33 +513,12 @@ final class BitmapFrameAllocator implements FrameAllocator {
         }
     }
 
-    // ---------------------------------------------------------------- the Java-side bitmaps
-
-    /** Sets or clears bits {@code [from, to)} of {@code bits}. */
-    private static void fill(long[] bits, long from, long to, boolean set) {
-        for (long at = from; at < to; ) {
-            int w = (int) (at >>> WORD_SHIFT);
-            long end = Math.min(to, ((long) w + 1) << WORD_SHIFT);
-            long mask = mask(at, end);
-            bits[w] = set ? bits[w] | mask : bits[w] & ~mask;
-            at = end;
-        }
-    }
-
-    /** The bits of {@code [from, to)} within one word; {@code to - from} is 1 to 64. */
-    private static long mask(long from, long to) {
-        long count = to - from;
-        return (count == WORD_BITS ? -1L : (1L << count) - 1) << from;
-    }
-
-    private static boolean bit(long[] bits, long pfn) {
-        return (bits[(int) (pfn >>> WORD_SHIFT)] & (1L << pfn)) != 0;
-    }
+    // ---------------------------------------------------------------- the Java-side run records
 
     /** The first frame of the run holding {@code pfn}, which is a run frame. */
     private long runStartOf(long pfn) {
         long at = pfn;
-        while (!bit(runStarts, at)) {
+        while (!isSet(runStarts, at)) {
             at--;
         }
         return at;
@@ -540,7 +527,7 @@ final class BitmapFrameAllocator implements FrameAllocator {
     /** The frames of the run starting at {@code startPfn}. */
     private long runLength(long startPfn) {
         long end = startPfn + 1;
-        while (end < topPfn && bit(runFrames, end) && !bit(runStarts, end)) {
+        while (end < topPfn && isSet(runFrames, end) && !isSet(runStarts, end)) {
             end++;
         }
         return end - startPfn;
@@ -568,51 +555,32 @@ final class BitmapFrameAllocator implements FrameAllocator {
         if (pfn >= metadataStartPfn && pfn < metadataStartPfn + metadataFrames) {
             return "state=allocator metadata: the bitmap's own frame";
         }
-        if (!bit(managed, pfn)) {
+        if (!isSet(managed, pfn)) {
             return "state=reserved: not in the free pool";
         }
         if ((readWord((int) (pfn >>> WORD_SHIFT)) & (1L << pfn)) == 0) {
             return "state=free";
         }
-        if (bit(runFrames, pfn)) {
+        if (isSet(runFrames, pfn)) {
             long start = runStartOf(pfn);
             return "state=in the run [" + frame(start) + ", +" + runLength(start) + " frames)";
         }
         return "state=allocated alone";
     }
 
-    private static void checkPool(PhysicalMemory memory, List<FrameRange> pool) {
-        long previousEnd = 0;
-        for (int i = 0; i < pool.size(); i++) {
-            FrameRange range = pool.get(i);
-            if (range.startPfn() < previousEnd) {
-                throw new IllegalArgumentException(NAME + ": the pool must be runs in address order that do not overlap; run "
-                        + i + " (" + range + ") starts below the end of the run before it (frame " + frame(previousEnd) + ")");
-            }
-            if (range.endPaddr() > memory.sizeBytes()) {
-                throw new IllegalArgumentException(NAME + ": pool run " + i + " (" + range + ") lies outside the physical"
-                        + " memory of " + Addresses.hex(memory.sizeBytes()) + " bytes");
-            }
-            previousEnd = range.endPfn();
-        }
-    }
-
     /** The first frame of the lowest pool run that holds {@code frames} frames of RAM. */
-    private static long placeMetadata(PhysicalMemory memory, List<FrameRange> pool, long frames, long bytes, long topPfn) {
+    private static long placeMetadata(PhysicalMemory memory, PoolRuns pool, long frames, long bytes, long topPfn) {
         if (frames == 0) {
             return 0;
         }
         long largest = 0;
-        for (FrameRange range : pool) {
-            largest = Math.max(largest, range.frames());
-            if (range.frames() >= frames) {
-                for (long pfn = range.startPfn(); pfn < range.startPfn() + frames; pfn++) {
-                    if (!memory.isRam(Addresses.pfnToPaddr(pfn))) {
-                        throw new IllegalArgumentException(NAME + ": pool frame " + frame(pfn) + " (" + range
-                                + ") is not RAM, so the bitmap cannot be kept there");
-                    }
-                }
-                return range.startPfn();
+        for (int r = 0; r < pool.count(); r++) {
+            long start = pool.startPfn(r);
+            largest = Math.max(largest, pool.endPfn(r) - start);
+            if (pool.endPfn(r) - start >= frames) {
+                PoolRuns.requireRam(NAME, memory, r, pool.range(r), start, start + frames, "the bitmap cannot be kept"
+                        + " there");
+                return start;
             }
         }
         throw new IllegalArgumentException(NAME + ": the bitmap for frames [0, " + frame(topPfn) + ") needs " + bytes

@@ -6,7 +6,6 @@ import static dev.pagelab.pmm.PoolRuns.frame;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Checks;
 import dev.pagelab.hw.PhysicalMemory;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -133,6 +132,13 @@ import java.util.Objects;
  * that whole-pool tests on a 128 MiB machine stay fast. Not done, as in Linux:
  * migrate types, per-CPU lists, putting a block at a list's tail when its buddy's merge is near.
  *
+ * <p><b>Behind the MMU.</b> Once paging is on the links in the free blocks are still read and
+ * written by physical address: no TLB look-up, no A or D bit, no fault. They stand for accesses
+ * through a kernel mapping of all RAM that never changes and cannot fault, so going through one
+ * would change no result, only take TLB entries. Linux keeps the links in {@code struct page}
+ * ({@code mem_map}, in its direct map) so that it never touches a free page, highmem included;
+ * the page array here plays that part but lives in Java. The package comment says more.
+ *
  * <p><b>References.</b> Linux {@code mm/page_alloc.c}: {@code __rmqueue_smallest}, {@code expand},
  * {@code __free_one_page}, {@code __find_buddy_pfn} (pfn ^ (1 &lt;&lt; order)),
  * {@code alloc_pages_exact}, {@code alloc_contig_range}, and {@code memblock_free_all} for the
@@ -144,6 +150,9 @@ import java.util.Objects;
 public final class BuddyFrameAllocator implements FrameAllocator {
     /** The registry name. */
     public static final String NAME = "buddy";
+    /** What the registry shows of it. */
+    public static final FrameAllocatorInfo INFO = new FrameAllocatorInfo(NAME,
+            "Linux's binary buddy system: free blocks of 2^k frames, orders 0 to 10", true);
     /** The largest order: blocks of 2^10 frames, 4 MiB. Orders run from 0 to this, inclusive. */
     public static final int MAX_ORDER = 10;
     /** The link that ends a list: not 4 KiB aligned, so no block starts there. */
@@ -163,27 +172,28 @@ public final class BuddyFrameAllocator implements FrameAllocator {
     static final byte RUN_MORE = 0x03;
     /** Page array: the first frame of a free block, ORed with its order. */
     static final byte BUDDY = 0x10;
-    private static final int ORDER_MASK = 0x0F;
+    static final int ORDER_MASK = 0x0F;
 
     /** With {@link Checks#ENABLED}, the full check runs after every change when limit is at most this. */
     static final long FULL_CHECK_FRAMES = 8192;
     /** ... and after every this many changes otherwise (a power of two). */
     static final long FULL_CHECK_PERIOD = 1024;
 
-    private static final long NONE = -1;
-    private static final long LINK_MASK = 0xFFFF_FFFFL;
+    static final long NONE = -1;
+    static final long LINK_MASK = 0xFFFF_FFFFL;
 
-    private final PhysicalMemory memory;
-    private final PoolRuns pool;
-    private final long limitPfn;
+    // The state, package-private so that BuddyChecks reads it; only this class writes it.
+    final PhysicalMemory memory;
+    final PoolRuns pool;
+    final long limitPfn;
     /** Indexed by frame number: see the class comment. */
-    private final byte[] pages;
+    final byte[] pages;
     /** The first block of each list, a frame number, or NONE. */
-    private final long[] heads = new long[MAX_ORDER + 1];
-    private final long[] freeBlocks = new long[MAX_ORDER + 1];
+    final long[] heads = new long[MAX_ORDER + 1];
+    final long[] freeBlocks = new long[MAX_ORDER + 1];
     /** Bit k set when list k is not empty. */
-    private int nonEmptyOrders;
-    private long freeFrames;
+    int nonEmptyOrders;
+    long freeFrames;
     /** Changes so far, for the schedule of full checks. */
     private long changes;
 
@@ -197,7 +207,7 @@ public final class BuddyFrameAllocator implements FrameAllocator {
      */
     BuddyFrameAllocator(PhysicalMemory memory, List<FrameRange> free) {
         this.memory = Objects.requireNonNull(memory, "memory");
-        this.pool = PoolRuns.of(NAME, memory, free);
+        this.pool = PoolRuns.ofRam(NAME, memory, free, PoolRuns.LINKS_NEED_RAM);
         limitPfn = pool.limitPfn();
         pages = new byte[(int) limitPfn];
         Arrays.fill(heads, NONE);
@@ -235,7 +245,7 @@ public final class BuddyFrameAllocator implements FrameAllocator {
         pages[(int) pfn] = RUN_FIRST;
         freeFrames--;
         if (Checks.ENABLED) {
-            checkAfterChange();
+            BuddyChecks.checkAfterChange(this, ++changes);
         }
         return pfn;
     }
@@ -244,13 +254,13 @@ public final class BuddyFrameAllocator implements FrameAllocator {
     public void free(long pfn) {
         if (pfn < 0 || pfn >= limitPfn || pages[(int) pfn] != RUN_FIRST
                 || (pfn + 1 < limitPfn && pages[(int) pfn + 1] == RUN_MORE)) {
-            checkRunOf("free", pfn, 1); // throws: the one-frame run is not there; off the fast path
+            BuddyChecks.checkRunOf(this, "free", pfn, 1); // throws: the one-frame run is not there; off the fast path
         }
         pages[(int) pfn] = FREE;
         freeFrames++;
         freeBlock(pfn, 0);
         if (Checks.ENABLED) {
-            checkAfterChange();
+            BuddyChecks.checkAfterChange(this, ++changes);
         }
     }
 
@@ -282,7 +292,7 @@ public final class BuddyFrameAllocator implements FrameAllocator {
         }
         freeFrames -= frames;
         if (Checks.ENABLED) {
-            checkAfterChange();
+            BuddyChecks.checkAfterChange(this, ++changes);
         }
         return pfn;
     }
@@ -293,12 +303,12 @@ public final class BuddyFrameAllocator implements FrameAllocator {
             throw new FrameAllocatorException("freeRun: a run holds at least 1 frame (pfn=" + frame(pfn) + ", frames="
                     + frames + ")");
         }
-        checkRunOf("freeRun", pfn, frames);
+        BuddyChecks.checkRunOf(this, "freeRun", pfn, frames);
         Arrays.fill(pages, (int) pfn, (int) (pfn + frames), FREE);
         freeFrames += frames;
         freeRange(pfn, pfn + frames);
         if (Checks.ENABLED) {
-            checkAfterChange();
+            BuddyChecks.checkAfterChange(this, ++changes);
         }
     }
 
@@ -345,161 +355,23 @@ public final class BuddyFrameAllocator implements FrameAllocator {
         return List.of();
     }
 
-    @Override
-    public List<String> describe() {
-        StringBuilder counts = new StringBuilder();
-        for (int k = 0; k <= MAX_ORDER; k++) {
-            counts.append(k == 0 ? "" : " ").append(freeBlocks[k]);
-        }
-        return List.of(
-                "free blocks by order 0.." + MAX_ORDER + " (4 KiB .. 4 MiB): " + counts,
-                "free lists: doubly linked through the first 8 bytes of each free block (u32 next, u32 prev:"
-                        + " physical addresses, 0xFFFFFFFF = none); the list heads are kernel variables",
-                "page array: 1 byte a frame beside RAM for frames [0, " + frame(limitPfn) + "), " + pages.length
-                        + " bytes: free-block heads with their order, allocated runs");
-    }
 
+
+
+    /** Walks every list and the page array, O(limit): see {@link BuddyChecks}. */
     @Override
     public void checkInvariants() {
-        long[] listed = new long[(int) ((limitPfn + 63) >>> 6)];
-        long listedFrames = 0;
-        long listedBlocks = 0;
-        for (int k = 0; k <= MAX_ORDER; k++) {
-            if ((heads[k] != NONE) != ((nonEmptyOrders & (1 << k)) != 0)) {
-                throw new AssertionError("buddy: list " + k + " has head " + frame(heads[k])
-                        + " but the non-empty mask is " + Integer.toBinaryString(nonEmptyOrders));
-            }
-            long count = 0;
-            long previous = NONE;
-            for (long pfn = heads[k]; pfn != NONE; ) {
-                String where = "list " + k + (previous == NONE ? ": head" : ": the next link of block " + frame(previous));
-                if (pfn < 0 || pfn >= limitPfn || pages[(int) pfn] != (byte) (BUDDY | k)) {
-                    throw new AssertionError("buddy: " + where + " is frame " + frame(pfn) + ", which is not the first "
-                            + "frame of a free block of order " + k + " (" + stateOf(pfn) + ")");
-                }
-                if ((pfn & ((1L << k) - 1)) != 0) {
-                    throw new AssertionError("buddy: " + where + " is frame " + frame(pfn) + ", not a multiple of 2^" + k);
-                }
-                if ((listed[(int) (pfn >>> 6)] & (1L << pfn)) != 0) {
-                    throw new AssertionError("buddy: " + where + " is frame " + frame(pfn) + ", which is already listed:"
-                            + " a cycle after " + count + " blocks");
-                }
-                listed[(int) (pfn >>> 6)] |= 1L << pfn;
-                long links = memory.read64(Addresses.pfnToPaddr(pfn) + NEXT_OFFSET);
-                int nextLink = (int) links;
-                int prevLink = (int) (links >>> 32);
-                if (prevLink != link(previous)) {
-                    throw new AssertionError("buddy: list " + k + ": block " + frame(pfn) + " has prev "
-                            + Addresses.hex(prevLink & LINK_MASK) + ", expected " + Addresses.hex(link(previous) & LINK_MASK));
-                }
-                if (nextLink != END_LINK && (nextLink & Addresses.PAGE_OFFSET_MASK) != 0) {
-                    throw new AssertionError("buddy: list " + k + ": block " + frame(pfn) + " has next "
-                            + Addresses.hex(nextLink & LINK_MASK) + ", which is neither a frame's address nor END");
-                }
-                count++;
-                previous = pfn;
-                pfn = pfnOf(nextLink);
-            }
-            if (count != freeBlocks[k]) {
-                throw new AssertionError("buddy: list " + k + " holds " + count + " blocks but freeBlocks(" + k + ")="
-                        + freeBlocks[k]);
-            }
-            listedBlocks += count;
-            listedFrames += count << k;
-        }
-        if (listedFrames != freeFrames) {
-            throw new AssertionError("buddy: the lists hold " + listedFrames + " frames but freeFrames=" + freeFrames);
-        }
-        long blocksFound = 0;
-        long allocated = 0;
-        long gapStart = 0;
-        for (int r = 0; r < pool.count(); r++) {
-            for (long pfn = gapStart; pfn < pool.startPfn(r); pfn++) {
-                if (pages[(int) pfn] != OUTSIDE) {
-                    throw new AssertionError("buddy: frame " + frame(pfn) + " is not in the pool but the page array says "
-                            + stateOf(pfn));
-                }
-            }
-            long end = pool.endPfn(r);
-            for (long pfn = pool.startPfn(r); pfn < end; ) {
-                int state = pages[(int) pfn];
-                if ((state & ~ORDER_MASK) == BUDDY) {
-                    int k = state & ORDER_MASK;
-                    long blockEnd = pfn + (1L << k);
-                    if (k > MAX_ORDER || (pfn & ((1L << k) - 1)) != 0 || blockEnd > end) {
-                        throw new AssertionError("buddy: the free block at frame " + frame(pfn) + " of order " + k
-                                + " is not aligned to its order or does not lie inside its pool run [" + frame(pool.startPfn(r))
-                                + ", " + frame(end) + ")");
-                    }
-                    if ((listed[(int) (pfn >>> 6)] & (1L << pfn)) == 0) {
-                        throw new AssertionError("buddy: the free block at frame " + frame(pfn) + " of order " + k
-                                + " is not on list " + k);
-                    }
-                    for (long inside = pfn + 1; inside < blockEnd; inside++) {
-                        if (pages[(int) inside] != FREE) {
-                            throw new AssertionError("buddy: frame " + frame(inside) + " lies inside the free block ["
-                                    + frame(pfn) + ", +" + (1L << k) + " frames) but the page array says " + stateOf(inside));
-                        }
-                    }
-                    long buddy = pfn ^ (1L << k);
-                    if (k < MAX_ORDER && buddy < limitPfn && pages[(int) buddy] == (byte) (BUDDY | k)) {
-                        throw new AssertionError("buddy: the free blocks at frames " + frame(pfn) + " and " + frame(buddy)
-                                + " are buddies of order " + k + " but were not merged");
-                    }
-                    blocksFound++;
-                    pfn = blockEnd;
-                } else if (state == RUN_FIRST) {
-                    do {
-                        allocated++;
-                        pfn++;
-                    } while (pfn < end && pages[(int) pfn] == RUN_MORE);
-                } else {
-                    throw new AssertionError("buddy: pool frame " + frame(pfn) + " is neither in a free block nor in an "
-                            + "allocated run (page array " + String.format("0x%02x", state) + ")");
-                }
-            }
-            gapStart = end;
-        }
-        if (blocksFound != listedBlocks || allocated != pool.frames() - freeFrames) {
-            throw new AssertionError("buddy: the page array holds " + blocksFound + " free blocks and " + allocated
-                    + " allocated frames, but the lists hold " + listedBlocks + " blocks and the counts say total="
-                    + pool.frames() + ", free=" + freeFrames);
-        }
+        BuddyChecks.checkAll(this);
     }
 
-    /**
-     * The check after a change: the full check for a small pool or every {@code FULL_CHECK_PERIOD}
-     * changes; otherwise the first block of every list and its neighbour, and the counts.
-     */
-    private void checkAfterChange() {
-        changes++;
-        if (limitPfn <= FULL_CHECK_FRAMES || (changes & (FULL_CHECK_PERIOD - 1)) == 0) {
-            checkInvariants();
-            return;
-        }
-        long frames = 0;
-        for (int k = 0; k <= MAX_ORDER; k++) {
-            long pfn = heads[k];
-            boolean empty = pfn == NONE;
-            if (empty != (freeBlocks[k] == 0) || empty == ((nonEmptyOrders & (1 << k)) != 0)) {
-                throw new AssertionError("buddy: list " + k + " has head " + frame(pfn) + ", freeBlocks(" + k + ")="
-                        + freeBlocks[k] + ", non-empty mask " + Integer.toBinaryString(nonEmptyOrders));
-            }
-            if (!empty) {
-                long links = memory.read64(Addresses.pfnToPaddr(pfn) + NEXT_OFFSET);
-                long next = pfnOf((int) links);
-                if (pages[(int) pfn] != (byte) (BUDDY | k) || (pfn & ((1L << k) - 1)) != 0 || (int) (links >>> 32) != END_LINK
-                        || next != NONE && (next >= limitPfn || pages[(int) next] != (byte) (BUDDY | k)
-                        || memory.read32(Addresses.pfnToPaddr(next) + PREV_OFFSET) != link(pfn))) {
-                    throw new AssertionError("buddy: list " + k + " starts with block " + frame(pfn) + " (" + stateOf(pfn)
-                            + ", links " + Long.toHexString(links) + "), which is not a well-linked free block of order " + k);
-                }
-            }
-            frames += freeBlocks[k] << k;
-        }
-        if (frames != freeFrames) {
-            throw new AssertionError("buddy: the lists hold " + frames + " frames but freeFrames=" + freeFrames);
-        }
+    @Override
+    public List<String> describe() {
+        return BuddyChecks.describe(this);
+    }
+
+    /** The free blocks of every order, lowest order first, each list in its order: for tests and pictures. */
+    List<List<Long>> freeLists() {
+        return BuddyChecks.freeLists(this);
     }
 
     // ---------------------------------------------------------------- blocks
@@ -691,66 +563,19 @@ public final class BuddyFrameAllocator implements FrameAllocator {
     }
 
     /** The link to block {@code pfn}, or END for NONE. */
-    private static int link(long pfn) {
+    static int link(long pfn) {
         return pfn == NONE ? END_LINK : (int) (pfn << Addresses.PAGE_SHIFT);
     }
 
     /** The block a link points to, or NONE for END. */
-    private static long pfnOf(int link) {
+    static long pfnOf(int link) {
         return link == END_LINK ? NONE : Integer.toUnsignedLong(link) >>> Addresses.PAGE_SHIFT;
     }
 
-    // ---------------------------------------------------------------- checks and messages
-
-    /**
-     * Throws unless a run of exactly {@code frames} frames, allocated as one, starts at
-     * {@code pfn}; {@code frames} is at least 1.
-     */
-    private void checkRunOf(String operation, long pfn, long frames) {
-        if (!isAllocated(pfn)) {
-            throw new FrameAllocatorException(operation + ": frame " + frame(pfn) + " is not allocated ("
-                    + stateOf(pfn) + ")");
-        }
-        if (pages[(int) pfn] == RUN_MORE) {
-            long start = runStartOf(pfn);
-            long length = runLength(start);
-            throw new FrameAllocatorException(operation + ": frame " + frame(pfn) + " does not start a run (state=in "
-                    + "the run [" + frame(start) + ", +" + length + " frames)): give the run back with freeRun("
-                    + frame(start) + ", " + length + ")");
-        }
-        long length = runLength(pfn);
-        if (length != frames) {
-            throw new FrameAllocatorException(operation + ": the run at frame " + frame(pfn) + " has " + length
-                    + (length == 1 ? " frame" : " frames") + ", not " + frames + " (state=in the run [" + frame(pfn)
-                    + ", +" + length + " frames))" + (length > 1 && frames == 1 ? ": give it back with freeRun("
-                    + frame(pfn) + ", " + length + ")" : ""));
-        }
-    }
-
-    /** {@code state=free, ...}, {@code state=reserved: ...}: what frame {@code pfn} is now. */
-    private String stateOf(long pfn) {
-        int state = pfn < 0 || pfn >= limitPfn ? OUTSIDE : pages[(int) pfn];
-        if (state == OUTSIDE) {
-            return "state=reserved: not in the free pool";
-        }
-        if (state == RUN_FIRST || state == RUN_MORE) {
-            long start = runStartOf(pfn);
-            long length = runLength(start);
-            return length == 1 ? "state=allocated alone" : "state=in the run [" + frame(start) + ", +" + length + " frames)";
-        }
-        if (state == FREE || (state & ~ORDER_MASK) == BUDDY) {
-            long head = state == FREE ? blockHeadOfOrNone(pfn) : pfn;
-            if (head != NONE) {
-                int order = pages[(int) head] & ORDER_MASK;
-                return "state=free, in the free block [" + frame(head) + ", +" + (1L << order) + " frames) of order "
-                        + order;
-            }
-        }
-        return "state=corrupt page array entry " + String.format("0x%02x", state);
-    }
+    // ---------------------------------------------------------------- the page array
 
     /** The first frame of the free block holding {@code pfn}, or NONE when no free block holds it. */
-    private long blockHeadOfOrNone(long pfn) {
+    long blockHeadOfOrNone(long pfn) {
         for (int k = 0; k <= MAX_ORDER; k++) {
             long head = pfn & -(1L << k);
             int state = pages[(int) head];
@@ -761,39 +586,9 @@ public final class BuddyFrameAllocator implements FrameAllocator {
         return NONE;
     }
 
-    /** The first frame of the run holding allocated frame {@code pfn}. */
-    private long runStartOf(long pfn) {
-        long at = pfn;
-        while (at > 0 && pages[(int) at] == RUN_MORE) {
-            at--;
-        }
-        return at;
-    }
-
-    /** The frames of the run starting at {@code startPfn}. */
-    private long runLength(long startPfn) {
-        long end = startPfn + 1;
-        while (end < limitPfn && pages[(int) end] == RUN_MORE) {
-            end++;
-        }
-        return end - startPfn;
-    }
-
     /** {@code pfn} rounded up to a multiple of {@code alignFrames}; negative when that overflows. */
     private static long alignUp(long pfn, long alignFrames) {
         return (pfn + alignFrames - 1) & -alignFrames;
     }
 
-    /** The free blocks of every order, lowest order first, each list in its order: for tests and pictures. */
-    List<List<Long>> freeLists() {
-        List<List<Long>> out = new ArrayList<>();
-        for (int k = 0; k <= MAX_ORDER; k++) {
-            List<Long> list = new ArrayList<>();
-            for (long pfn = heads[k]; pfn != NONE; pfn = pfnOf(memory.read32(Addresses.pfnToPaddr(pfn) + NEXT_OFFSET))) {
-                list.add(pfn);
-            }
-            out.add(list);
-        }
-        return out;
-    }
 }

@@ -1,13 +1,12 @@
 package dev.pagelab.pmm;
 
+import static dev.pagelab.pmm.PoolRuns.checkRunArguments;
 import static dev.pagelab.pmm.PoolRuns.frame;
 
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Checks;
 import dev.pagelab.hw.PhysicalMemory;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Seed 003's frame counter ({@code next_free_frame}, {@code allocate_frame}, {@code mmap_read}):
@@ -87,6 +86,9 @@ import java.util.Objects;
 final class BumpFrameAllocator implements FrameAllocator {
     /** The registry name. */
     static final String NAME = "bump";
+    /** What the registry shows of it. */
+    static final FrameAllocatorInfo INFO = new FrameAllocatorInfo(NAME,
+            "seed 003's frame counter: hands frames out in map order and never takes one back", false);
 
     /** The first frame of each run. */
     private final long[] startPfns;
@@ -111,39 +113,18 @@ final class BumpFrameAllocator implements FrameAllocator {
      * @throws IllegalArgumentException when the pool is out of order, overlaps, or lies outside {@code memory}
      */
     BumpFrameAllocator(PhysicalMemory memory, List<FrameRange> free) {
-        Objects.requireNonNull(memory, "memory");
-        List<FrameRange> pool = List.copyOf(free);
-        long[] starts = new long[pool.size()];
-        long[] ends = new long[pool.size()];
-        long[] firsts = new long[pool.size()];
-        int runs = 0;
+        // Runs that touch are one run: a run of frames may cross the seam, and nothing is lost there.
+        PoolRuns pool = PoolRuns.of(NAME, memory, free);
+        startPfns = new long[pool.count()];
+        endPfns = new long[pool.count()];
+        firstIndexes = new long[pool.count()];
         long frames = 0;
-        long previousEnd = 0;
-        for (int r = 0; r < pool.size(); r++) {
-            FrameRange range = pool.get(r);
-            if (range.startPfn() < previousEnd) {
-                throw new IllegalArgumentException(NAME + ": the pool must be runs in address order that do not overlap; run "
-                        + r + " (" + range + ") starts below the end of the run before it (frame " + frame(previousEnd) + ")");
-            }
-            if (range.endPaddr() > memory.sizeBytes()) {
-                throw new IllegalArgumentException(NAME + ": pool run " + r + " (" + range + ") lies outside the physical"
-                        + " memory of " + Addresses.hex(memory.sizeBytes()) + " bytes");
-            }
-            if (runs > 0 && ends[runs - 1] == range.startPfn()) {
-                // Runs that touch are one run: a run of frames may cross the seam, and nothing is lost there.
-                ends[runs - 1] = range.endPfn();
-            } else {
-                starts[runs] = range.startPfn();
-                ends[runs] = range.endPfn();
-                firsts[runs] = frames;
-                runs++;
-            }
-            frames += range.frames();
-            previousEnd = range.endPfn();
+        for (int r = 0; r < pool.count(); r++) {
+            startPfns[r] = pool.startPfn(r);
+            endPfns[r] = pool.endPfn(r);
+            firstIndexes[r] = frames;
+            frames += endPfns[r] - startPfns[r];
         }
-        startPfns = Arrays.copyOf(starts, runs);
-        endPfns = Arrays.copyOf(ends, runs);
-        firstIndexes = Arrays.copyOf(firsts, runs);
         totalFrames = frames;
         if (Checks.ENABLED) {
             checkInvariants();
@@ -172,14 +153,7 @@ final class BumpFrameAllocator implements FrameAllocator {
 
     @Override
     public long allocateRun(long frames, long alignFrames) {
-        if (frames < 1) {
-            throw new FrameAllocatorException("allocateRun: a run holds at least 1 frame (frames=" + frames
-                    + ", alignFrames=" + alignFrames + ")");
-        }
-        if (alignFrames < 1 || (alignFrames & (alignFrames - 1)) != 0) {
-            throw new FrameAllocatorException("allocateRun: the alignment must be a power of two, at least 1 (frames="
-                    + frames + ", alignFrames=" + alignFrames + ")");
-        }
+        checkRunArguments("allocateRun", frames, alignFrames);
         if (frames > totalFrames - next) {
             return NO_FRAME;
         }

@@ -1,6 +1,5 @@
 package dev.pagelab.pmm;
 
-import dev.pagelab.boot.BootReport;
 import dev.pagelab.hw.Addresses;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,19 +39,27 @@ public final class FrameAccounting {
     }
 
     /**
-     * The frames as the boot left them, the allocator's metadata, and every frame the allocator
-     * has handed out as {@link FrameOwner#ALLOCATED}.
+     * The frames as the boot left them, the allocator's metadata, and every frame of the pool the
+     * allocator has handed out as {@link FrameOwner#ALLOCATED}.
+     *
+     * @param layout    every frame from 0 to the top of the boot's map, in runs with one owner, in
+     *                  address order, no gaps (the boot's report); its {@link FrameOwner#FREE} runs
+     *                  are the allocator's pool
+     * @param allocator the allocator over that pool
      */
-    public static FrameAccounting of(BootReport report, FrameAllocator allocator) {
-        FrameAccounting accounting = new FrameAccounting(report.topPfn());
-        for (FrameSpan span : report.layout()) {
+    public static FrameAccounting of(List<FrameSpan> layout, FrameAllocator allocator) {
+        FrameAccounting accounting = new FrameAccounting(layout.isEmpty() ? 0 : layout.get(layout.size() - 1).endPfn());
+        for (FrameSpan span : layout) {
             accounting.fill(span.startPfn(), span.endPfn(), span.owner());
         }
         for (FrameRange range : allocator.metadataFrames()) {
             accounting.fill(range.startPfn(), range.endPfn(), FrameOwner.ALLOCATOR_METADATA);
         }
-        for (FrameRange range : report.freeFrameRanges()) {
-            for (long pfn = range.startPfn(); pfn < range.endPfn(); pfn++) {
+        for (FrameSpan span : layout) {
+            if (span.owner() != FrameOwner.FREE) {
+                continue;
+            }
+            for (long pfn = span.startPfn(); pfn < span.endPfn(); pfn++) {
                 if (allocator.isAllocated(pfn)) {
                     accounting.owners[(int) pfn] = (byte) FrameOwner.ALLOCATED.ordinal();
                 }

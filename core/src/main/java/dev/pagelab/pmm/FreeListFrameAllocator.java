@@ -1,5 +1,11 @@
 package dev.pagelab.pmm;
 
+import static dev.pagelab.pmm.FrameBits.WORD_SHIFT;
+import static dev.pagelab.pmm.FrameBits.countSet;
+import static dev.pagelab.pmm.FrameBits.fill;
+import static dev.pagelab.pmm.FrameBits.isSet;
+import static dev.pagelab.pmm.FrameBits.nextClear;
+import static dev.pagelab.pmm.FrameBits.nextSet;
 import static dev.pagelab.pmm.PoolRuns.checkRunArguments;
 import static dev.pagelab.pmm.PoolRuns.frame;
 
@@ -137,6 +143,13 @@ import java.util.Objects;
  * {@link #FULL_CHECK_PERIOD}-th change; the other changes check head, its link, the mark and the
  * counts, in O(1).
  *
+ * <p><b>Behind the MMU.</b> Once paging is on the links are still read and written by physical
+ * address: no TLB look-up, no A or D bit, no fault. xv6 writes them through {@code P2V}, its
+ * direct map of all RAM, which never changes and cannot fault, so going through one would change
+ * no result, only take TLB entries. A 32-bit kernel whose RAM outgrows its direct map would have
+ * to map each free frame for one store ({@code kmap_atomic}), which is why Linux keeps its lists
+ * in {@code struct page}; the package comment says more.
+ *
  * <p><b>References.</b> xv6 (x86), {@code kalloc.c}: {@code struct run}, {@code kfree} pushes,
  * {@code kalloc} pops, {@code freerange}; Knuth, TAOCP vol. 1 §2.2.3, the AVAIL stack of free
  * nodes linked through their own LINK fields; Linux {@code mm/page_owner.c} for debug records kept
@@ -148,6 +161,9 @@ import java.util.Objects;
 final class FreeListFrameAllocator implements FrameAllocator {
     /** The registry name. */
     static final String NAME = "free-list";
+    /** What the registry shows of it. */
+    static final FrameAllocatorInfo INFO = new FrameAllocatorInfo(NAME,
+            "xv6's kalloc: a stack of free frames linked through the frames themselves", true);
     /** The link that ends the list: not 4 KiB aligned, so no frame starts there. */
     static final int END_LINK = 0xFFFF_FFFF;
     /** Where in a free frame its link lies. */
@@ -158,35 +174,34 @@ final class FreeListFrameAllocator implements FrameAllocator {
     /** ... and after every this many changes otherwise (a power of two). */
     static final long FULL_CHECK_PERIOD = 1024;
 
-    private static final int WORD_SHIFT = 6;
-    private static final int WORD_BITS = 1 << WORD_SHIFT;
-    private static final long NONE = -1;
+    static final long NONE = FrameBits.NONE;
 
-    private final PhysicalMemory memory;
-    private final PoolRuns pool;
-    private final long limitPfn;
+    // The state, package-private so that FreeListChecks reads it; only this class writes it.
+    final PhysicalMemory memory;
+    final PoolRuns pool;
+    final long limitPfn;
     /** 1 = a pool frame. Never changes. */
-    private final long[] poolBits;
+    final long[] poolBits;
     /** 1 = allocated to a client. */
-    private final long[] allocatedBits;
+    final long[] allocatedBits;
     /** 1 = allocated as part of the run of the frame before it. */
-    private final long[] continuedBits;
+    final long[] continuedBits;
     /** 1 = handed out at least once: below the mark all pool frames; a free touched frame is on the stack. */
-    private final long[] touchedBits;
+    final long[] touchedBits;
 
     /** The top of the stack, a frame number, or NONE: head = topPfn << 12, or END. */
-    private long topPfn = NONE;
+    long topPfn = NONE;
     /** The last frame of the stack, whose link is the mark's address; NONE when the stack is empty. */
-    private long bottomPfn = NONE;
+    long bottomPfn = NONE;
     /** Frames on the stack. */
-    private long stackFrames;
+    long stackFrames;
     /** The lowest untouched pool frame, or NONE when every pool frame has been handed out. */
-    private long markPfn = NONE;
+    long markPfn = NONE;
     /** The pool run that holds the mark (pool.count() when there is none). */
     private int markRun;
     /** Untouched pool frames: the mark's and those above it that no run took. */
-    private long untouchedFrames;
-    private long freeFrames;
+    long untouchedFrames;
+    long freeFrames;
     /** Changes so far, for the schedule of full checks. */
     private long changes;
 
@@ -200,9 +215,9 @@ final class FreeListFrameAllocator implements FrameAllocator {
      */
     FreeListFrameAllocator(PhysicalMemory memory, List<FrameRange> free) {
         this.memory = Objects.requireNonNull(memory, "memory");
-        this.pool = PoolRuns.of(NAME, memory, free);
+        this.pool = PoolRuns.ofRam(NAME, memory, free, PoolRuns.LINKS_NEED_RAM);
         limitPfn = pool.limitPfn();
-        int words = (int) ((limitPfn + WORD_BITS - 1) >>> WORD_SHIFT);
+        int words = FrameBits.words(limitPfn);
         poolBits = new long[words];
         allocatedBits = new long[words];
         continuedBits = new long[words];
@@ -242,7 +257,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
         allocatedBits[(int) (pfn >>> WORD_SHIFT)] |= 1L << pfn;
         freeFrames--;
         if (Checks.ENABLED) {
-            checkAfterChange();
+            FreeListChecks.checkAfterChange(this, ++changes);
         }
         return pfn;
     }
@@ -253,7 +268,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
         push(pfn);
         freeFrames++;
         if (Checks.ENABLED) {
-            checkAfterChange();
+            FreeListChecks.checkAfterChange(this, ++changes);
         }
     }
 
@@ -287,7 +302,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
             }
         }
         if (Checks.ENABLED) {
-            checkAfterChange();
+            FreeListChecks.checkAfterChange(this, ++changes);
         }
         return start;
     }
@@ -305,7 +320,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
         fill(continuedBits, pfn + 1, pfn + frames, false);
         freeFrames += frames;
         if (Checks.ENABLED) {
-            checkAfterChange();
+            FreeListChecks.checkAfterChange(this, ++changes);
         }
     }
 
@@ -323,7 +338,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
 
     @Override
     public boolean isAllocated(long pfn) {
-        return pfn >= 0 && pfn < limitPfn && bit(allocatedBits, pfn);
+        return pfn >= 0 && pfn < limitPfn && isSet(allocatedBits, pfn);
     }
 
     /** The frame the next {@link #allocate} hands out: the top of the stack, else the mark, else {@link #NO_FRAME}. */
@@ -338,7 +353,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
 
     /** Whether {@code pfn} is a frame of the pool. */
     boolean isPoolFrame(long pfn) {
-        return pfn >= 0 && pfn < limitPfn && bit(poolBits, pfn);
+        return pfn >= 0 && pfn < limitPfn && isSet(poolBits, pfn);
     }
 
     /** Frames on the stack, linked in RAM; the other free frames are untouched, from the mark up. */
@@ -366,145 +381,23 @@ final class FreeListFrameAllocator implements FrameAllocator {
                         + frame(limitPfn) + "), " + (4L * poolBits.length * Long.BYTES) + " bytes");
     }
 
+
+
+
+    /** Walks the whole stack and the bitsets: see {@link FreeListChecks}. */
     @Override
     public void checkInvariants() {
-        long[] listed = new long[poolBits.length];
-        long count = 0;
-        long previous = NONE;
-        long pfn = topPfn;
-        while (pfn != NONE) {
-            String where = previous == NONE ? "head" : "the link in frame " + frame(previous);
-            if (pfn >= limitPfn || !bit(poolBits, pfn)) {
-                throw new AssertionError("free list: " + where + " points to frame " + frame(pfn)
-                        + ", which is not in the pool");
-            }
-            if (bit(allocatedBits, pfn)) {
-                throw new AssertionError("free list: " + where + " points to frame " + frame(pfn)
-                        + ", which is allocated");
-            }
-            if (bit(listed, pfn)) {
-                throw new AssertionError("free list: " + where + " points back to frame " + frame(pfn)
-                        + ", which is already on the list: a cycle after " + count + " frames");
-            }
-            if (!bit(touchedBits, pfn)) {
-                throw new AssertionError("free list: " + where + " points to frame " + frame(pfn)
-                        + ", which was never handed out (it belongs after the mark, not on the stack)");
-            }
-            listed[(int) (pfn >>> WORD_SHIFT)] |= 1L << pfn;
-            count++;
-            int raw = readLinkRaw(pfn);
-            if (pfn == bottomPfn) {
-                if (raw != markLink()) {
-                    throw new AssertionError("free list: the link in the bottom frame " + frame(pfn) + " is "
-                            + Addresses.hex(Integer.toUnsignedLong(raw)) + ", not the mark's "
-                            + Addresses.hex(Integer.toUnsignedLong(markLink())));
-                }
-                break;
-            }
-            if (raw == END_LINK || (raw & Addresses.PAGE_OFFSET_MASK) != 0) {
-                throw new AssertionError("free list: the link in frame " + frame(pfn) + " is "
-                        + Addresses.hex(Integer.toUnsignedLong(raw)) + ", which is neither a frame's address nor,"
-                        + " in the bottom frame " + (bottomPfn == NONE ? "(none)" : frame(bottomPfn)) + ", the mark's");
-            }
-            previous = pfn;
-            pfn = Integer.toUnsignedLong(raw) >>> Addresses.PAGE_SHIFT;
-        }
-        if (count != stackFrames || (topPfn == NONE) != (bottomPfn == NONE) || (stackFrames == 0) != (topPfn == NONE)) {
-            throw new AssertionError("free list: " + count + " frames are on the list from head to bottom "
-                    + (bottomPfn == NONE ? "(none)" : frame(bottomPfn)) + " but stackFrames=" + stackFrames);
-        }
-        checkMark();
-        long poolFrames = 0;
-        long allocated = 0;
-        long untouched = 0;
-        for (int w = 0; w < poolBits.length; w++) {
-            long strayAllocated = allocatedBits[w] & ~poolBits[w];
-            long continued = continuedBits[w];
-            long previousAllocated = (allocatedBits[w] << 1) | (w > 0 ? allocatedBits[w - 1] >>> 63 : 0);
-            long strayContinued = continued & ~(allocatedBits[w] & previousAllocated);
-            long strayTouched = (touchedBits[w] & ~poolBits[w]) | (allocatedBits[w] & ~touchedBits[w]);
-            long unlisted = poolBits[w] & touchedBits[w] & ~allocatedBits[w] & ~listed[w];
-            if (strayAllocated != 0 || strayContinued != 0 || strayTouched != 0 || unlisted != 0) {
-                long bad = ((long) w << WORD_SHIFT)
-                        + Long.numberOfTrailingZeros(strayAllocated | strayContinued | strayTouched | unlisted);
-                throw new AssertionError("free list: frame " + frame(bad) + " breaks the bitsets: allocated or"
-                        + " continued outside an allocated run, allocated and never handed out, or free, handed out"
-                        + " before and not on the list (pool=" + (bit(poolBits, bad) ? 1 : 0) + ", allocated="
-                        + (bit(allocatedBits, bad) ? 1 : 0) + ", continued=" + (bit(continuedBits, bad) ? 1 : 0)
-                        + ", touched=" + (bit(touchedBits, bad) ? 1 : 0) + ", listed=" + (bit(listed, bad) ? 1 : 0) + ")");
-            }
-            poolFrames += Long.bitCount(poolBits[w]);
-            allocated += Long.bitCount(allocatedBits[w]);
-            untouched += Long.bitCount(poolBits[w] & ~touchedBits[w]);
-        }
-        if (poolFrames != pool.frames() || poolFrames - allocated != freeFrames || untouched != untouchedFrames
-                || stackFrames + untouchedFrames != freeFrames) {
-            throw new AssertionError("free list: the bitsets hold " + poolFrames + " pool frames, " + allocated
-                    + " allocated, " + untouched + " untouched, but the counts say total=" + pool.frames() + ", free="
-                    + freeFrames + ", untouched=" + untouchedFrames + ", on the stack=" + stackFrames);
-        }
-    }
-
-    /** The mark is the lowest untouched pool frame: every pool frame below it is touched. */
-    private void checkMark() {
-        long expected = NONE;
-        for (int r = 0; r < pool.count() && expected == NONE; r++) {
-            expected = nextClear(touchedBits, pool.startPfn(r), pool.endPfn(r));
-        }
-        if (expected != markPfn) {
-            throw new AssertionError("free list: the mark is " + (markPfn == NONE ? "none" : "frame " + frame(markPfn))
-                    + " but the lowest pool frame never handed out is " + (expected == NONE ? "none"
-                    : "frame " + frame(expected)));
-        }
-    }
-
-    /**
-     * The check after a change: the whole list while it is short or every
-     * {@link #FULL_CHECK_PERIOD} changes, otherwise head, its link, the mark and the counts.
-     */
-    private void checkAfterChange() {
-        changes++;
-        if (freeFrames <= FULL_CHECK_FREE_FRAMES || (changes & (FULL_CHECK_PERIOD - 1)) == 0) {
-            checkInvariants();
-            return;
-        }
-        if ((topPfn == NONE) != (stackFrames == 0) || (markPfn == NONE) != (untouchedFrames == 0)
-                || stackFrames + untouchedFrames != freeFrames || freeFrames < 0 || freeFrames > pool.frames()) {
-            throw new AssertionError("free list: head is " + (topPfn == NONE ? "END" : "frame " + frame(topPfn))
-                    + ", the mark " + (markPfn == NONE ? "none" : "frame " + frame(markPfn)) + ", but stackFrames="
-                    + stackFrames + ", untouched=" + untouchedFrames + ", freeFrames=" + freeFrames + " of "
-                    + pool.frames());
-        }
-        if (markPfn != NONE && (bit(touchedBits, markPfn) || !bit(poolBits, markPfn))) {
-            throw new AssertionError("free list: the mark is frame " + frame(markPfn) + ", which is not an untouched"
-                    + " pool frame");
-        }
-        if (topPfn != NONE) {
-            if (topPfn >= limitPfn || !bit(poolBits, topPfn) || bit(allocatedBits, topPfn) || !bit(touchedBits, topPfn)) {
-                throw new AssertionError("free list: head is frame " + frame(topPfn) + ", which is not a free pool frame"
-                        + " on the stack (" + stateOf(topPfn) + ")");
-            }
-            int raw = readLinkRaw(topPfn);
-            long next = Integer.toUnsignedLong(raw) >>> Addresses.PAGE_SHIFT;
-            boolean ok = topPfn == bottomPfn ? raw == markLink() : raw != END_LINK
-                    && (raw & Addresses.PAGE_OFFSET_MASK) == 0 && next < limitPfn && bit(poolBits, next)
-                    && !bit(allocatedBits, next) && bit(touchedBits, next);
-            if (!ok) {
-                throw new AssertionError("free list: the link in the top frame " + frame(topPfn) + " is "
-                        + Addresses.hex(Integer.toUnsignedLong(raw)) + ", which is not the next linked frame or, in"
-                        + " the bottom frame, the mark's address");
-            }
-        }
+        FreeListChecks.checkAll(this);
     }
 
     // ---------------------------------------------------------------- the list in RAM
 
     /** The link the bottom frame holds: the mark's address, or END when no untouched frame is left. */
-    private int markLink() {
+    int markLink() {
         return markPfn == NONE ? END_LINK : (int) (markPfn << Addresses.PAGE_SHIFT);
     }
 
-    private int readLinkRaw(long pfn) {
+    int readLinkRaw(long pfn) {
         return memory.read32((pfn << Addresses.PAGE_SHIFT) + LINK_OFFSET);
     }
 
@@ -603,11 +496,11 @@ final class FreeListFrameAllocator implements FrameAllocator {
      * {@code pfn}; {@code frames} is at least 1.
      */
     private void checkRunOf(String operation, long pfn, long frames) {
-        if (pfn < 0 || pfn >= limitPfn || !bit(poolBits, pfn) || !bit(allocatedBits, pfn)) {
+        if (pfn < 0 || pfn >= limitPfn || !isSet(poolBits, pfn) || !isSet(allocatedBits, pfn)) {
             throw new FrameAllocatorException(operation + ": frame " + frame(pfn) + " is not allocated ("
                     + stateOf(pfn) + ")");
         }
-        if (bit(continuedBits, pfn)) {
+        if (isSet(continuedBits, pfn)) {
             long start = runStartOf(pfn);
             long length = runLength(start);
             throw new FrameAllocatorException(operation + ": frame " + frame(pfn) + " does not start a run (state=in "
@@ -624,11 +517,11 @@ final class FreeListFrameAllocator implements FrameAllocator {
     }
 
     /** {@code state=free}, {@code state=reserved: ...}: what frame {@code pfn} is now. */
-    private String stateOf(long pfn) {
-        if (pfn < 0 || pfn >= limitPfn || !bit(poolBits, pfn)) {
+    String stateOf(long pfn) {
+        if (pfn < 0 || pfn >= limitPfn || !isSet(poolBits, pfn)) {
             return "state=reserved: not in the free pool";
         }
-        if (!bit(allocatedBits, pfn)) {
+        if (!isSet(allocatedBits, pfn)) {
             return "state=free";
         }
         long start = runStartOf(pfn);
@@ -639,7 +532,7 @@ final class FreeListFrameAllocator implements FrameAllocator {
     /** The first frame of the run holding allocated frame {@code pfn}. */
     private long runStartOf(long pfn) {
         long at = pfn;
-        while (bit(continuedBits, at)) {
+        while (isSet(continuedBits, at)) {
             at--;
         }
         return at;
@@ -648,75 +541,14 @@ final class FreeListFrameAllocator implements FrameAllocator {
     /** The frames of the run starting at {@code startPfn}. */
     private long runLength(long startPfn) {
         long end = startPfn + 1;
-        while (end < limitPfn && bit(continuedBits, end)) {
+        while (end < limitPfn && isSet(continuedBits, end)) {
             end++;
         }
         return end - startPfn;
     }
 
-    // ---------------------------------------------------------------- bits
-
     /** {@code pfn} rounded up to a multiple of {@code alignFrames}; negative when that overflows. */
     private static long alignUp(long pfn, long alignFrames) {
         return (pfn + alignFrames - 1) & -alignFrames;
-    }
-
-    private static boolean bit(long[] bits, long pfn) {
-        return (bits[(int) (pfn >>> WORD_SHIFT)] & (1L << pfn)) != 0;
-    }
-
-    /** The first set bit in {@code [from, to)}, or NONE; {@code to} is at most the bits' length. */
-    private static long nextSet(long[] bits, long from, long to) {
-        return next(bits, from, to, 0);
-    }
-
-    /** The first clear bit in {@code [from, to)}, or NONE; {@code to} is at most the bits' length. */
-    private static long nextClear(long[] bits, long from, long to) {
-        return next(bits, from, to, -1L);
-    }
-
-    /** The first bit in {@code [from, to)} that differs from {@code flip}'s, or NONE. */
-    private static long next(long[] bits, long from, long to, long flip) {
-        if (from >= to) {
-            return NONE;
-        }
-        int w = (int) (from >>> WORD_SHIFT);
-        long word = (bits[w] ^ flip) & (-1L << from);
-        while (true) {
-            if (word != 0) {
-                long pfn = ((long) w << WORD_SHIFT) + Long.numberOfTrailingZeros(word);
-                return pfn < to ? pfn : NONE;
-            }
-            if ((long) ++w << WORD_SHIFT >= to) {
-                return NONE;
-            }
-            word = bits[w] ^ flip;
-        }
-    }
-
-    /** The set bits in {@code [from, to)}. */
-    private static long countSet(long[] bits, long from, long to) {
-        long count = 0;
-        for (long at = from; at < to; ) {
-            int w = (int) (at >>> WORD_SHIFT);
-            long end = Math.min(to, ((long) w + 1) << WORD_SHIFT);
-            long n = end - at;
-            long mask = (n == WORD_BITS ? -1L : (1L << n) - 1) << at;
-            count += Long.bitCount(bits[w] & mask);
-            at = end;
-        }
-        return count;
-    }
-
-    /** Sets or clears bits {@code [from, to)}. */
-    private static void fill(long[] bits, long from, long to, boolean set) {
-        for (long at = from; at < to; ) {
-            int w = (int) (at >>> WORD_SHIFT);
-            long end = Math.min(to, ((long) w + 1) << WORD_SHIFT);
-            long count = end - at;
-            long mask = (count == WORD_BITS ? -1L : (1L << count) - 1) << at;
-            bits[w] = set ? bits[w] | mask : bits[w] & ~mask;
-            at = end;
-        }
     }
 }

@@ -2,20 +2,25 @@ package dev.pagelab.pmm;
 
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The free pool of an allocator that keeps its links inside the free frames (the free list, the
- * buddy system), checked and normalised once: runs in address order, not overlapping, inside
- * the memory, every frame RAM (a link written into a hole would be dropped), and runs that touch
- * merged into one, so that {@code [0x100, 0x200)} and {@code [0x200, 0x300)} count as the one run
- * they are.
+ * The free pool of an allocator, checked and normalised once, for every allocator: runs in
+ * address order, not overlapping, inside the memory, and runs that touch merged into one, so that
+ * {@code [0x100, 0x200)} and {@code [0x200, 0x300)} count as the one run they are. An allocator
+ * that writes into its pool frames (links in every free frame for the free list and the buddy
+ * system, the bitmap in the frames it takes) also needs those frames to be RAM: a write into a
+ * hole would be dropped. This is the one place those rules and their messages live.
  *
  * <p>Immutable. {@link #limitPfn} is the frame after the last pool frame: side arrays indexed by
  * frame number cover {@code [0, limitPfn)}, like Linux's flat {@code mem_map}.
  */
 final class PoolRuns {
+    /** Why the free list and the buddy system need every pool frame to be RAM. */
+    static final String LINKS_NEED_RAM = "the links kept in free frames cannot be stored there";
+
     private final long[] startPfns;
     private final long[] endPfns;
     private final long frames;
@@ -27,14 +32,35 @@ final class PoolRuns {
     }
 
     /**
-     * The runs of {@code free}, checked against {@code memory}.
+     * The runs of {@code free}, checked against {@code memory}, for an allocator that writes
+     * nothing into them, or checks the frames it writes with {@link #requireRam}.
      *
      * @param allocator the allocator's name, which starts every message
+     * @throws IllegalArgumentException when a run starts below the end of the one before it or
+     *                                  lies outside {@code memory}
+     */
+    static PoolRuns of(String allocator, PhysicalMemory memory, List<FrameRange> free) {
+        return check(allocator, memory, free, null);
+    }
+
+    /**
+     * The runs of {@code free}, checked against {@code memory}, every frame RAM: for an
+     * allocator that may write into any pool frame.
+     *
+     * @param allocator the allocator's name, which starts every message
+     * @param why       why the frames must be RAM, the end of the message when one is not
      * @throws IllegalArgumentException when a run starts below the end of the one before it, lies
      *                                  outside {@code memory}, or holds a frame that is not RAM
      */
-    static PoolRuns of(String allocator, PhysicalMemory memory, List<FrameRange> free) {
-        List<long[]> runs = new ArrayList<>();
+    static PoolRuns ofRam(String allocator, PhysicalMemory memory, List<FrameRange> free, String why) {
+        return check(allocator, memory, free, Objects.requireNonNull(why, "why"));
+    }
+
+    private static PoolRuns check(String allocator, PhysicalMemory memory, List<FrameRange> free, String ramWhy) {
+        Objects.requireNonNull(memory, "memory");
+        long[] starts = new long[free.size()];
+        long[] ends = new long[free.size()];
+        int runs = 0;
         long previousEnd = 0;
         long frames = 0;
         for (int i = 0; i < free.size(); i++) {
@@ -48,27 +74,37 @@ final class PoolRuns {
                 throw new IllegalArgumentException(allocator + ": pool run " + i + " (" + range + ") lies outside the"
                         + " physical memory of " + Addresses.hex(memory.sizeBytes()) + " bytes");
             }
-            for (long pfn = range.startPfn(); pfn < range.endPfn(); pfn++) {
-                if (!memory.isRam(Addresses.pfnToPaddr(pfn))) {
-                    throw new IllegalArgumentException(allocator + ": pool run " + i + " (" + range + ") holds frame "
-                            + frame(pfn) + ", which is not RAM: the links kept in free frames cannot be stored there");
-                }
+            if (ramWhy != null) {
+                requireRam(allocator, memory, i, range, range.startPfn(), range.endPfn(), ramWhy);
             }
-            if (!runs.isEmpty() && runs.get(runs.size() - 1)[1] == range.startPfn()) {
-                runs.get(runs.size() - 1)[1] = range.endPfn();
+            if (runs > 0 && ends[runs - 1] == range.startPfn()) {
+                ends[runs - 1] = range.endPfn();
             } else {
-                runs.add(new long[] {range.startPfn(), range.endPfn()});
+                starts[runs] = range.startPfn();
+                ends[runs] = range.endPfn();
+                runs++;
             }
             frames += range.frames();
             previousEnd = range.endPfn();
         }
-        long[] starts = new long[runs.size()];
-        long[] ends = new long[runs.size()];
-        for (int i = 0; i < runs.size(); i++) {
-            starts[i] = runs.get(i)[0];
-            ends[i] = runs.get(i)[1];
+        return new PoolRuns(Arrays.copyOf(starts, runs), Arrays.copyOf(ends, runs), frames);
+    }
+
+    /**
+     * Throws unless frames {@code [fromPfn, toPfn)} of pool run {@code run} ({@code range}) are
+     * all RAM.
+     *
+     * @param why why they must be, the end of the message
+     * @throws IllegalArgumentException naming the allocator, the run and the first frame that is not RAM
+     */
+    static void requireRam(String allocator, PhysicalMemory memory, int run, FrameRange range, long fromPfn,
+                           long toPfn, String why) {
+        for (long pfn = fromPfn; pfn < toPfn; pfn++) {
+            if (!memory.isRam(Addresses.pfnToPaddr(pfn))) {
+                throw new IllegalArgumentException(allocator + ": pool run " + run + " (" + range + ") holds frame "
+                        + frame(pfn) + ", which is not RAM: " + why);
+            }
         }
-        return new PoolRuns(starts, ends, frames);
     }
 
     /** How many runs, after merging the ones that touch. */
@@ -84,6 +120,11 @@ final class PoolRuns {
     /** The frame after the last one of run {@code i}. */
     long endPfn(int i) {
         return endPfns[i];
+    }
+
+    /** Run {@code i} as a range, for messages. */
+    FrameRange range(int i) {
+        return new FrameRange(startPfns[i], endPfns[i]);
     }
 
     /** Frames in the pool. */

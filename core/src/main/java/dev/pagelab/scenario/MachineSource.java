@@ -1,13 +1,13 @@
 package dev.pagelab.scenario;
 
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.boot.MemoryMap;
 import dev.pagelab.boot.MemoryRegion;
 import dev.pagelab.kernel.Boot;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.kernel.KernelConfig;
-import dev.pagelab.kernel.KernelEntry;
 import java.util.List;
 
 /** Where a scenario's machine comes from: a built-in profile or a memory map read from a file. */
@@ -42,7 +42,7 @@ public sealed interface MachineSource {
         @Override
         public Kernel boot(KernelConfig config) {
             Boot boot = Boot.run("e820 " + file, Boot.memoryFor(MemoryMap.sanitize(regions).map()), regions,
-                    KernelImage.builtIn(KernelImage.DEFAULT_BYTES), List.of(), "", KernelEntry.LowMemory.FIRST_MIB);
+                    KernelImage.builtIn(KernelImage.DEFAULT_BYTES), List.of(), "", LowMemory.FIRST_MIB);
             return Kernel.start(boot, config);
         }
 

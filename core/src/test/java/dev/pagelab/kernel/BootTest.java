@@ -1,11 +1,9 @@
 package dev.pagelab.kernel;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.pagelab.boot.BootException;
 import dev.pagelab.boot.Bootloader;
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.boot.MemoryMap;
 import dev.pagelab.boot.MemoryRegion;
@@ -18,6 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Boots from maps and images that used to break the boot: regions past 2^63, images shorter than RAM. */
 class BootTest {
@@ -43,7 +43,7 @@ class BootTest {
     @Test
     void run_usableRegionEndingPast2To63_bootsWithEveryFrameBelow4GiB() {
         Boot boot = Boot.run("e820 huge", Boot.memoryFor(MemoryMap.of(HUGE_END)), HUGE_END, KERNEL, List.of(), "",
-                KernelEntry.LowMemory.FIRST_MIB);
+                LowMemory.FIRST_MIB);
 
         assertThat(boot.report().usableFrames()).isEqualTo(0x9F + (0x10_0000 - 0x100));
         assertThat(boot.memory().read32(Bootloader.MBI_PADDR + Multiboot1Info.OFFSET_MEM_LOWER)).isEqualTo(639);
@@ -54,7 +54,7 @@ class BootTest {
     /** A pmemsave of the first {@code bytes} of a qemu-pc-16M that pagelab's loader booted with one module. */
     private Path image(long bytes, List<Bootloader.Module> modules) throws IOException {
         Boot boot = Boot.run(MachineProfiles.byName("qemu-pc-16M"), KERNEL, modules, "from an image",
-                KernelEntry.LowMemory.FIRST_MIB);
+                LowMemory.FIRST_MIB);
         Path file = dir.resolve("ram-" + bytes + ".bin");
         Files.write(file, boot.memory().readBytes(0, (int) bytes));
         return file;
@@ -66,9 +66,9 @@ class BootTest {
         Path fullImage = image(16 << 20, List.of());
 
         Boot fromShort = Boot.fromImage("image short", shortImage, Bootloader.MBI_PADDR, KERNEL,
-                KernelEntry.LowMemory.FIRST_MIB);
+                LowMemory.FIRST_MIB);
         Boot fromFull = Boot.fromImage("image full", fullImage, Bootloader.MBI_PADDR, KERNEL,
-                KernelEntry.LowMemory.FIRST_MIB);
+                LowMemory.FIRST_MIB);
 
         assertThat(fromShort.report().freeFrameRanges()).isEqualTo(fromFull.report().freeFrameRanges());
         assertThat(fromShort.report().mbi().cmdline()).contains("from an image");
@@ -84,7 +84,7 @@ class BootTest {
     void fromImage_modulePastTheImage_isAcceptedWithAWarning() throws IOException {
         Path shortImage = image(0x11_0000, List.of(new Bootloader.Module("initrd", new byte[5000])));
 
-        Boot boot = Boot.fromImage("image", shortImage, Bootloader.MBI_PADDR, KERNEL, KernelEntry.LowMemory.FIRST_MIB);
+        Boot boot = Boot.fromImage("image", shortImage, Bootloader.MBI_PADDR, KERNEL, LowMemory.FIRST_MIB);
 
         assertThat(boot.report().mbi().modules()).hasSize(1);
         assertThat(boot.report().warnings()).anySatisfy(w -> assertThat(w).contains("module 'initrd'",
@@ -101,7 +101,7 @@ class BootTest {
         writeLe32(bytes, mods + 4, 0x0800_1000);
         Files.write(file, bytes);
         assertThatThrownBy(() -> Boot.fromImage("image", file, Bootloader.MBI_PADDR, KERNEL,
-                KernelEntry.LowMemory.FIRST_MIB)).isInstanceOf(BootException.class)
+                LowMemory.FIRST_MIB)).isInstanceOf(BootException.class)
                 .hasMessageContainingAll("MBI at 0x00009000", "module 0 'initrd'", "[0x08000000, 0x08001000)",
                         "outside usable RAM");
 
@@ -109,7 +109,7 @@ class BootTest {
         writeLe32(bytes, mods + 4, 0x0018_1000);
         Files.write(file, bytes);
         assertThatThrownBy(() -> Boot.fromImage("image", file, Bootloader.MBI_PADDR, KERNEL,
-                KernelEntry.LowMemory.FIRST_MIB)).isInstanceOf(BootException.class)
+                LowMemory.FIRST_MIB)).isInstanceOf(BootException.class)
                 .hasMessageContainingAll("module 0 'initrd'", "overlaps the kernel image [0x00100000, 0x00200000)");
     }
 

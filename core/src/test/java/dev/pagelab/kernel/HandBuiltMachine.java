@@ -2,6 +2,7 @@ package dev.pagelab.kernel;
 
 import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
@@ -87,7 +88,7 @@ public final class HandBuiltMachine {
     /** Boots the machine, writes the tables, turns paging on. */
     public static Booted boot(TlbConfig tlb) {
         KernelImage kernel = KernelImage.builtIn(KernelImage.DEFAULT_BYTES);
-        Boot boot = Boot.run(MachineProfiles.byName(MACHINE), kernel, List.of(), "", KernelEntry.LowMemory.FIRST_MIB);
+        Boot boot = Boot.run(MachineProfiles.byName(MACHINE), kernel, List.of(), "", LowMemory.FIRST_MIB);
         BootReport report = boot.report();
         requireOwner(report, DIRECTORY_PADDR, USER_TABLE_PADDR + Addresses.PAGE_BYTES, FrameOwner.KERNEL_IMAGE);
         requireOwner(report, LARGE_PAGE_PADDR, LARGE_PAGE_PADDR + Addresses.LARGE_PAGE_BYTES, FrameOwner.FREE);

@@ -1,12 +1,10 @@
 package dev.pagelab.kernel;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.pagelab.boot.BootException;
 import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.Bootloader;
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MemoryMapException;
 import dev.pagelab.boot.MemoryRegion;
 import dev.pagelab.boot.RegionType;
@@ -16,6 +14,8 @@ import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.pmm.FrameSpan;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class KernelEntryTest {
     /** QEMU 7.2 pc with 128 MiB and SeaBIOS, as the issue describes it. */
@@ -31,7 +31,7 @@ class KernelEntryTest {
         return PhysicalMemory.builder(1L << 32).hole(0xA0000, 0x60000).hole(0x8000000, 0xFFFC0000L - 0x8000000).build();
     }
 
-    static BootReport boot(KernelEntry.LowMemory low, List<Bootloader.Module> modules) {
+    static BootReport boot(LowMemory low, List<Bootloader.Module> modules) {
         PhysicalMemory memory = pc128M();
         KernelImage kernel = KernelImage.builtIn(KernelImage.DEFAULT_BYTES);
         Bootloader.Handoff handoff = Bootloader.load(memory, PC_128M, kernel, modules, "console=ttyS0");
@@ -41,7 +41,7 @@ class KernelEntryTest {
 
     @Test
     void enter_pc128M_countsEveryFrameOnce() {
-        BootReport report = boot(KernelEntry.LowMemory.FIRST_MIB, List.of());
+        BootReport report = boot(LowMemory.FIRST_MIB, List.of());
         // 0x9F frames below 640 KiB and 0x7EE0 from 1 MiB to 128 MiB - 128 KiB.
         assertThat(report.usableFrames()).isEqualTo(32_639);
         assertThat(report.framesOf(FrameOwner.KERNEL_IMAGE)).isEqualTo(256);
@@ -62,7 +62,7 @@ class KernelEntryTest {
 
     @Test
     void enter_pageZeroOnly_freesLowMemoryButTheMbi() {
-        BootReport report = boot(KernelEntry.LowMemory.PAGE_ZERO, List.of());
+        BootReport report = boot(LowMemory.PAGE_ZERO, List.of());
         assertThat(report.framesOf(FrameOwner.LOW_MEMORY)).isEqualTo(1);
         assertThat(report.ownerOf(0)).isEqualTo(FrameOwner.LOW_MEMORY);
         assertThat(report.ownerOf(9)).isEqualTo(FrameOwner.BOOT_INFORMATION);
@@ -73,7 +73,7 @@ class KernelEntryTest {
     @Test
     void enter_modules_reservedAfterTheKernel() {
         byte[] initrd = new byte[3 * 4096 + 100];
-        BootReport report = boot(KernelEntry.LowMemory.FIRST_MIB,
+        BootReport report = boot(LowMemory.FIRST_MIB,
                 List.of(new Bootloader.Module("initrd.img", initrd), new Bootloader.Module("fs.tar", new byte[10])));
         assertThat(report.mbi().modules()).hasSize(2);
         assertThat(report.mbi().modules().get(0).startPaddr()).isEqualTo(0x200000);
@@ -87,7 +87,7 @@ class KernelEntryTest {
     void enter_wrongMagic_stopsWithClearMessage() {
         PhysicalMemory memory = pc128M();
         assertThatThrownBy(() -> KernelEntry.enter(memory, 0x1BADB002, 0x9000, 0x100000, 0x200000,
-                KernelEntry.LowMemory.FIRST_MIB, "test")).isInstanceOf(MemoryMapException.class)
+                LowMemory.FIRST_MIB, "test")).isInstanceOf(MemoryMapException.class)
                 .hasMessageContaining("0x2BADB002");
     }
 

@@ -1,9 +1,8 @@
 package dev.pagelab.kernel;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.pagelab.boot.E820Text;
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.boot.MemoryMap;
 import dev.pagelab.boot.MemoryRegion;
@@ -21,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The whole start-up, from every kind of map source, with every strategy. */
 class KernelTest {
@@ -40,13 +40,13 @@ class KernelTest {
     private static Boot boot(String source) throws IOException {
         KernelImage image = KernelImage.builtIn(KernelImage.DEFAULT_BYTES);
         if (!source.startsWith("e820:")) {
-            return Boot.run(MachineProfiles.byName(source), image, List.of(), "", KernelEntry.LowMemory.FIRST_MIB);
+            return Boot.run(MachineProfiles.byName(source), image, List.of(), "", LowMemory.FIRST_MIB);
         }
         String file = source.substring(5);
         try (InputStream in = KernelTest.class.getResourceAsStream("/boot/" + file)) {
             List<MemoryRegion> regions = E820Text.parse(file, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             PhysicalMemory memory = Boot.memoryFor(MemoryMap.sanitize(regions).map());
-            return Boot.run(source, memory, regions, image, List.of(), "", KernelEntry.LowMemory.FIRST_MIB);
+            return Boot.run(source, memory, regions, image, List.of(), "", LowMemory.FIRST_MIB);
         }
     }
 

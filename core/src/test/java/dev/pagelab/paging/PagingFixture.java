@@ -1,16 +1,17 @@
 package dev.pagelab.paging;
 
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.TlbConfig;
 import dev.pagelab.kernel.Boot;
-import dev.pagelab.kernel.KernelEntry;
 import dev.pagelab.pmm.AccountedFrames;
 import dev.pagelab.pmm.FrameAccounting;
 import dev.pagelab.pmm.FrameAllocator;
-import dev.pagelab.pmm.FrameAllocators;
+import dev.pagelab.pmm.FrameAllocatorConfig;
+import dev.pagelab.pmm.FrameAllocatorRegistry;
 import java.util.List;
 
 /** A machine booted as far as the higher half: the loader, the kernel entry, an allocator, paging on. */
@@ -18,11 +19,12 @@ record PagingFixture(Boot boot, Mmu mmu, AccountedFrames frames, KernelPaging pa
 
     static PagingFixture boot(String machine, TableAccessStrategy strategy, boolean largePages, String allocatorName) {
         Boot boot = Boot.run(MachineProfiles.byName(machine), KernelImage.builtIn(KernelImage.DEFAULT_BYTES), List.of(),
-                "", KernelEntry.LowMemory.FIRST_MIB);
+                "", LowMemory.FIRST_MIB);
         Mmu mmu = new Mmu(boot.memory(), TlbConfig.DEFAULT);
         mmu.setCr0(Mmu.CR0_PE);
-        FrameAllocator allocator = FrameAllocators.create(allocatorName, boot.memory(), boot.report().freeFrameRanges());
-        AccountedFrames frames = new AccountedFrames(allocator, FrameAccounting.of(boot.report(), allocator));
+        FrameAllocator allocator = FrameAllocatorRegistry.builtIn().create(allocatorName,
+                new FrameAllocatorConfig(boot.memory(), boot.report().freeFrameRanges()));
+        AccountedFrames frames = new AccountedFrames(allocator, FrameAccounting.of(boot.report().layout(), allocator));
         long ramTop = Addresses.pfnToPaddr(boot.report().map().highestUsableFrame() + 1);
         KernelPaging paging = KernelPaging.enable(mmu, frames, boot.kernel(), strategy, largePages, ramTop);
         return new PagingFixture(boot, mmu, frames, paging);

@@ -1,15 +1,11 @@
 package dev.pagelab.pmm;
 
-import static dev.pagelab.pmm.FrameAllocator.NO_FRAME;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.kernel.Boot;
-import dev.pagelab.kernel.KernelEntry;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -25,6 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static dev.pagelab.pmm.FrameAllocator.NO_FRAME;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BitmapFrameAllocatorTest {
     private static final long MIB = 1L << 20;
@@ -44,7 +43,7 @@ class BitmapFrameAllocatorTest {
         return new BitmapFrameAllocator(memory, GAPS);
     }
 
-    private static Boot boot(KernelEntry.LowMemory lowMemory) {
+    private static Boot boot(LowMemory lowMemory) {
         return Boot.run(MachineProfiles.byName("qemu-pc-128M"), KernelImage.builtIn(KernelImage.DEFAULT_BYTES), List.of(),
                 "", lowMemory);
     }
@@ -160,9 +159,10 @@ class BitmapFrameAllocatorTest {
 
     @Test
     void new_realBoot128M_bitmapIsOneFrameAt2MiBWithTheExpectedBytes() {
-        Boot boot = boot(KernelEntry.LowMemory.FIRST_MIB);
+        Boot boot = boot(LowMemory.FIRST_MIB);
         List<FrameRange> pool = boot.report().freeFrameRanges();
-        FrameAllocator allocator = FrameAllocators.create("bitmap", boot.memory(), pool);
+        FrameAllocator allocator = FrameAllocatorRegistry.builtIn().create("bitmap",
+                new FrameAllocatorConfig(boot.memory(), pool));
 
         assertThat(allocator).isInstanceOf(BitmapFrameAllocator.class);
         assertThat(allocator.metadataFrames()).containsExactly(new FrameRange(0x200, 0x201));
@@ -179,7 +179,7 @@ class BitmapFrameAllocatorTest {
 
     @Test
     void new_realBootKeepingPageZeroOnly_bitmapInFrame1BetweenReservedFrames() {
-        Boot boot = boot(KernelEntry.LowMemory.PAGE_ZERO);
+        Boot boot = boot(LowMemory.PAGE_ZERO);
         List<FrameRange> pool = boot.report().freeFrameRanges();
         BitmapFrameAllocator allocator = new BitmapFrameAllocator(boot.memory(), pool);
 
@@ -217,26 +217,6 @@ class BitmapFrameAllocatorTest {
                 .hasMessageContaining("free: frame 0x0 is not allocated");
     }
 
-    static Stream<Arguments> badPools() {
-        return Stream.of(
-                Arguments.of(Named.of("out of order", List.of(new FrameRange(10, 20), new FrameRange(1, 5))),
-                        "bitmap: the pool must be runs in address order that do not overlap; run 1"),
-                Arguments.of(Named.of("overlapping", List.of(new FrameRange(1, 20), new FrameRange(19, 30))),
-                        "bitmap: the pool must be runs in address order that do not overlap; run 1"),
-                Arguments.of(Named.of("past the memory", List.of(new FrameRange(1, 20), new FrameRange(200, 300))),
-                        "bitmap: pool run 1 (frames [0xC8, 0x12C)"));
-    }
-
-    @ParameterizedTest
-    @MethodSource("badPools")
-    void new_badPool_throwsAndWritesNothing(List<FrameRange> pool, String message) {
-        PhysicalMemory memory = oneMib();
-
-        assertThatThrownBy(() -> new BitmapFrameAllocator(memory, pool)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(message);
-        assertThat(memory.touchedPages()).isZero();
-    }
-
     @Test
     void new_noRunBigEnoughForTheBitmap_throwsNamingTheSizes() {
         PhysicalMemory memory = PhysicalMemory.ofSize(256 * MIB);
@@ -253,7 +233,8 @@ class BitmapFrameAllocatorTest {
         PhysicalMemory memory = PhysicalMemory.builder(MIB).hole(0x1000, 0x1000).build();
 
         assertThatThrownBy(() -> new BitmapFrameAllocator(memory, GAPS)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("pool frame 0x1").hasMessageContaining("is not RAM");
+                .hasMessage("bitmap: pool run 0 (frames [0x1, 0x28) = [0x00001000, 0x00028000), 39 frames) holds frame 0x1,"
+                        + " which is not RAM: the bitmap cannot be kept there");
     }
 
     // ---------------------------------------------------------------- next fit

@@ -1,16 +1,12 @@
 package dev.pagelab.pmm;
 
-import static dev.pagelab.pmm.BuddyFrameAllocator.MAX_ORDER;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.kernel.Boot;
-import dev.pagelab.kernel.KernelEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -20,6 +16,9 @@ import java.util.Random;
 import java.util.stream.LongStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import static dev.pagelab.pmm.BuddyFrameAllocator.MAX_ORDER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BuddyFrameAllocatorTest {
     private static final long END = 0xFFFF_FFFFL;
@@ -190,8 +189,6 @@ class BuddyFrameAllocatorTest {
             assertBlocksInsideRuns(allocator, pool);
         }
         assertThat(allocator.freeBlockOrder(0)).as("(0, 8) does not merge with (0x100, 8): a hole").isEqualTo(8);
-        assertThatThrownBy(() -> new BuddyFrameAllocator(memory, List.of(new FrameRange(0, 0x200))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("buddy", "0x100", "not RAM");
     }
 
     @Test
@@ -214,7 +211,8 @@ class BuddyFrameAllocatorTest {
 
     @Test
     void registry_buddy_buildsThisAllocatorWithItsCounts() {
-        FrameAllocator allocator = FrameAllocators.create("buddy", memory(4096), List.of(new FrameRange(0, 4096)));
+        FrameAllocator allocator = FrameAllocatorRegistry.builtIn().create("buddy",
+                new FrameAllocatorConfig(memory(4096), List.of(new FrameRange(0, 4096))));
 
         assertThat(allocator).isInstanceOf(BuddyFrameAllocator.class);
         assertThat(allocator.name()).isEqualTo("buddy");
@@ -621,14 +619,14 @@ class BuddyFrameAllocatorTest {
 
     // ---------------------------------------------------------------- real boots
 
-    private static Boot boot(KernelEntry.LowMemory lowMemory) {
+    private static Boot boot(LowMemory lowMemory) {
         return Boot.run(MachineProfiles.byName("qemu-pc-128M"), KernelImage.builtIn(KernelImage.DEFAULT_BYTES), List.of(),
                 "", lowMemory);
     }
 
     @Test
     void qemuPc128M_pool_isCarvedAsComputedByHand() {
-        Boot boot = boot(KernelEntry.LowMemory.FIRST_MIB);
+        Boot boot = boot(LowMemory.FIRST_MIB);
         BootReport report = boot.report();
         BuddyFrameAllocator allocator = new BuddyFrameAllocator(boot.memory(), report.freeFrameRanges());
 
@@ -645,7 +643,7 @@ class BuddyFrameAllocatorTest {
 
     @Test
     void qemuPc128M_churn_thenFreeEverything_restoresTheInitialCounts() {
-        Boot boot = boot(KernelEntry.LowMemory.FIRST_MIB);
+        Boot boot = boot(LowMemory.FIRST_MIB);
         BuddyFrameAllocator allocator = new BuddyFrameAllocator(boot.memory(), boot.report().freeFrameRanges());
         long[] initial = counts(allocator);
         Random random = new Random(5);
@@ -670,7 +668,7 @@ class BuddyFrameAllocatorTest {
 
     @Test
     void qemuPc128MPageZero_severalRuns_noBlockLeavesItsRun() {
-        Boot boot = boot(KernelEntry.LowMemory.PAGE_ZERO);
+        Boot boot = boot(LowMemory.PAGE_ZERO);
         List<FrameRange> pool = boot.report().freeFrameRanges();
         BuddyFrameAllocator allocator = new BuddyFrameAllocator(boot.memory(), pool);
         assertThat(pool.size()).isGreaterThan(1);

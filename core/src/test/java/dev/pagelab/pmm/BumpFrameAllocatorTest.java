@@ -1,14 +1,10 @@
 package dev.pagelab.pmm;
 
-import static dev.pagelab.pmm.FrameAllocator.NO_FRAME;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.kernel.Boot;
-import dev.pagelab.kernel.KernelEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static dev.pagelab.pmm.FrameAllocator.NO_FRAME;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BumpFrameAllocatorTest {
     private static final long MIB = 1L << 20;
@@ -30,7 +29,7 @@ class BumpFrameAllocatorTest {
         return new BumpFrameAllocator(PhysicalMemory.ofSize(MIB), GAPS);
     }
 
-    private static Boot boot(KernelEntry.LowMemory lowMemory) {
+    private static Boot boot(LowMemory lowMemory) {
         return Boot.run(MachineProfiles.byName("qemu-pc-128M"), KernelImage.builtIn(KernelImage.DEFAULT_BYTES), List.of(),
                 "", lowMemory);
     }
@@ -80,8 +79,9 @@ class BumpFrameAllocatorTest {
 
     @Test
     void allocate_realBoot128M_startsAt2MiBAndTouchesNoRam() {
-        Boot boot = boot(KernelEntry.LowMemory.FIRST_MIB);
-        FrameAllocator allocator = FrameAllocators.create("bump", boot.memory(), boot.report().freeFrameRanges());
+        Boot boot = boot(LowMemory.FIRST_MIB);
+        FrameAllocator allocator = FrameAllocatorRegistry.builtIn().create("bump",
+                new FrameAllocatorConfig(boot.memory(), boot.report().freeFrameRanges()));
         long touched = boot.memory().touchedPages();
 
         assertThat(allocator).isInstanceOf(BumpFrameAllocator.class);
@@ -97,7 +97,7 @@ class BumpFrameAllocatorTest {
 
     @Test
     void allocate_realBootKeepingPageZeroOnly_walksTheThreeRunsInOrder() {
-        Boot boot = boot(KernelEntry.LowMemory.PAGE_ZERO);
+        Boot boot = boot(LowMemory.PAGE_ZERO);
         BumpFrameAllocator allocator = new BumpFrameAllocator(boot.memory(), boot.report().freeFrameRanges());
         List<Long> expected = new ArrayList<>();
         for (long pfn = 1; pfn < 9; pfn++) {
@@ -160,7 +160,7 @@ class BumpFrameAllocatorTest {
 
     @Test
     void pfnAtAndIndexOf_realBoot_areInversesAndMatchTheAllocationOrder() {
-        Boot boot = boot(KernelEntry.LowMemory.PAGE_ZERO);
+        Boot boot = boot(LowMemory.PAGE_ZERO);
         List<FrameRange> pool = boot.report().freeFrameRanges();
         BumpFrameAllocator allocator = new BumpFrameAllocator(boot.memory(), pool);
         BumpFrameAllocator walker = new BumpFrameAllocator(boot.memory(), pool);
@@ -335,23 +335,6 @@ class BumpFrameAllocatorTest {
     }
 
     // ---------------------------------------------------------------- construction
-
-    static Stream<Arguments> badPools() {
-        return Stream.of(
-                Arguments.of(Named.of("out of order", List.of(new FrameRange(10, 20), new FrameRange(1, 5))),
-                        "bump: the pool must be runs in address order that do not overlap; run 1"),
-                Arguments.of(Named.of("overlapping", List.of(new FrameRange(1, 20), new FrameRange(19, 30))),
-                        "bump: the pool must be runs in address order that do not overlap; run 1"),
-                Arguments.of(Named.of("past the memory", List.of(new FrameRange(1, 20), new FrameRange(200, 300))),
-                        "bump: pool run 1 (frames [0xC8, 0x12C)"));
-    }
-
-    @ParameterizedTest
-    @MethodSource("badPools")
-    void new_badPool_throws(List<FrameRange> pool, String message) {
-        assertThatThrownBy(() -> new BumpFrameAllocator(PhysicalMemory.ofSize(MIB), pool))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(message);
-    }
 
     @Test
     void new_emptyPool_handsOutNothing() {

@@ -1,23 +1,23 @@
 package dev.pagelab.pmm;
 
+import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
+import dev.pagelab.boot.MachineProfiles;
+import dev.pagelab.kernel.Boot;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.boot.KernelImage;
-import dev.pagelab.boot.MachineProfiles;
-import dev.pagelab.kernel.Boot;
-import dev.pagelab.kernel.KernelEntry;
-import java.util.List;
-import org.junit.jupiter.api.Test;
-
 class FrameAccountingTest {
     private final Boot boot = Boot.run(MachineProfiles.byName("qemu-pc-16M"), KernelImage.builtIn(KernelImage.DEFAULT_BYTES),
-            List.of(), "", KernelEntry.LowMemory.FIRST_MIB);
-    private final FrameAllocator bitmap = FrameAllocators.create("bitmap", boot.memory(), boot.report().freeFrameRanges());
+            List.of(), "", LowMemory.FIRST_MIB);
+    private final FrameAllocator bitmap = FrameAllocatorRegistry.builtIn().create("bitmap",
+            new FrameAllocatorConfig(boot.memory(), boot.report().freeFrameRanges()));
 
     @Test
     void of_freshBitmap_bootOwnersPlusMetadata() {
-        FrameAccounting accounting = FrameAccounting.of(boot.report(), bitmap);
+        FrameAccounting accounting = FrameAccounting.of(boot.report().layout(), bitmap);
         assertThat(accounting.ownerOf(0x100)).isEqualTo(FrameOwner.KERNEL_IMAGE);
         assertThat(accounting.ownerOf(0x9)).isEqualTo(FrameOwner.BOOT_INFORMATION);
         assertThat(accounting.ownerOf(0x200)).isEqualTo(FrameOwner.ALLOCATOR_METADATA);
@@ -31,7 +31,7 @@ class FrameAccountingTest {
     void of_afterAllocations_marksThemAllocated() {
         long a = bitmap.allocate();
         long run = bitmap.allocateRun(4, 4);
-        FrameAccounting accounting = FrameAccounting.of(boot.report(), bitmap);
+        FrameAccounting accounting = FrameAccounting.of(boot.report().layout(), bitmap);
         assertThat(accounting.ownerOf(a)).isEqualTo(FrameOwner.ALLOCATED);
         for (long pfn = run; pfn < run + 4; pfn++) {
             assertThat(accounting.ownerOf(pfn)).isEqualTo(FrameOwner.ALLOCATED);
@@ -41,7 +41,7 @@ class FrameAccountingTest {
 
     @Test
     void record_pageTableAndProcess_changeOwnersAndSpans() {
-        FrameAccounting accounting = FrameAccounting.of(boot.report(), bitmap);
+        FrameAccounting accounting = FrameAccounting.of(boot.report().layout(), bitmap);
         accounting.record(0x300, 2, FrameOwner.PAGE_TABLE);
         accounting.recordProcess(0x400, 7);
         assertThat(accounting.ownerOf(0x301)).isEqualTo(FrameOwner.PAGE_TABLE);
@@ -52,14 +52,14 @@ class FrameAccountingTest {
 
     @Test
     void record_outsideRange_refusedWithValues() {
-        FrameAccounting accounting = FrameAccounting.of(boot.report(), bitmap);
+        FrameAccounting accounting = FrameAccounting.of(boot.report().layout(), bitmap);
         assertThatThrownBy(() -> accounting.record(accounting.topPfn(), 1, FrameOwner.HEAP))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("record").hasMessageContaining("0x");
     }
 
     @Test
     void journal_framesRecordedSinceTheStart_areThoseWhoseOwnerDiffersWithTheirFirstOwner() {
-        FrameAccounting accounting = FrameAccounting.of(boot.report(), bitmap);
+        FrameAccounting accounting = FrameAccounting.of(boot.report().layout(), bitmap);
         accounting.record(0x300, 1, FrameOwner.ALLOCATED);
 
         accounting.startJournal();

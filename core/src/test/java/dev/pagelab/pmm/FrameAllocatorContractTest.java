@@ -6,9 +6,12 @@ import static dev.pagelab.pmm.FrameAllocatorFixtures.assertUnchanged;
 import static dev.pagelab.pmm.FrameAllocatorFixtures.namesFrameInHex;
 import static dev.pagelab.pmm.FrameAllocatorFixtures.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pagelab.hw.Addresses;
+import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.pmm.FrameAllocatorFixtures.Machine;
 import dev.pagelab.pmm.FrameAllocatorFixtures.Pool;
 import dev.pagelab.pmm.FrameAllocatorFixtures.Snapshot;
@@ -26,7 +29,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The {@link FrameAllocator} contract, run over every allocator in {@link FrameAllocators} and
+ * The {@link FrameAllocator} contract, run over every allocator of {@link FrameAllocatorRegistry#builtIn()} and
  * over the {@link ReferenceFrameAllocator}, on hand-made pools (gaps, frame 0 free or not, holes
  * in RAM) and on the pools of real boots (QEMU {@code pc} 16M/128M/1G, {@code q35} 128M, a
  * firmware map with holes).
@@ -249,16 +252,100 @@ class FrameAllocatorContractTest {
     // ---------------------------------------------------------------- the registry
 
     @Test
-    void names_registry_holdsTheFourBuiltInAllocators() {
-        assertThat(FrameAllocators.names()).as("FrameAllocators.names(): the suites would test nothing without them")
-                .containsAll(FrameAllocatorFixtures.BUILT_INS);
+    void names_builtIn_areTheFourAllocatorsInHelpOrder() {
+        assertThat(FrameAllocatorRegistry.builtIn().names()).as("the suites would test nothing without them")
+                .isEqualTo(FrameAllocatorFixtures.BUILT_INS);
+        assertThat(FrameAllocatorRegistry.builtIn().namesText()).isEqualTo("bitmap, bump, free-list or buddy");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("builtIns")
+    void info_builtIn_saysWhatTheAllocatorItMakesDoes(String name) {
+        FrameAllocatorInfo info = FrameAllocatorRegistry.builtIn().info(name);
+        FrameAllocator made = FrameAllocatorFixtures.create(name, PhysicalMemory.ofSize(1 << 20),
+                List.of(new FrameRange(1, 64)));
+
+        assertThat(info.name()).isEqualTo(name);
+        assertThat(made.name()).isEqualTo(name);
+        assertThat(info.canFree()).as("%s: info.canFree() and the allocator's canFree()", name)
+                .isEqualTo(made.canFree());
+        assertThat(info.summary()).isNotBlank();
     }
 
     @Test
-    void names_builtIns_comeFirst() {
-        List<String> names = FrameAllocators.names();
-        assertThat(names.subList(0, Math.min(4, names.size()))).as("the first names of %s", names)
-                .containsExactlyInAnyOrderElementsOf(FrameAllocatorFixtures.BUILT_INS);
+    void create_unknownName_throwsListingTheKnownNames() {
+        FrameAllocatorConfig config = new FrameAllocatorConfig(PhysicalMemory.ofSize(1 << 20), List.of());
+
+        assertThatThrownBy(() -> FrameAllocatorRegistry.builtIn().create("slab", config))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown frame allocator 'slab' (known: bitmap, bump, free-list, buddy)");
+        assertThatThrownBy(() -> FrameAllocatorRegistry.builtIn().info("slab"))
+                .hasMessage("unknown frame allocator 'slab' (known: bitmap, bump, free-list, buddy)");
+    }
+
+    @Test
+    void register_ownAllocator_isAddedToThisRegistryOnly() {
+        FrameAllocatorRegistry mine = FrameAllocatorRegistry.builtIn().register(
+                new FrameAllocatorInfo("reference", "the suites' model", true),
+                config -> new ReferenceFrameAllocator(config.memory(), config.free()));
+
+        assertThat(mine.names()).endsWith("reference").hasSize(5);
+        assertThat(mine.namesText()).isEqualTo("bitmap, bump, free-list, buddy or reference");
+        assertThat(mine.create("reference", new FrameAllocatorConfig(PhysicalMemory.ofSize(1 << 20),
+                List.of(new FrameRange(1, 3)))).name()).isEqualTo("reference");
+        assertThat(FrameAllocatorRegistry.builtIn().contains("reference")).isFalse();
+    }
+
+    // ---------------------------------------------------------------- the pool check
+
+    static Stream<String> builtIns() {
+        return FrameAllocatorFixtures.BUILT_INS.stream();
+    }
+
+    /** Each built-in allocator checks its pool with {@link PoolRuns} (tested there): its messages, nothing written. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("builtIns")
+    void create_badPool_throwsThePoolCheckNamingTheAllocatorAndWritesNothing(String name) {
+        PhysicalMemory memory = PhysicalMemory.ofSize(1 << 20);
+        List<List<FrameRange>> bad = List.of(List.of(new FrameRange(10, 20), new FrameRange(1, 5)),
+                List.of(new FrameRange(1, 20), new FrameRange(19, 30)), List.of(new FrameRange(200, 300)));
+        for (List<FrameRange> pool : bad) {
+            String expected = "";
+            try {
+                PoolRuns.of(name, memory, pool);
+            } catch (IllegalArgumentException e) {
+                expected = e.getMessage();
+            }
+            assertThat(expected).as("the pool check refuses %s", pool).isNotEmpty();
+            assertThatThrownBy(() -> FrameAllocatorFixtures.create(name, memory, pool))
+                    .as("%s over %s", name, pool).isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
+        }
+        assertThat(memory.touchedPages()).isZero();
+    }
+
+    /**
+     * Pool frames must be RAM where an allocator writes: every frame for the free list and the
+     * buddy system (their links), none for the bump allocator, the bitmap's own frames for the
+     * bitmap (its placement test checks a hole there).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("builtIns")
+    void create_poolOverAHole_throwsOnlyWhereTheAllocatorWrites(String name) {
+        PhysicalMemory memory = PhysicalMemory.builder(1 << 20).hole(Addresses.pfnToPaddr(4), Addresses.pfnToPaddr(2))
+                .build();
+        List<FrameRange> pool = List.of(new FrameRange(1, 0x40));
+        boolean linksInFreeFrames = name.equals("free-list") || name.equals("buddy");
+
+        if (linksInFreeFrames) {
+            assertThatThrownBy(() -> FrameAllocatorFixtures.create(name, memory, pool))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(name + ": pool run 0 (frames [0x1, 0x40) = [0x00001000, 0x00040000), 63 frames) holds"
+                            + " frame 0x4, which is not RAM: "
+                            + PoolRuns.LINKS_NEED_RAM);
+            assertThat(memory.touchedPages()).isZero();
+        } else {
+            assertThat(FrameAllocatorFixtures.create(name, memory, pool).totalFrames()).as(name).isPositive();
+        }
     }
 
     // ---------------------------------------------------------------- a fresh allocator

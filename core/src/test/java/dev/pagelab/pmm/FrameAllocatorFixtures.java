@@ -1,10 +1,8 @@
 package dev.pagelab.pmm;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-
 import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.boot.MemoryMap;
 import dev.pagelab.boot.MemoryRegion;
@@ -12,7 +10,6 @@ import dev.pagelab.boot.RegionType;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.kernel.Boot;
-import dev.pagelab.kernel.KernelEntry;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashSet;
@@ -22,6 +19,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 /**
  * What the frame-allocator suites share: the allocators under test, the pools they run on, a
@@ -59,13 +58,15 @@ final class FrameAllocatorFixtures {
 
     // ---------------------------------------------------------------- the allocators under test
 
+    /** The registry the suites take their allocators from: the built-in one. */
+    static final FrameAllocatorRegistry REGISTRY = FrameAllocatorRegistry.builtIn();
+
     /**
-     * Every registered allocator, then the reference. The reference is never put in
-     * {@link FrameAllocators}: the registry is global to the test JVM and cannot forget a name, so
-     * it would show up in every later test that lists the allocators.
+     * Every registered allocator, then the reference, which is built here and not registered: the
+     * suites test the registry's allocators against it.
      */
     static List<String> allocatorNames() {
-        Set<String> names = new LinkedHashSet<>(FrameAllocators.names());
+        Set<String> names = new LinkedHashSet<>(REGISTRY.names());
         names.add(ReferenceFrameAllocator.NAME);
         return List.copyOf(names);
     }
@@ -73,7 +74,7 @@ final class FrameAllocatorFixtures {
     /** A new allocator called {@code name}; the reference is built here, the rest by the registry. */
     static FrameAllocator create(String name, PhysicalMemory memory, List<FrameRange> free) {
         return ReferenceFrameAllocator.NAME.equals(name) ? new ReferenceFrameAllocator(memory, free)
-                : FrameAllocators.create(name, memory, free);
+                : REGISTRY.create(name, new FrameAllocatorConfig(memory, free));
     }
 
     /**
@@ -146,11 +147,11 @@ final class FrameAllocatorFixtures {
     static final Pool HOLES = handMade("ram-holes", 512, List.of(new long[] {64, 16}, new long[] {300, 100}),
             List.of(new FrameRange(8, 64), new FrameRange(80, 300), new FrameRange(400, 480)));
 
-    static final Pool QEMU_PC_16M = boot("qemu-pc-16M", KernelEntry.LowMemory.FIRST_MIB);
-    static final Pool QEMU_PC_16M_PAGE_ZERO = boot("qemu-pc-16M", KernelEntry.LowMemory.PAGE_ZERO);
-    static final Pool QEMU_PC_128M = boot("qemu-pc-128M", KernelEntry.LowMemory.FIRST_MIB);
-    static final Pool QEMU_Q35_128M = boot("qemu-q35-128M", KernelEntry.LowMemory.FIRST_MIB);
-    static final Pool QEMU_PC_1G = boot("qemu-pc-1G", KernelEntry.LowMemory.FIRST_MIB);
+    static final Pool QEMU_PC_16M = boot("qemu-pc-16M", LowMemory.FIRST_MIB);
+    static final Pool QEMU_PC_16M_PAGE_ZERO = boot("qemu-pc-16M", LowMemory.PAGE_ZERO);
+    static final Pool QEMU_PC_128M = boot("qemu-pc-128M", LowMemory.FIRST_MIB);
+    static final Pool QEMU_Q35_128M = boot("qemu-q35-128M", LowMemory.FIRST_MIB);
+    static final Pool QEMU_PC_1G = boot("qemu-pc-1G", LowMemory.FIRST_MIB);
     static final Pool MAP_WITH_HOLES = mapWithHoles();
 
     /** The pools every misuse test runs on: cheap to snapshot. */
@@ -206,8 +207,8 @@ final class FrameAllocatorFixtures {
     }
 
     /** A real boot of a built-in machine with the built-in 1 MiB kernel. */
-    static Pool boot(String machineName, KernelEntry.LowMemory lowMemory) {
-        String name = machineName + (lowMemory == KernelEntry.LowMemory.FIRST_MIB ? "" : "-page-0");
+    static Pool boot(String machineName, LowMemory lowMemory) {
+        String name = machineName + (lowMemory == LowMemory.FIRST_MIB ? "" : "-page-0");
         return new Pool(name, () -> machineOf(Boot.run(MachineProfiles.byName(machineName),
                 KernelImage.builtIn(KernelImage.DEFAULT_BYTES), List.of(), "", lowMemory)));
     }
@@ -233,7 +234,7 @@ final class FrameAllocatorFixtures {
         return new Pool("map-with-holes", () -> {
             PhysicalMemory memory = Boot.memoryFor(MemoryMap.sanitize(regions).map());
             return machineOf(Boot.run("map with holes", memory, regions, KernelImage.builtIn(KernelImage.DEFAULT_BYTES),
-                    List.of(), "", KernelEntry.LowMemory.PAGE_ZERO));
+                    List.of(), "", LowMemory.PAGE_ZERO));
         });
     }
 

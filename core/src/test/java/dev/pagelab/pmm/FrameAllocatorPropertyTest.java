@@ -416,7 +416,8 @@ class FrameAllocatorPropertyTest {
             compareAll();
             if (allocator instanceof BuddyFrameAllocator buddy) {
                 PhysicalMemory fresh = PhysicalMemory.ofSize(memory.sizeBytes());
-                BuddyFrameAllocator pristine = (BuddyFrameAllocator) FrameAllocators.create("buddy", fresh, pool.runs());
+                BuddyFrameAllocator pristine = (BuddyFrameAllocator) FrameAllocatorRegistry.builtIn().create("buddy",
+                        new FrameAllocatorConfig(fresh, pool.runs()));
                 for (int order = 0; order <= BuddyFrameAllocator.MAX_ORDER; order++) {
                     check(buddy.freeBlocks(order) == pristine.freeBlocks(order),
                             "after freeing everything, %d free blocks of order %d; a fresh allocator has %d",

@@ -1,15 +1,12 @@
 package dev.pagelab.pmm;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.KernelImage;
+import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.kernel.Boot;
-import dev.pagelab.kernel.KernelEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +19,8 @@ import java.util.Set;
 import java.util.stream.LongStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FreeListFrameAllocatorTest {
     private static final long END = 0xFFFF_FFFFL;
@@ -162,23 +161,9 @@ class FreeListFrameAllocatorTest {
     }
 
     @Test
-    void constructor_badPool_throwsAndWritesNothing() {
-        PhysicalMemory withHole = PhysicalMemory.builder(paddr(16)).hole(paddr(4), paddr(2)).build();
-
-        assertThatThrownBy(() -> new FreeListFrameAllocator(withHole, List.of(new FrameRange(1, 8))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("free-list", "0x4", "not RAM");
-        assertThatThrownBy(() -> new FreeListFrameAllocator(withHole, List.of(new FrameRange(6, 8), new FrameRange(1, 3))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("address order");
-        assertThatThrownBy(() -> new FreeListFrameAllocator(withHole, List.of(new FrameRange(1, 3), new FrameRange(2, 4))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlap");
-        assertThatThrownBy(() -> new FreeListFrameAllocator(withHole, List.of(new FrameRange(10, 17))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the physical memory");
-        assertThat(withHole.touchedPages()).isZero();
-    }
-
-    @Test
     void registry_freeList_buildsThisAllocator() {
-        FrameAllocator allocator = FrameAllocators.create("free-list", memory(16), GAPS);
+        FrameAllocator allocator = FrameAllocatorRegistry.builtIn().create("free-list",
+                new FrameAllocatorConfig(memory(16), GAPS));
 
         assertThat(allocator).isInstanceOf(FreeListFrameAllocator.class);
         assertThat(allocator.describe()).anySatisfy(line -> assertThat(line).contains("head END (empty)"))
@@ -612,7 +597,7 @@ class FreeListFrameAllocatorTest {
     @Test
     void qemuPc4G_freshAllocator_writesNoRamAndHandsOutTheLowestFrames() {
         Boot boot = Boot.run(MachineProfiles.byName("qemu-pc-4G"), KernelImage.builtIn(KernelImage.DEFAULT_BYTES),
-                List.of(), "", KernelEntry.LowMemory.FIRST_MIB);
+                List.of(), "", LowMemory.FIRST_MIB);
         long touched = boot.memory().touchedPages();
 
         FreeListFrameAllocator allocator = new FreeListFrameAllocator(boot.memory(), boot.report().freeFrameRanges());
@@ -625,14 +610,14 @@ class FreeListFrameAllocatorTest {
 
     // ---------------------------------------------------------------- real boots
 
-    private static Boot boot(KernelEntry.LowMemory lowMemory) {
+    private static Boot boot(LowMemory lowMemory) {
         return Boot.run(MachineProfiles.byName("qemu-pc-128M"), KernelImage.builtIn(KernelImage.DEFAULT_BYTES), List.of(),
                 "", lowMemory);
     }
 
     @Test
     void qemuPc128M_pool_isOneListFromFrame0x200() {
-        Boot boot = boot(KernelEntry.LowMemory.FIRST_MIB);
+        Boot boot = boot(LowMemory.FIRST_MIB);
         BootReport report = boot.report();
         PhysicalMemory memory = boot.memory();
         FreeListFrameAllocator allocator = new FreeListFrameAllocator(memory, report.freeFrameRanges());
@@ -658,7 +643,7 @@ class FreeListFrameAllocatorTest {
 
     @Test
     void qemuPc128MPageZero_pool_listsEveryFreeFrameOnceInAddressOrder() {
-        Boot boot = boot(KernelEntry.LowMemory.PAGE_ZERO);
+        Boot boot = boot(LowMemory.PAGE_ZERO);
         List<FrameRange> pool = boot.report().freeFrameRanges();
         FreeListFrameAllocator allocator = new FreeListFrameAllocator(boot.memory(), pool);
 
@@ -672,7 +657,7 @@ class FreeListFrameAllocatorTest {
 
     @Test
     void qemuPc128M_churn_isLifo_andFreeingEverythingRestoresTheCount() {
-        Boot boot = boot(KernelEntry.LowMemory.FIRST_MIB);
+        Boot boot = boot(LowMemory.FIRST_MIB);
         FreeListFrameAllocator allocator = new FreeListFrameAllocator(boot.memory(), boot.report().freeFrameRanges());
         Random random = new Random(7);
         long[] held = new long[256];

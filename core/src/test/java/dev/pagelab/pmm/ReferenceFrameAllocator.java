@@ -37,7 +37,7 @@ import java.util.TreeMap;
  * Misuse throws {@link FrameAllocatorException} before anything changes.
  */
 final class ReferenceFrameAllocator implements FrameAllocator {
-    /** The name the suites give it; never registered in {@link FrameAllocators}. */
+    /** The name the suites give it; never registered in a {@link FrameAllocatorRegistry}. */
     static final String NAME = "reference";
     static final int MAGIC = 0x4146_4552; // "REFA" little-endian
     static final int HEADER_BYTES = 16;

@@ -2,6 +2,7 @@ package dev.pagelab.bench.jmh;
 
 import dev.pagelab.bench.FramesWorkload;
 import dev.pagelab.hw.Checks;
+import dev.pagelab.pmm.FrameAllocatorRegistry;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -64,7 +65,7 @@ public class FramesBenchmark {
         if (Checks.ENABLED) {
             throw new IllegalStateException("invariant checks are on (-Dpagelab.checks=true): the score would be meaningless");
         }
-        workload = new FramesWorkload(allocator, bytes(memory));
+        workload = new FramesWorkload(FrameAllocatorRegistry.builtIn(), allocator, bytes(memory));
         workload.fill();
     }
 

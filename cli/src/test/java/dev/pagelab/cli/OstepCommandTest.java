@@ -100,4 +100,22 @@ class OstepCommandTest {
                 "malloc-front-split:", "malloc-list-adjacent-coalesce:", "malloc-returned-value:");
         assertThat(run.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
     }
+
+    @Test
+    void benchOstep_tinyRun_reportsTheSameAnswersAsTheMode() {
+        CliRun run = CliRun.of("bench", "ostep", "-n", "2000", "--warmup", "0", "--rounds", "1", "-p", "LRU,OPT");
+        assertThat(run.status()).as(run.err()).isZero();
+        for (String policy : List.of("LRU", "OPT")) {
+            String stats = core("paging-policy", "-s", "0", "-n", "2000", "-m", "200", "-C", "100", "-p", policy, "-c",
+                    "-N").lines().filter(l -> l.startsWith("FINALSTATS")).findFirst().orElseThrow();
+            assertThat(run.out()).containsPattern("(?m)^  " + policy + " .*" + stats.replace("FINALSTATS ", ""));
+        }
+    }
+
+    @Test
+    void benchOstep_badOptions_refusedBeforeRunning() {
+        assertThat(CliRun.of("bench", "ostep", "--rounds", "0").err()).contains("--rounds", "expected 1 to 10,000");
+        assertThat(CliRun.of("bench", "ostep", "--policy", "LFU").err()).contains("--policy", "'LFU'", "CLOCK");
+        assertThat(CliRun.of("bench", "ostep", "--references", "0").status()).isEqualTo(2);
+    }
 }

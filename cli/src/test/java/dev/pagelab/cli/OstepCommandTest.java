@@ -29,7 +29,7 @@ class OstepCommandTest {
     }
 
     @Test
-    void help_isTheScriptsHelpPlusTheVersionLine() {
+    void help_dashH_scriptsHelpPlusVersionLine() {
         CliRun run = CliRun.of("ostep", "malloc", "-h");
         assertThat(run.status()).isZero();
         assertThat(run.out()).startsWith("Usage: malloc.py [options]\n\nOptions:\n  -h, --help            show this help")
@@ -38,7 +38,7 @@ class OstepCommandTest {
     }
 
     @Test
-    void doubleDashAndAtFile_reachTheScript() {
+    void arguments_doubleDashAndAtFile_reachTheScript() {
         // optparse: "--" ends the options, so -c after it is a positional argument: no answers.
         CliRun dashes = CliRun.of("ostep", "paging-policy", "--", "-c");
         assertThat(dashes.status()).isZero();
@@ -50,7 +50,7 @@ class OstepCommandTest {
     }
 
     @Test
-    void badOption_optparseMessageAndStatus2() {
+    void parse_badIntegerValue_optparseMessageAndStatus2() {
         CliRun run = CliRun.of("ostep", "paging-multilevel-translate", "-s", "x");
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
@@ -59,7 +59,7 @@ class OstepCommandTest {
     }
 
     @Test
-    void pythonException_lastTracebackLineAndStatus1() {
+    void run_badNumaddrs_lastTracebackLineAndStatus1() {
         CliRun run = CliRun.of("ostep", "paging-policy", "-n", "ten");
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out()).startsWith("ARG addresses -1\n");
@@ -84,7 +84,7 @@ class OstepCommandTest {
     }
 
     @Test
-    void ostepAlone_listsTheModes() {
+    void ostep_noMode_listsTheModes() {
         CliRun run = CliRun.of("ostep");
         assertThat(run.status()).isZero();
         assertThat(run.out()).contains("paging-policy", "malloc", "paging-multilevel-translate",
@@ -93,7 +93,7 @@ class OstepCommandTest {
     }
 
     @Test
-    void quirks_listsEveryQuirkWithinEightyColumns() {
+    void quirks_all_listedWithinEightyColumns() {
         CliRun run = CliRun.of("ostep", "quirks");
         assertThat(run.status()).isZero();
         assertThat(run.out()).contains("clock-random-probes:", "opt-ties-rightmost:", "malloc-align-before-header:",

@@ -37,7 +37,7 @@ class HelpWrapTest {
     }
 
     @Test
-    void chunks_hyphenRules() {
+    void chunks_hyphensAndDashes_cutAsTextwrap() {
         assertThat(HelpWrap.chunks("INSERT-FRONT, -1->no (--addresses) a-b-c")).containsExactly("INSERT-", "FRONT,",
                 " ", "-1->no", " ", "(--addresses)", " ", "a-b-c");
         assertThat(HelpWrap.chunks("x--y ab--cd")).containsExactly("x", "--", "y", " ", "ab", "--", "cd");

@@ -41,12 +41,12 @@ class KnownAnswersTest {
 
     @ParameterizedTest(name = "{0}, {1} pages: {2} misses")
     @CsvSource({"FIFO, 3, 15", "LRU, 3, 12", "OPT, 3, 9", "FIFO, 4, 10", "LRU, 4, 8", "OPT, 4, 8"})
-    void silberschatzString_textbookMisses(String policy, int cache, long misses) {
+    void misses_silberschatzString_textbookCounts(String policy, int cache, long misses) {
         assertThat(misses(policy, cache, SILBERSCHATZ)).isEqualTo(misses);
     }
 
     @Test
-    void beladyString_fifo_moreFramesMoreMisses() {
+    void misses_beladyStringFifo_moreFramesMoreMisses() {
         assertThat(misses("FIFO", 3, BELADY)).isEqualTo(9);
         assertThat(misses("FIFO", 4, BELADY)).isEqualTo(10);
         assertThat(misses("LRU", 4, BELADY)).isLessThanOrEqualTo(misses("LRU", 3, BELADY));
@@ -54,7 +54,7 @@ class KnownAnswersTest {
 
     /** OSTEP chapter 22: OPT 6 hits (54.5%), FIFO 4 hits (36.4%), LRU 6 hits on the same stream. */
     @Test
-    void ostepFigureStream_chapter22_hitRates() {
+    void finalStats_ostepFigureStream_chapter22HitRates() {
         assertThat(run("paging-policy", "-a", OSTEP_FIGURE, "-p", "OPT", "-c").out())
                 .contains("FINALSTATS hits 6   misses 5   hitrate 54.55");
         assertThat(run("paging-policy", "-a", OSTEP_FIGURE, "-p", "FIFO", "-c").out())
@@ -65,7 +65,7 @@ class KnownAnswersTest {
 
     /** The homework README's LRU walk-through: the list after each access, and the victims. */
     @Test
-    void readmeLruExample_listAfterEachAccess() {
+    void trace_readmeLruExample_sameListsAndVictims() {
         String out = run("paging-policy", "--addresses=" + OSTEP_FIGURE, "--policy=LRU", "--cachesize=3", "-c").out();
         assertThat(out).contains(
                 "Access: 0  HIT  LRU ->    [1, 2, 0] <- MRU Replaced:- [Hits:1 Misses:3]",
@@ -76,7 +76,7 @@ class KnownAnswersTest {
 
     /** The README: seed 10 generates pages 5, 4, 5. */
     @Test
-    void readmeSeedTen_threePages() {
+    void questions_readmeSeedTen_pages545() {
         assertThat(run("paging-policy", "-s", "10", "-n", "3").out()).contains(
                 "Access: 5  Hit/Miss?  State of Memory?\nAccess: 4  Hit/Miss?  State of Memory?\n"
                         + "Access: 5  Hit/Miss?  State of Memory?\n");
@@ -84,7 +84,7 @@ class KnownAnswersTest {
 
     /** The malloc README's example: header 4, alignment 4, best fit, address order. */
     @Test
-    void mallocReadmeExample_answers() {
+    void malloc_readmeExample_sameAnswers() {
         String out = run("malloc", "-S", "100", "-b", "1000", "-H", "4", "-a", "4", "-l", "ADDRSORT", "-p", "BEST",
                 "-n", "5", "-c").out();
         assertThat(out).contains("ptr[0] = Alloc(3) returned 1004 (searched 1 elements)\nFree List [ Size 1 ]: [ addr:1008 sz:92 ]",
@@ -99,7 +99,7 @@ class KnownAnswersTest {
 
     /** The multilevel README's seed 0: the directory is in page 108. */
     @Test
-    void multilevelSeedZero_pdbr108() {
+    void multilevel_seedZero_pdbr108() {
         assertThat(run("paging-multilevel-translate", "-s", "0").out())
                 .contains("\nPDBR: 108  (decimal) [This means the page directory is held in this page]\n");
     }
@@ -122,14 +122,14 @@ class KnownAnswersTest {
 
     /** A victim whose page number is -1 prints as no victim, since the script tests victim == -1. */
     @Test
-    void victimPageMinusOne_printedAsDash() {
+    void trace_victimPageMinusOne_printedAsDash() {
         assertThat(run("paging-policy", "-a", "-1,5", "-C", "1", "-c").out())
                 .contains("Access: 5  MISS FirstIn ->          [5] <- Lastin  Replaced:- [Hits:0 Misses:2]");
     }
 
     /** malloc: alignment before the header; random mode adds the header to the returned pointer, -A does not. */
     @Test
-    void malloc_alignBeforeHeader_andReturnedValues() {
+    void malloc_headerAndAlignment_alignedFirstReturnedPerMode() {
         String listed = run("malloc", "-A", "+5", "-H", "2", "-a", "4", "-c").out();
         assertThat(listed).contains("ptr[0] = Alloc(5) returned 1000 (searched 1 elements)\n"
                 + "Free List [ Size 1 ]: [ addr:1010 sz:90 ]");
@@ -164,7 +164,7 @@ class KnownAnswersTest {
 
     /** optparse: -n10, --seed=3, --see 3, -cN all parse; ambiguous and unknown options fail with status 2. */
     @Test
-    void optionSpellings_asOptparse() {
+    void parse_optparseSpellings_sameRunOrSameError() {
         String expected = run("paging-policy", "-s", "3", "-n", "10", "-c", "-N").out();
         assertThat(run("paging-policy", "--seed=3", "-n10", "-cN").out()).isEqualTo(expected);
         assertThat(run("paging-policy", "--see", "3", "--num=10", "--comp", "--not").out()).isEqualTo(expected);

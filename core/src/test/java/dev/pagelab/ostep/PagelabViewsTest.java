@@ -110,7 +110,7 @@ class PagelabViewsTest {
     }
 
     @Test
-    void declined_withReasonAndStatus2() {
+    void pagelab_problemOutsideX86_declinedWithStatus2() {
         StringWriter err = new StringWriter();
         int exit = Ostep.run("paging-linear-translate", List.of("-P", "1k", "--pagelab"),
                 new OstepEnvironment(Path.of("."), null), new StringWriter(), err);

@@ -48,7 +48,7 @@ class PyTest {
     }
 
     @Test
-    void repr_quotesAndEscapes_asPython() {
+    void repr_quotesAndEscapes_sameAsPython() {
         assertThat(Py.repr("abc")).isEqualTo("'abc'");
         assertThat(Py.repr("it's")).isEqualTo("\"it's\"");
         assertThat(Py.repr("\"q\"'s")).isEqualTo("'\"q\"\\'s'");
@@ -58,7 +58,7 @@ class PyTest {
     }
 
     @Test
-    void formats_asPercentOperator() {
+    void formats_percentOperator_sameText() {
         assertThat(Py.hex(-5, 8)).isEqualTo("-0000005");
         assertThat(Py.hex(0x3229, 8)).isEqualTo("00003229");
         assertThat(Py.hex(0x123456789L, 4)).isEqualTo("123456789");

@@ -54,7 +54,7 @@ import picocli.CommandLine.ParameterException;
             "  ./pagelab jmh",
             ""},
         subcommands = {BenchCommand.Translate.class, BenchCommand.Frames.class, BenchCommand.Paging.class,
-            BenchHeapCommand.class, BenchReplayCommand.class},
+            BenchHeapCommand.class, BenchReplayCommand.class, BenchOstepCommand.class},
         footer = {"", "Run 'pagelab bench COMMAND --help' for a benchmark's options."})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             BootCommand.class,
             ExplainCommand.class,
             ReplayCommand.class,
+            OstepCommand.class,
             BenchCommand.class,
             TraceCommand.class,
             HelpCommand.class,
@@ -46,6 +47,7 @@ public final class Main implements Runnable {
     /** Runs the command line with the given streams; returns the exit status. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
+        OstepCommand.configure(cli, args);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

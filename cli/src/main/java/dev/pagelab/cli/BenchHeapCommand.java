@@ -97,7 +97,7 @@ final class BenchHeapCommand implements Callable<Integer> {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "pagelab bench heap: machine %s, allocator %s, %,d slots, one thread%n",
                 s.machine(), s.allocator(), s.slots()));
-        out.append(BenchCommand.Translate.environment()).append(System.lineSeparator());
+        out.append(BenchTranslateCommand.environment()).append(System.lineSeparator());
         if (r.checksOn()) {
             out.append("WARNING: invariant checks are on (-Dpagelab.checks=true); these numbers mean little.\n");
         }

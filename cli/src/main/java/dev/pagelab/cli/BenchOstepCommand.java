@@ -86,7 +86,7 @@ final class BenchOstepCommand implements Callable<Integer> {
         OstepBench.Settings s = r.settings();
         out.append(String.format(Locale.ROOT, "pagelab bench ostep: paging-policy -s 0 -n %d -m 200 -C 100 -p P -c -N,"
                 + " one thread%n", s.references()));
-        out.append(BenchCommand.Translate.environment()).append('\n');
+        out.append(BenchTranslateCommand.environment()).append('\n');
         if (r.checksOn()) {
             out.append("WARNING: invariant checks are on (-Dpagelab.checks=true); these numbers mean little.\n");
         }

@@ -112,7 +112,7 @@ final class BenchReplayCommand implements Callable<Integer> {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "pagelab bench replay: %s%n%,d references, %,d distinct pages, %,d frames"
                 + " (global scope), one thread%n", r.name(), r.references(), r.pages(), r.frames()));
-        out.append(BenchCommand.Translate.environment()).append(System.lineSeparator());
+        out.append(BenchTranslateCommand.environment()).append(System.lineSeparator());
         if (r.checks()) {
             out.append("WARNING: invariant checks are on (-Dpagelab.checks=true); these numbers mean little.\n");
         }

@@ -167,13 +167,11 @@ public final class ScenarioRunner {
             // The change line sums up the frames; the trace shows what the kernel wrote.
             previous = kernel.events().listen(e -> {
                 if (!(e instanceof KernelEvent.FrameTaken || e instanceof KernelEvent.FrameFreed
-                        || e instanceof KernelEvent.FrameOwnerChanged)) {
+                        || e instanceof KernelEvent.FrameOwnerChanged || e instanceof KernelEvent.HeapBlockAllocated
+                        || e instanceof KernelEvent.HeapBlockFreed)) {
                     trace.add(e.text());
                 }
             });
-            if (heapUsed) {
-                kernel.heap().setTrace(trace::add);
-            }
         }
         MmuStats.Snapshot mmuBefore = mmu.stats().snapshot();
         Result r = new Result();
@@ -190,9 +188,6 @@ public final class ScenarioRunner {
         } finally {
             if (tracing) {
                 kernel.events().listen(previous);
-            }
-            if (heapUsed) {
-                kernel.heap().setTrace(null);
             }
         }
         Changes changes = state().since(before, kernel.accounting().stopJournal(), kernel.accounting());

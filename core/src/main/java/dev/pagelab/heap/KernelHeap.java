@@ -565,7 +565,7 @@ public final class KernelHeap {
             }
             long mappedPages = vm.mappedPages(chunkStart, chunkPages);
             unmappedPages -= chunkPages - mappedPages;
-            vm.kunmap(chunkStart);
+            vm.kunmap(chunkStart, FrameOwner.HEAP);
             chunks.remove(chunk);
             framesHeld -= mappedPages;
             framesReleased += mappedPages;

@@ -76,6 +76,7 @@ public final class ScenarioRunner {
     private final Mmu mmu;
     private final AddressSpace space;
     private final Map<String, Long> names = new HashMap<>();
+    private final ChangeRecorder recorder;
     /** Temporary-slot loads of the start-up, so that reports count the steps' only, as the MMU's reset counters do. */
     private final long slotLoadsAtStart;
     /** Whether a step has used the heap: until then reports leave it out (it does not exist in a C kernel either). */
@@ -88,6 +89,7 @@ public final class ScenarioRunner {
         this.mmu = kernel.mmu();
         this.space = kernel.space();
         this.slotLoadsAtStart = space.temporarySlotMappings();
+        this.recorder = new ChangeRecorder(mmu);
     }
 
     /** Boots the scenario's machine and starts its kernel, ready to {@link #run(Consumer)} the steps. */
@@ -157,22 +159,19 @@ public final class ScenarioRunner {
     }
 
     private StepEvent execute(Step step) {
-        KernelState before = state();
-        kernel.accounting().startJournal();
         heapUsed |= step.op() instanceof Op.HeapAllocation || step.op() instanceof Op.Kfree;
         List<String> trace = new ArrayList<>();
         boolean tracing = step.trace() || scenario.trace() || options.traceAll();
-        KernelEventListener previous = null;
-        if (tracing) {
-            // The change line sums up the frames; the trace shows what the kernel wrote.
-            previous = kernel.events().listen(e -> {
-                if (!(e instanceof KernelEvent.FrameTaken || e instanceof KernelEvent.FrameFreed
-                        || e instanceof KernelEvent.FrameOwnerChanged || e instanceof KernelEvent.HeapBlockAllocated
-                        || e instanceof KernelEvent.HeapBlockFreed)) {
-                    trace.add(e.text());
-                }
-            });
-        }
+        recorder.start();
+        KernelEventListener previous = kernel.events().listen(e -> {
+            recorder.on(e);
+            // The change line sums up the frames and heap blocks; the trace shows what the kernel wrote and did.
+            if (tracing && !(e instanceof KernelEvent.FrameTaken || e instanceof KernelEvent.FrameFreed
+                    || e instanceof KernelEvent.FrameOwnerChanged || e instanceof KernelEvent.HeapBlockAllocated
+                    || e instanceof KernelEvent.HeapBlockFreed)) {
+                trace.add(e.text());
+            }
+        });
         MmuStats.Snapshot mmuBefore = mmu.stats().snapshot();
         Result r = new Result();
         try {
@@ -186,11 +185,9 @@ public final class ScenarioRunner {
         } catch (IllegalArgumentException | IllegalStateException | FrameAllocatorException e) {
             r.fail(Failure.Kind.MISUSE, e.getMessage());
         } finally {
-            if (tracing) {
-                kernel.events().listen(previous);
-            }
+            kernel.events().listen(previous);
         }
-        Changes changes = state().since(before, kernel.accounting().stopJournal(), kernel.accounting());
+        Changes changes = recorder.changes();
         if (options.check()) {
             try {
                 checkInvariants();
@@ -210,9 +207,8 @@ public final class ScenarioRunner {
         r.put(Field.PAGES_UNMAPPED, changes.pagesUnmapped());
         r.put(Field.TABLES_MADE, changes.tablesMade());
         r.put(Field.TABLES_FREED, changes.tablesFreed());
-        HeapStats heap = heapStats();
-        r.put(Field.HEAP_BLOCKS, heap == null ? 0L : heap.liveBlocks());
-        r.put(Field.HEAP_FRAMES, heap == null ? 0L : heap.framesHeld());
+        r.put(Field.HEAP_BLOCKS, heapUsed ? kernel.heap().liveBlocks() : 0L);
+        r.put(Field.HEAP_FRAMES, heapUsed ? kernel.heap().framesHeld() : 0L);
 
         boolean failed = r.failure != null;
         List<String> mismatches = failed && !step.expectsFailure() ? List.of() : mismatches(step, r.fields);
@@ -574,12 +570,6 @@ public final class ScenarioRunner {
     /** Temporary-slot loads since the start-up. */
     private long slotLoads() {
         return space.temporarySlotMappings() - slotLoadsAtStart;
-    }
-
-    private KernelState state() {
-        List<Changes.Block> blocks = !heapUsed ? List.of() : mmu.observe(() -> kernel.heap().blocks()).stream()
-                .filter(b -> !b.free()).map(b -> new Changes.Block(b.vaddr(), b.requested())).toList();
-        return KernelState.of(kernel, blocks);
     }
 
     /** The heap's statistics, read as an observer (they walk the free list), or null before a step used the heap. */

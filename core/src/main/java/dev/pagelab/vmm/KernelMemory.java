@@ -1,5 +1,6 @@
 package dev.pagelab.vmm;
 
+import com.carrotsearch.hppc.LongIntHashMap;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.paging.AddressSpace;
@@ -29,7 +30,11 @@ import java.util.Arrays;
  * <h2>kunmap(vaddr)</h2>
  * {@code freePages(vaddr)} gives the number of pages (and rejects an address that does not start
  * a block, changing nothing); each page is unmapped (INVLPG, empty page tables freed) and its
- * frame freed.
+ * frame freed. A block kmmapped for an owner (the heap's chunks, held as
+ * {@link FrameOwner#HEAP}) goes back only through {@link #kunmap(long, FrameOwner)} with that
+ * owner: plain kunmap of a heap chunk, a use after free of a stale address, is refused. The
+ * owners of the live blocks are the one thing kept on the Java side (as Linux keeps a
+ * {@code vm_struct} for each vmalloc area); the blocks themselves live in the bitmap.
  *
  * <p>Not thread-safe.
  */
@@ -60,6 +65,8 @@ public final class KernelMemory {
     private final AccountedFrames frames;
     private final PageRangeAllocator kernelPages;
     private final PageRangeAllocator userPages;
+    /** The owner (ordinal) each live block was kmmapped for, by its first page. */
+    private final LongIntHashMap blockOwners = new LongIntHashMap();
     private Failure lastFailure;
     private long kmmaps;
     private long kunmaps;
@@ -107,22 +114,43 @@ public final class KernelMemory {
         }
         kmmaps++;
         pagesMapped += pages;
+        blockOwners.put(vaddr, owner.ordinal());
         return vaddr;
     }
 
     /**
-     * Unmaps the block kmmap returned at {@code vaddr} and frees its frames.
+     * Unmaps the block kmmap returned at {@code vaddr} for {@link FrameOwner#KERNEL_DATA} and frees its frames.
      *
      * @return the number of pages freed
      * @throws IllegalArgumentException when {@code vaddr} does not start a block of the kernel
-     *                                  heap area; nothing is changed
+     *                                  heap area, or starts one kmmapped for another owner;
+     *                                  nothing is changed
      */
     public long kunmap(long vaddr) {
+        return kunmap(vaddr, FrameOwner.KERNEL_DATA);
+    }
+
+    /**
+     * Unmaps the block kmmap returned at {@code vaddr} for {@code owner} and frees its frames.
+     *
+     * @return the number of pages freed
+     * @throws IllegalArgumentException when {@code vaddr} does not start a block of the kernel
+     *                                  heap area, or starts one kmmapped for another owner;
+     *                                  nothing is changed
+     */
+    public long kunmap(long vaddr, FrameOwner owner) {
         if (vaddr < kernelPages.areaStartVaddr() || vaddr >= kernelPages.areaEndVaddr()) {
             throw new IllegalArgumentException("kunmap: " + Addresses.hex(vaddr) + " is outside the kernel heap area ["
                     + Addresses.hex(kernelPages.areaStartVaddr()) + ", " + Addresses.hex(kernelPages.areaEndVaddr()) + ")");
         }
+        int kmmappedFor = blockOwners.getOrDefault(vaddr, owner.ordinal());
+        if (kmmappedFor != owner.ordinal()) {
+            throw new IllegalArgumentException("kunmap: the block at " + Addresses.hex(vaddr) + " was kmmapped for the "
+                    + FrameOwner.values()[kmmappedFor].label() + ", not as " + owner.label() + ": only its owner gives it"
+                    + " back (a stale address, used after its block was freed?)");
+        }
         long pages = kernelPages.freePages(vaddr);
+        blockOwners.remove(vaddr);
         unmapAndFree(vaddr, pages);
         kunmaps++;
         pagesMapped -= pages;

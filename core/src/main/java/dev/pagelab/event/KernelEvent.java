@@ -25,6 +25,12 @@ import java.util.Locale;
  *   <li>The temporary slot's load and unload, each with the INVLPG it includes, are
  *       {@link SlotLoaded} and {@link SlotUnloaded}; no separate {@link Invlpg} is emitted for
  *       them.</li>
+ *   <li>Every block the kernel heap hands out is one {@link HeapBlockAllocated} and every block
+ *       it takes back one {@link HeapBlockFreed}, with the caller's address and the bytes asked
+ *       for, once the call has succeeded (krealloc in place gives back the old size and hands out
+ *       the new; a move, the old block and the new one). The other {@link HeapEvent}s are the
+ *       algorithm's steps on the way (morecore, split, merge, frames given back and mapped
+ *       again), next to the frame and entry events they cause.</li>
  * </ul>
  * Each event renders itself as one line for people ({@link #text()}); structured consumers
  * read the record components.

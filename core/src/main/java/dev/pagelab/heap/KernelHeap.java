@@ -73,6 +73,12 @@ import java.util.function.LongSupplier;
  * <p>Failure: {@link #NULL} when memory runs out, as in C, with nothing changed. Misuse — a
  * pointer that is not a live block (freed twice, into the middle of a block, outside the heap) —
  * is an {@link IllegalArgumentException} naming it, and changes nothing. Not thread-safe.
+ *
+ * <p><b>Size.</b> The class is over 600 lines because this comment is its design document (about
+ * 100 lines) and the API's contracts are spelled out. The headers, the chunk table and the walks
+ * are apart; what stays (malloc, free, morecore, the give-back of frames, realloc and aligned
+ * allocation) shares the free list, {@code base}, {@code freep} and the counts, which one class
+ * keeps consistent.
  */
 public final class KernelHeap {
     /** What {@link #kmalloc} returns when it cannot allocate, as C's NULL. */

@@ -28,6 +28,12 @@ import java.util.Locale;
  *   <li>The temporary slot's load and unload, each with the INVLPG it includes, are
  *       {@link SlotLoaded} and {@link SlotUnloaded}; no separate {@link Invlpg} is emitted for
  *       them.</li>
+ *   <li>Every block the kernel heap hands out is one {@link HeapBlockAllocated} and every block
+ *       it takes back one {@link HeapBlockFreed}, with the caller's address and the bytes asked
+ *       for, once the call has succeeded (krealloc in place gives back the old size and hands out
+ *       the new; a move, the old block and the new one). The other {@link HeapEvent}s are the
+ *       algorithm's steps on the way (morecore, split, merge, frames given back and mapped
+ *       again), next to the frame and entry events they cause.</li>
  * </ul>
  * Each event renders itself as one line for people ({@link #text()}); structured consumers
  * read the record components.
@@ -186,6 +192,138 @@ public sealed interface KernelEvent {
         @Override
         public String text() {
             return fault + (resolved ? "; handled, the access retries" : "; not handled");
+        }
+    }
+
+    // ---------------------------------------------------------------- the kernel heap
+
+    /**
+     * What the kernel heap did. {@link HeapBlockAllocated} and {@link HeapBlockFreed} change the
+     * set of blocks in use (a block is its caller's address and the bytes asked for); the others
+     * are the steps of K&amp;R's algorithm on the way, which change no block in use.
+     */
+    sealed interface HeapEvent extends KernelEvent {
+    }
+
+    /** The heap handed out the block at {@code vaddr} (the caller's address, after its header), asked for {@code bytes}. */
+    record HeapBlockAllocated(long vaddr, long bytes) implements HeapEvent {
+        @Override
+        public String text() {
+            return "heap block " + Addresses.hex(vaddr) + " (" + bytes + " bytes) handed out";
+        }
+    }
+
+    /** The block at {@code vaddr}, asked for {@code bytes}, went back to the heap. */
+    record HeapBlockFreed(long vaddr, long bytes) implements HeapEvent {
+        @Override
+        public String text() {
+            return "heap block " + Addresses.hex(vaddr) + " (" + bytes + " bytes) given back";
+        }
+    }
+
+    /**
+     * morecore kmmapped {@code pages} pages at {@code chunkVaddr}; the {@code first} chunk also
+     * holds the list head, base, in its first unit.
+     */
+    record HeapMorecore(long chunkVaddr, long pages, boolean first) implements HeapEvent {
+        @Override
+        public String text() {
+            return "morecore: kmmap(" + pages + " pages) = " + Addresses.hex(chunkVaddr)
+                    + (first ? ", the first chunk; base (the list head) at " + Addresses.hex(chunkVaddr) : "");
+        }
+    }
+
+    /** morecore could not kmmap {@code pages} pages, for the reason {@code why}. */
+    record HeapMorecoreFailed(long pages, String why) implements HeapEvent {
+        @Override
+        public String text() {
+            return "morecore: kmmap(" + pages + " pages) failed: " + why;
+        }
+    }
+
+    /** The free block at {@code blockVaddr} (its header) keeps {@code unitsLeft} units and hands out its last {@code unitsHandedOut}. */
+    record HeapSplit(long blockVaddr, int unitsLeft, int unitsHandedOut) implements HeapEvent {
+        @Override
+        public String text() {
+            return "split the free block at " + Addresses.hex(blockVaddr) + ": " + unitsLeft + " units stay free, the last "
+                    + unitsHandedOut + " are handed out";
+        }
+    }
+
+    /**
+     * The block being freed, header at {@code blockVaddr}, merged with the free block at
+     * {@code neighbourVaddr} that touches it: the one after it, or ({@code intoPrevious}) the one
+     * before it, which then holds both.
+     */
+    record HeapMerged(long blockVaddr, long neighbourVaddr, boolean intoPrevious) implements HeapEvent {
+        @Override
+        public String text() {
+            return intoPrevious
+                    ? "merged " + Addresses.hex(blockVaddr) + " into the free block before it at " + Addresses.hex(neighbourVaddr)
+                    : "merged " + Addresses.hex(blockVaddr) + " with the free block after it at " + Addresses.hex(neighbourVaddr);
+        }
+    }
+
+    /** The chunk at {@code chunkVaddr} of {@code pages} pages was all free and was kunmapped: {@code frames} frames went back. */
+    record HeapChunkReleased(long chunkVaddr, long pages, long frames) implements HeapEvent {
+        @Override
+        public String text() {
+            return "chunk " + Addresses.hex(chunkVaddr) + " (" + pages + " pages) is all free: kunmap, " + frames
+                    + " frame(s) back to the allocator";
+        }
+    }
+
+    /** The free block at {@code blockVaddr} of {@code blockBytes} gave back the frames of {@code pages} whole pages inside it. */
+    record HeapPagesReleased(long blockVaddr, long blockBytes, long pages) implements HeapEvent {
+        @Override
+        public String text() {
+            return "free block " + Addresses.hex(blockVaddr) + " spans " + blockBytes + " bytes: " + pages
+                    + " whole page(s) inside it unmapped, frames back to the allocator";
+        }
+    }
+
+    /** {@code pages} pages given back earlier, the first at {@code firstVaddr}, were mapped again for a block. */
+    record HeapPagesMappedAgain(long firstVaddr, long pages) implements HeapEvent {
+        @Override
+        public String text() {
+            return "mapped " + pages + " page(s) again from " + Addresses.hex(firstVaddr);
+        }
+    }
+
+    /** No frame was left to map the page at {@code pageVaddr} again: the allocation fails, nothing changed. */
+    record HeapMapAgainFailed(long pageVaddr) implements HeapEvent {
+        @Override
+        public String text() {
+            return "no frame to map " + Addresses.hex(pageVaddr) + " again: kmalloc fails";
+        }
+    }
+
+    /** krealloc resized the block at {@code vaddr} where it is, from {@code bytesBefore} to {@code bytesAfter}. */
+    record HeapResizedInPlace(long vaddr, long bytesBefore, long bytesAfter) implements HeapEvent {
+        @Override
+        public String text() {
+            return "krealloc " + Addresses.hex(vaddr) + ": " + bytesBefore + " -> " + bytesAfter + " bytes in place";
+        }
+    }
+
+    /** krealloc moved the block at {@code fromVaddr} to {@code toVaddr}, copying {@code bytesCopied}. */
+    record HeapMoved(long fromVaddr, long toVaddr, long bytesCopied) implements HeapEvent {
+        @Override
+        public String text() {
+            return "krealloc " + Addresses.hex(fromVaddr) + ": moved to " + Addresses.hex(toVaddr) + ", " + bytesCopied
+                    + " bytes copied";
+        }
+    }
+
+    /**
+     * kmallocAligned took a larger block and freed its first {@code unitsInFront} units so that
+     * the block starts at {@code vaddr}, a multiple of {@code alignment}.
+     */
+    record HeapAligned(long vaddr, long alignment, int unitsInFront) implements HeapEvent {
+        @Override
+        public String text() {
+            return "kmallocAligned: " + Addresses.hex(vaddr) + " aligned to " + alignment + ", " + unitsInFront
+                    + " units in front given back";
         }
     }
 }

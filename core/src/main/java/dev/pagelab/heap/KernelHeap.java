@@ -1,21 +1,14 @@
 package dev.pagelab.heap;
 
+import dev.pagelab.event.EventSink;
+import dev.pagelab.event.KernelEvent;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Checks;
 import dev.pagelab.hw.Mmu;
-import dev.pagelab.hw.Pte;
-import dev.pagelab.paging.AddressSpace;
-import dev.pagelab.paging.UnmapResult;
-import dev.pagelab.pmm.AccountedFrames;
-import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.vmm.KernelMemory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -66,9 +59,26 @@ import java.util.function.LongSupplier;
  * After everything is freed the heap keeps its first chunk (the list head lives in it) and no
  * more frames than that chunk had after the first morecore.
  *
+ * <h2>Memory and events</h2>
+ * The heap reaches memory only through {@code vmm}: chunks come from {@link KernelMemory#kmmap}
+ * and go back through {@link KernelMemory#kunmap}; the frames behind the whole pages of a large
+ * free block go back through {@link KernelMemory#release} and are taken again through
+ * {@link KernelMemory#repopulate}. The headers are read and written through the MMU at CPL 0
+ * ({@link BlockHeaders}). The chunks are a {@link ChunkTable} of primitive arrays. What the heap
+ * does is reported to the kernel's {@link EventSink} as {@link KernelEvent.HeapEvent}s: a block
+ * handed out or given back, and each morecore, split, merge, page given back or mapped again,
+ * move and alignment on the way. The walks over the whole heap (views and the invariant check)
+ * are in {@link HeapWalk}.
+ *
  * <p>Failure: {@link #NULL} when memory runs out, as in C, with nothing changed. Misuse — a
  * pointer that is not a live block (freed twice, into the middle of a block, outside the heap) —
  * is an {@link IllegalArgumentException} naming it, and changes nothing. Not thread-safe.
+ *
+ * <p><b>Size.</b> The class is over 600 lines because this comment is its design document (about
+ * 100 lines) and the API's contracts are spelled out. The headers, the chunk table and the walks
+ * are apart; what stays (malloc, free, morecore, the give-back of frames, realloc and aligned
+ * allocation) shares the free list, {@code base}, {@code freep} and the counts, which one class
+ * keeps consistent.
  */
 public final class KernelHeap {
     /** What {@link #kmalloc} returns when it cannot allocate, as C's NULL. */
@@ -82,18 +92,14 @@ public final class KernelHeap {
     /** The largest request: the requested size is kept in 29 bits of the header. */
     public static final long MAX_REQUEST_BYTES = (1L << 29) - 1;
 
-    private static final int ALLOCATED_TAG = 0b111;
-
     private final Mmu mmu;
     private final KernelMemory vm;
-    private final AccountedFrames frames;
-    private final AddressSpace space;
-    /** Chunks by start vaddr: their length in pages. */
-    private final TreeMap<Long, Long> chunks = new TreeMap<>();
+    private final EventSink events;
+    private final BlockHeaders headers;
+    private final ChunkTable chunks = new ChunkTable();
 
     private long base = NULL;
     private long freep = NULL;
-    private Consumer<String> trace;
 
     private long requestedBytes;
     private long liveBlocks;
@@ -107,12 +113,15 @@ public final class KernelHeap {
     /** Pages inside chunks that were given back and not mapped again: populate has work only when this is not 0. */
     private long unmappedPages;
 
-    /** A heap that will take its memory from {@code vm} on the first kmalloc. */
-    public KernelHeap(Mmu mmu, KernelMemory vm, AccountedFrames frames) {
+    /**
+     * A heap that will take its memory from {@code vm} on the first kmalloc, reading and writing
+     * its headers through {@code mmu}, and reporting what it does to {@code events}.
+     */
+    public KernelHeap(Mmu mmu, KernelMemory vm, EventSink events) {
         this.mmu = mmu;
         this.vm = vm;
-        this.frames = frames;
-        this.space = vm.space();
+        this.events = events;
+        this.headers = new BlockHeaders(mmu);
     }
 
     // ---------------------------------------------------------------- the API
@@ -136,6 +145,8 @@ public final class KernelHeap {
             long p = allocate(bytes);
             if (p == NULL) {
                 failedMallocs++;
+            } else if (events.enabled()) {
+                events.emit(new KernelEvent.HeapBlockAllocated(p, bytes));
             }
             return p;
         });
@@ -151,10 +162,13 @@ public final class KernelHeap {
             return;
         }
         asKernel(() -> {
-            int units = checkLive("kfree", vaddr);
-            long bytes = requestedOf(vaddr - UNIT_BYTES);
+            int units = HeapWalk.liveBlockUnits("kfree", vaddr, headers, chunks, base);
+            long bytes = headers.requestedOf(vaddr - UNIT_BYTES);
             release(vaddr - UNIT_BYTES, units, bytes);
             frees++;
+            if (events.enabled()) {
+                events.emit(new KernelEvent.HeapBlockFreed(vaddr, bytes));
+            }
             return 0L;
         });
     }
@@ -206,23 +220,27 @@ public final class KernelHeap {
             return NULL;
         }
         return asKernel(() -> {
-            int units = checkLive("krealloc", vaddr);
+            int units = HeapWalk.liveBlockUnits("krealloc", vaddr, headers, chunks, base);
             if (bytes > MAX_REQUEST_BYTES) {
                 failedMallocs++;
                 return NULL;
             }
             long header = vaddr - UNIT_BYTES;
-            long oldBytes = requestedOf(header);
+            long oldBytes = headers.requestedOf(header);
             int wanted = unitsFor(bytes);
             if (wanted <= units || growInPlace(header, units, wanted)) {
-                int have = Math.max(units, sizeOf(header));
+                int have = Math.max(units, headers.sizeOf(header));
                 if (have - wanted >= 2) {
                     splitTail(header, have, wanted);
                 }
-                setAllocated(header, sizeOf(header), bytes);
+                headers.setAllocated(header, headers.sizeOf(header), bytes);
                 requestedBytes += bytes - oldBytes;
-                if (trace != null) {
-                    trace("krealloc %s: %d -> %d bytes in place", hex(vaddr), oldBytes, bytes);
+                if (events.enabled()) {
+                    events.emit(new KernelEvent.HeapResizedInPlace(vaddr, oldBytes, bytes));
+                    if (oldBytes != bytes) {
+                        events.emit(new KernelEvent.HeapBlockFreed(vaddr, oldBytes));
+                        events.emit(new KernelEvent.HeapBlockAllocated(vaddr, bytes));
+                    }
                 }
                 return vaddr;
             }
@@ -236,8 +254,10 @@ public final class KernelHeap {
             mmu.writeBytes(moved, copy, 0, copy.length);
             release(header, units, oldBytes);
             frees++;
-            if (trace != null) {
-                trace("krealloc %s: moved to %s, %d bytes copied", hex(vaddr), hex(moved), copy.length);
+            if (events.enabled()) {
+                events.emit(new KernelEvent.HeapMoved(vaddr, moved, copy.length));
+                events.emit(new KernelEvent.HeapBlockFreed(vaddr, oldBytes));
+                events.emit(new KernelEvent.HeapBlockAllocated(moved, bytes));
             }
             return moved;
         });
@@ -272,20 +292,23 @@ public final class KernelHeap {
             }
             long aligned = (p + alignment - 1) & -alignment;
             if (aligned == p) {
-                int total = sizeOf(p - UNIT_BYTES);
-                setAllocated(p - UNIT_BYTES, total, bytes);
+                int total = headers.sizeOf(p - UNIT_BYTES);
+                headers.setAllocated(p - UNIT_BYTES, total, bytes);
                 requestedBytes -= alignment;
                 if (total - unitsFor(bytes) >= 2) {
                     splitTail(p - UNIT_BYTES, total, unitsFor(bytes));
+                }
+                if (events.enabled()) {
+                    events.emit(new KernelEvent.HeapBlockAllocated(p, bytes));
                 }
                 return p;
             }
             // Split: [p-8, aligned-8) becomes a block of its own, freed; [aligned-8, end) is the result.
             long header = p - UNIT_BYTES;
-            int total = sizeOf(header);
+            int total = headers.sizeOf(header);
             int front = (int) ((aligned - p) / UNIT_BYTES);
             long alignedHeader = aligned - UNIT_BYTES;
-            setAllocated(alignedHeader, total - front, bytes);
+            headers.setAllocated(alignedHeader, total - front, bytes);
             requestedBytes -= alignment;
             liveUnits -= front;
             giveBackPages(linkFree(header, front));
@@ -293,8 +316,9 @@ public final class KernelHeap {
             if (total - front - keep >= 2) {
                 splitTail(alignedHeader, total - front, keep);
             }
-            if (trace != null) {
-                trace("kmallocAligned: %s aligned to %d, %d units in front given back", hex(aligned), alignment, front);
+            if (events.enabled()) {
+                events.emit(new KernelEvent.HeapAligned(aligned, alignment, front));
+                events.emit(new KernelEvent.HeapBlockAllocated(aligned, bytes));
             }
             if (Checks.ENABLED) {
                 observedCheck();
@@ -303,46 +327,38 @@ public final class KernelHeap {
         });
     }
 
-    /** What the heap holds and how it is used, now. */
+    /** What the heap holds and how it is used, now: walks the free list. */
     public HeapStats stats() {
         long[] free = new long[3];
         asKernel(() -> {
-            if (base != NULL) {
-                for (long p = next(base); p != base; p = next(p)) {
-                    long b = (long) sizeOf(p) * UNIT_BYTES;
-                    free[0] += b;
-                    free[1] = Math.max(free[1], b);
-                    free[2]++;
-                }
-            }
+            long[] walked = HeapWalk.freeList(headers, base);
+            System.arraycopy(walked, 0, free, 0, free.length);
             return 0L;
         });
-        long held = chunks.values().stream().mapToLong(Long::longValue).sum() * Addresses.PAGE_BYTES;
+        long held = chunks.totalPages() * Addresses.PAGE_BYTES;
         return new HeapStats(requestedBytes, liveUnits * UNIT_BYTES, liveBlocks * UNIT_BYTES, liveBlocks, free[0],
                 free[2], free[1], held, framesHeld, chunks.size(), mallocs, frees, failedMallocs, morecores,
                 framesReleased);
+    }
+
+    /** Blocks handed out and not freed, now (no walk). */
+    public long liveBlocks() {
+        return liveBlocks;
+    }
+
+    /** Frames mapped behind the heap's chunks now (no walk). */
+    public long framesHeld() {
+        return framesHeld;
     }
 
     /** Every block of every chunk in address order (base not included). */
     public List<HeapBlock> blocks() {
         List<HeapBlock> out = new ArrayList<>();
         asKernel(() -> {
-            for (Map.Entry<Long, Long> c : chunks.entrySet()) {
-                long end = c.getKey() + c.getValue() * Addresses.PAGE_BYTES;
-                for (long h = firstBlock(c.getKey()); h < end; h += (long) sizeOf(h) * UNIT_BYTES) {
-                    boolean free = !isAllocatedHeader(h);
-                    out.add(new HeapBlock(h + UNIT_BYTES, ((long) sizeOf(h) - 1) * UNIT_BYTES, free,
-                            free ? 0 : requestedOf(h)));
-                }
-            }
+            out.addAll(HeapWalk.blocks(headers, chunks, base));
             return 0L;
         });
         return out;
-    }
-
-    /** Sends one line to {@code trace} for every morecore, split, merge, and page given back or taken; null stops it. */
-    public void setTrace(Consumer<String> trace) {
-        this.trace = trace;
     }
 
     /**
@@ -362,7 +378,8 @@ public final class KernelHeap {
     /** The checks, read as a debugger reads: the TLB and the MMU's counters are as they were after it. */
     private void observedCheck() {
         mmu.observe(() -> {
-            check();
+            HeapWalk.check(headers, chunks, base, vm, new HeapWalk.Counts(liveUnits, liveBlocks, requestedBytes,
+                    framesHeld, unmappedPages));
             return null;
         });
     }
@@ -375,23 +392,22 @@ public final class KernelHeap {
             return NULL;
         }
         long prev = freep;
-        for (long p = next(prev); ; prev = p, p = next(p)) {
-            int size = sizeOf(p);
+        for (long p = headers.next(prev); ; prev = p, p = headers.next(p)) {
+            int size = headers.sizeOf(p);
             if (size >= units) {
                 long block = size == units ? p : p + (long) (size - units) * UNIT_BYTES;
                 if (!populate(block, (long) units * UNIT_BYTES)) {
                     return NULL;
                 }
                 if (size == units) {
-                    setNext(prev, next(p));
+                    headers.setNext(prev, headers.next(p));
                 } else {
-                    setSize(p, size - units);
-                    if (trace != null) {
-                        trace("split the free block at %s: %d units stay free, the last %d are handed out", hex(p),
-                                size - units, units);
+                    headers.setSize(p, size - units);
+                    if (events.enabled()) {
+                        events.emit(new KernelEvent.HeapSplit(p, size - units, units));
                     }
                 }
-                setAllocated(block, units, bytes);
+                headers.setAllocated(block, units, bytes);
                 freep = prev;
                 requestedBytes += bytes;
                 liveUnits += units;
@@ -418,17 +434,17 @@ public final class KernelHeap {
         if (chunk == KernelMemory.FAILED) {
             return false;
         }
-        chunks.put(chunk, pages);
+        chunks.add(chunk, pages);
         framesHeld += pages;
         morecores++;
         base = chunk;
-        setNext(base, base);
-        setSize(base, 0);
+        headers.setNext(base, base);
+        headers.setSize(base, 0);
         freep = base;
         long block = chunk + UNIT_BYTES;
         int size = (int) ((pages * Addresses.PAGE_BYTES - UNIT_BYTES) / UNIT_BYTES);
-        if (trace != null) {
-            trace("morecore: kmmap(%d pages) = %s, the first chunk; base (the list head) at %s", pages, hex(chunk), hex(base));
+        if (events.enabled()) {
+            events.emit(new KernelEvent.HeapMorecore(chunk, pages, true));
         }
         linkFree(block, size);
         return true;
@@ -439,16 +455,16 @@ public final class KernelHeap {
         long pages = chunkPages(units);
         long chunk = vm.kmmap(pages * Addresses.PAGE_BYTES, FrameOwner.HEAP);
         if (chunk == KernelMemory.FAILED) {
-            if (trace != null) {
-                trace("morecore: kmmap(%d pages) failed: %s", pages, vm.lastFailure());
+            if (events.enabled()) {
+                events.emit(new KernelEvent.HeapMorecoreFailed(pages, String.valueOf(vm.lastFailure())));
             }
             return NULL;
         }
-        chunks.put(chunk, pages);
+        chunks.add(chunk, pages);
         framesHeld += pages;
         morecores++;
-        if (trace != null) {
-            trace("morecore: kmmap(%d pages) = %s", pages, hex(chunk));
+        if (events.enabled()) {
+            events.emit(new KernelEvent.HeapMorecore(chunk, pages, false));
         }
         linkFree(chunk, (int) (pages * Addresses.PAGE_BYTES / UNIT_BYTES));
         return freep;
@@ -468,88 +484,26 @@ public final class KernelHeap {
             return true;
         }
         long first = Addresses.alignDown(vaddr);
-        long end = Addresses.alignUp(vaddr + bytes);
-        List<Long> mapped = null;
-        for (long page = first; page < end; page += Addresses.PAGE_BYTES) {
-            if (space.getFrameAddr(page) != AddressSpace.NOT_MAPPED) {
-                continue;
-            }
-            long pfn = frames.allocate(FrameOwner.HEAP);
-            if (pfn == FrameAllocator.NO_FRAME || !space.mapPage(page, pfn, Pte.WRITABLE).mapped()) {
-                if (pfn != FrameAllocator.NO_FRAME) {
-                    frames.free(pfn);
-                }
-                if (mapped != null) {
-                    for (long undo : mapped) {
-                        unmapAndFree(undo);
-                        unmappedPages++;
-                    }
-                }
-                if (trace != null) {
-                    trace("no frame to map %s again: kmalloc fails", hex(page));
+        long pages = (Addresses.alignUp(vaddr + bytes) - first) >>> Addresses.PAGE_SHIFT;
+        switch (vm.repopulate(first, pages, FrameOwner.HEAP)) {
+            case KernelMemory.Repopulated.OutOfFrames none -> {
+                if (events.enabled()) {
+                    events.emit(new KernelEvent.HeapMapAgainFailed(none.vaddr()));
                 }
                 return false;
             }
-            framesHeld++;
-            unmappedPages--;
-            if (mapped == null) {
-                mapped = new ArrayList<>();
-            }
-            mapped.add(page);
-        }
-        if (mapped != null) {
-            if (trace != null) {
-                trace("mapped %d page(s) again from %s", mapped.size(), hex(mapped.get(0)));
+            case KernelMemory.Repopulated.Done done -> {
+                framesHeld += done.pages();
+                unmappedPages -= done.pages();
+                if (done.pages() > 0 && events.enabled()) {
+                    events.emit(new KernelEvent.HeapPagesMappedAgain(done.firstVaddr(), done.pages()));
+                }
+                return true;
             }
         }
-        return true;
     }
 
     // ---------------------------------------------------------------- free
-
-    /** The header check: the number of units of the live block at {@code vaddr}, or an exception. */
-    private int checkLive(String operation, long vaddr) {
-        Map.Entry<Long, Long> chunk = chunks.floorEntry(vaddr - UNIT_BYTES);
-        if (chunk == null || vaddr - UNIT_BYTES >= chunk.getKey() + chunk.getValue() * Addresses.PAGE_BYTES) {
-            throw new IllegalArgumentException(operation + ": " + hex(vaddr) + " is not in the heap (chunks: "
-                    + chunkList() + ")");
-        }
-        if ((vaddr & (UNIT_BYTES - 1)) != 0) {
-            throw new IllegalArgumentException(operation + ": " + hex(vaddr) + " is not 8-aligned: no block starts there");
-        }
-        long end = chunk.getKey() + chunk.getValue() * Addresses.PAGE_BYTES;
-        long h = firstBlock(chunk.getKey());
-        while (h < vaddr - UNIT_BYTES) {
-            int size = sizeOf(h);
-            if (size < 1 || h + (long) size * UNIT_BYTES > end) {
-                throw new IllegalStateException(operation + ": heap corrupted: the block header at " + hex(h)
-                        + " says " + size + " units, past the chunk's end " + hex(end));
-            }
-            h += (long) size * UNIT_BYTES;
-        }
-        if (h != vaddr - UNIT_BYTES) {
-            long inside = lastHeaderBefore(chunk.getKey(), vaddr);
-            throw new IllegalArgumentException(operation + ": " + hex(vaddr) + " is not the start of a block: it lies"
-                    + " inside the " + (isAllocatedHeader(inside) ? "live block whose header is at " + hex(inside)
-                    : "free block whose header is at " + hex(inside) + " (freed already, and merged?)"));
-        }
-        if (!isAllocatedHeader(h)) {
-            throw new IllegalArgumentException(operation + ": " + hex(vaddr) + " is not a live block: it is free"
-                    + " (freed twice?); its header's first word " + hex(mmu.read32(h) & 0xFFFF_FFFFL)
-                    + " is a free-list link");
-        }
-        return sizeOf(h);
-    }
-
-    private long lastHeaderBefore(long chunk, long vaddr) {
-        long h = firstBlock(chunk);
-        long last = h;
-        while (h < vaddr) {
-            last = h;
-            h += (long) sizeOf(h) * UNIT_BYTES;
-        }
-        return last;
-    }
 
     /** Gives back the allocated block at {@code header} of {@code units}, merging and returning pages. */
     private void release(long header, int units, long bytes) {
@@ -568,36 +522,36 @@ public final class KernelHeap {
      * neighbours in the same chunk; returns the header of the free block that now holds it.
      */
     private long linkFree(long bp, int units) {
-        setSize(bp, units);
+        headers.setSize(bp, units);
         long p = freep;
-        long after = next(p);
+        long after = headers.next(p);
         // One read of the list a step: this walk is the cost of K&R's free.
         while (!(bp > p && bp < after)) {
             if (p >= after && (bp > p || bp < after)) {
                 break; // bp is past the highest block or before the lowest
             }
             p = after;
-            after = next(p);
+            after = headers.next(p);
         }
-        if (bp + (long) units * UNIT_BYTES == after && sameChunk(bp, after)) {
-            if (trace != null) {
-                trace("merged %s with the free block after it at %s", hex(bp), hex(after));
+        if (bp + (long) units * UNIT_BYTES == after && chunks.sameChunk(bp, after)) {
+            if (events.enabled()) {
+                events.emit(new KernelEvent.HeapMerged(bp, after, false));
             }
-            setSize(bp, units + sizeOf(after));
-            setNext(bp, next(after));
+            headers.setSize(bp, units + headers.sizeOf(after));
+            headers.setNext(bp, headers.next(after));
         } else {
-            setNext(bp, after);
+            headers.setNext(bp, after);
         }
         long result = bp;
-        if (p != base && p + (long) sizeOf(p) * UNIT_BYTES == bp && sameChunk(p, bp)) {
-            if (trace != null) {
-                trace("merged %s into the free block before it at %s", hex(bp), hex(p));
+        if (p != base && p + (long) headers.sizeOf(p) * UNIT_BYTES == bp && chunks.sameChunk(p, bp)) {
+            if (events.enabled()) {
+                events.emit(new KernelEvent.HeapMerged(bp, p, true));
             }
-            setSize(p, sizeOf(p) + sizeOf(bp));
-            setNext(p, next(bp));
+            headers.setSize(p, headers.sizeOf(p) + headers.sizeOf(bp));
+            headers.setNext(p, headers.next(bp));
             result = p;
         } else {
-            setNext(p, bp);
+            headers.setNext(p, bp);
         }
         freep = p;
         return result;
@@ -605,24 +559,24 @@ public final class KernelHeap {
 
     /** Frames back: a chunk that is one free block goes back whole (not the first); else whole interior pages. */
     private void giveBackPages(long block) {
-        long bytes = (long) sizeOf(block) * UNIT_BYTES;
-        Map.Entry<Long, Long> chunk = chunks.floorEntry(block);
-        long chunkBytes = chunk.getValue() * Addresses.PAGE_BYTES;
-        if (block == chunk.getKey() && bytes == chunkBytes && chunk.getKey() != base) {
+        long bytes = (long) headers.sizeOf(block) * UNIT_BYTES;
+        int chunk = chunks.indexOf(block);
+        long chunkStart = chunks.start(chunk);
+        long chunkPages = chunks.pages(chunk);
+        if (block == chunkStart && bytes == chunkPages * Addresses.PAGE_BYTES && chunkStart != base) {
             long prev = predecessor(block);
-            setNext(prev, next(block));
+            headers.setNext(prev, headers.next(block));
             if (freep == block) {
                 freep = prev;
             }
-            long mappedPages = mappedPages(chunk.getKey(), chunk.getValue());
-            unmappedPages -= chunk.getValue() - mappedPages;
-            vm.kunmap(chunk.getKey());
-            chunks.remove(chunk.getKey());
+            long mappedPages = vm.mappedPages(chunkStart, chunkPages);
+            unmappedPages -= chunkPages - mappedPages;
+            vm.kunmap(chunkStart, FrameOwner.HEAP);
+            chunks.remove(chunk);
             framesHeld -= mappedPages;
             framesReleased += mappedPages;
-            if (trace != null) {
-                trace("chunk %s (%d pages) is all free: kunmap, %d frame(s) back to the allocator", hex(chunk.getKey()),
-                        chunk.getValue(), mappedPages);
+            if (events.enabled()) {
+                events.emit(new KernelEvent.HeapChunkReleased(chunkStart, chunkPages, mappedPages));
             }
             return;
         }
@@ -631,35 +585,21 @@ public final class KernelHeap {
         }
         long from = Addresses.alignUp(block + UNIT_BYTES);
         long to = Addresses.alignDown(block + bytes);
-        long released = 0;
-        for (long page = from; page < to; page += Addresses.PAGE_BYTES) {
-            if (unmapAndFree(page)) {
-                released++;
-                unmappedPages++;
-            }
-        }
+        long released = from < to ? vm.release(from, (to - from) >>> Addresses.PAGE_SHIFT) : 0;
         if (released > 0) {
+            framesHeld -= released;
+            unmappedPages += released;
             framesReleased += released;
-            if (trace != null) {
-                trace("free block %s spans %d bytes: %d whole page(s) inside it unmapped, frames back to the allocator",
-                        hex(block), bytes, released);
+            if (events.enabled()) {
+                events.emit(new KernelEvent.HeapPagesReleased(block, bytes, released));
             }
         }
-    }
-
-    private boolean unmapAndFree(long page) {
-        if (space.unmapPage(page) instanceof UnmapResult.Unmapped u) {
-            frames.free(u.pfn());
-            framesHeld--;
-            return true;
-        }
-        return false;
     }
 
     private long predecessor(long block) {
         long p = base;
-        while (next(p) != block) {
-            p = next(p);
+        while (headers.next(p) != block) {
+            p = headers.next(p);
             if (p == base) {
                 throw new AssertionError("free block " + hex(block) + " is not on the free list");
             }
@@ -672,10 +612,10 @@ public final class KernelHeap {
     /** Takes the free block right after the allocated block at {@code header} if both together hold {@code wanted}. */
     private boolean growInPlace(long header, int units, int wanted) {
         long after = header + (long) units * UNIT_BYTES;
-        if (!sameChunk(header, after) || isAllocatedHeader(after) || !inAnyChunk(after)) {
+        if (!chunks.sameChunk(header, after) || headers.isAllocated(after) || chunks.indexOf(after) == ChunkTable.NONE) {
             return false;
         }
-        int afterUnits = sizeOf(after);
+        int afterUnits = headers.sizeOf(after);
         int rest = units + afterUnits - wanted;
         // The grown part, and the header of what stays free after it.
         if (rest < 0 || !populate(after, (long) (wanted - units + (rest >= 1 ? 1 : 0)) * UNIT_BYTES)) {
@@ -684,21 +624,21 @@ public final class KernelHeap {
         long prev = predecessor(after);
         if (rest >= 1) {
             long restHeader = header + (long) wanted * UNIT_BYTES;
-            long link = next(after);
-            setSize(restHeader, rest);
-            setNext(restHeader, link);
-            setNext(prev, restHeader);
+            long link = headers.next(after);
+            headers.setSize(restHeader, rest);
+            headers.setNext(restHeader, link);
+            headers.setNext(prev, restHeader);
             if (freep == after) {
                 freep = restHeader;
             }
-            setAllocated(header, wanted, requestedOf(header));
+            headers.setAllocated(header, wanted, headers.requestedOf(header));
             liveUnits += wanted - units;
         } else {
-            setNext(prev, next(after));
+            headers.setNext(prev, headers.next(after));
             if (freep == after) {
                 freep = prev;
             }
-            setAllocated(header, units + afterUnits, requestedOf(header));
+            headers.setAllocated(header, units + afterUnits, headers.requestedOf(header));
             liveUnits += afterUnits;
         }
         return true;
@@ -707,41 +647,10 @@ public final class KernelHeap {
     /** Frees the last {@code have - keep} units of the allocated block at {@code header}. */
     private void splitTail(long header, int have, int keep) {
         long tail = header + (long) keep * UNIT_BYTES;
-        setAllocated(header, keep, requestedOf(header));
+        headers.setAllocated(header, keep, headers.requestedOf(header));
         liveUnits -= have - keep;
         long merged = linkFree(tail, have - keep);
         giveBackPages(merged);
-    }
-
-    // ---------------------------------------------------------------- headers in memory
-
-    private long next(long header) {
-        return mmu.read32(header) & 0xFFFF_FFFFL;
-    }
-
-    private void setNext(long header, long next) {
-        mmu.write32(header, (int) next);
-    }
-
-    private int sizeOf(long header) {
-        return mmu.read32(header + 4);
-    }
-
-    private void setSize(long header, int units) {
-        mmu.write32(header + 4, units);
-    }
-
-    private boolean isAllocatedHeader(long header) {
-        return (mmu.read32(header) & ALLOCATED_TAG) == ALLOCATED_TAG;
-    }
-
-    private long requestedOf(long header) {
-        return (mmu.read32(header) & 0xFFFF_FFFFL) >>> 3;
-    }
-
-    private void setAllocated(long header, int units, long bytes) {
-        mmu.write32(header, (int) ((bytes << 3) | ALLOCATED_TAG));
-        setSize(header, units);
     }
 
     private void zero(long vaddr, long bytes) {
@@ -751,118 +660,8 @@ public final class KernelHeap {
         }
     }
 
-    // ---------------------------------------------------------------- chunks
-
-    private long firstBlock(long chunk) {
-        return chunk == base ? chunk + UNIT_BYTES : chunk;
-    }
-
-    private boolean sameChunk(long a, long b) {
-        Map.Entry<Long, Long> c = chunks.floorEntry(a);
-        return c != null && b >= c.getKey() && b < c.getKey() + c.getValue() * Addresses.PAGE_BYTES;
-    }
-
-    private boolean inAnyChunk(long vaddr) {
-        Map.Entry<Long, Long> c = chunks.floorEntry(vaddr);
-        return c != null && vaddr < c.getKey() + c.getValue() * Addresses.PAGE_BYTES;
-    }
-
-    private long mappedPages(long chunk, long pages) {
-        long n = 0;
-        for (long i = 0; i < pages; i++) {
-            if (space.getFrameAddr(chunk + i * Addresses.PAGE_BYTES) != AddressSpace.NOT_MAPPED) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private String chunkList() {
-        List<String> out = new ArrayList<>();
-        for (Map.Entry<Long, Long> c : chunks.entrySet()) {
-            out.add("[" + hex(c.getKey()) + ", " + hex(c.getKey() + c.getValue() * Addresses.PAGE_BYTES) + ")");
-        }
-        return out.isEmpty() ? "none yet" : String.join(" ", out);
-    }
-
     private static int unitsFor(long bytes) {
         return (int) ((bytes + UNIT_BYTES - 1) / UNIT_BYTES + 1);
-    }
-
-    // ---------------------------------------------------------------- checks
-
-    private void check() {
-        if (base == NULL) {
-            if (!chunks.isEmpty() || liveBlocks != 0) {
-                throw new AssertionError("no base but " + chunks.size() + " chunks and " + liveBlocks + " live blocks");
-            }
-            return;
-        }
-        List<Long> freeInWalk = new ArrayList<>();
-        long units = 0;
-        long blocks = 0;
-        long requested = 0;
-        long mapped = 0;
-        long pages = 0;
-        for (Map.Entry<Long, Long> c : chunks.entrySet()) {
-            long end = c.getKey() + c.getValue() * Addresses.PAGE_BYTES;
-            mapped += mappedPages(c.getKey(), c.getValue());
-            pages += c.getValue();
-            boolean lastFree = false;
-            long h = firstBlock(c.getKey());
-            while (h < end) {
-                if (space.getFrameAddr(h) == AddressSpace.NOT_MAPPED) {
-                    throw new AssertionError("block header " + hex(h) + " is in a page that is not mapped");
-                }
-                int size = sizeOf(h);
-                if (size < 1 || h + (long) size * UNIT_BYTES > end) {
-                    throw new AssertionError("block " + hex(h) + " of " + size + " units runs past its chunk's end "
-                            + hex(end));
-                }
-                boolean free = !isAllocatedHeader(h);
-                if (free) {
-                    if (lastFree) {
-                        throw new AssertionError("free block " + hex(h) + " touches the free block before it");
-                    }
-                    freeInWalk.add(h);
-                } else {
-                    units += size;
-                    blocks++;
-                    requested += requestedOf(h);
-                    for (long page = Addresses.alignDown(h); page < h + (long) size * UNIT_BYTES;
-                            page += Addresses.PAGE_BYTES) {
-                        if (space.getFrameAddr(page) == AddressSpace.NOT_MAPPED) {
-                            throw new AssertionError("allocated block " + hex(h) + " has an unmapped page " + hex(page));
-                        }
-                    }
-                }
-                lastFree = free;
-                h += (long) size * UNIT_BYTES;
-            }
-        }
-        List<Long> inList = new ArrayList<>();
-        int wraps = 0;
-        for (long p = next(base); p != base; p = next(p)) {
-            if (!inList.isEmpty() && p < inList.get(inList.size() - 1)) {
-                wraps++;
-            }
-            inList.add(p);
-            if (inList.size() > freeInWalk.size() + 1) {
-                throw new AssertionError("the free list has more blocks than the chunks hold: a cycle?");
-            }
-        }
-        if (wraps > 1 || !new java.util.TreeSet<>(inList).equals(new java.util.TreeSet<>(freeInWalk))) {
-            throw new AssertionError("free list " + inList + " is not the free blocks " + freeInWalk
-                    + " in address order");
-        }
-        if (pages - mapped != unmappedPages) {
-            throw new AssertionError((pages - mapped) + " pages of the chunks are not mapped, counted " + unmappedPages);
-        }
-        if (units != liveUnits || blocks != liveBlocks || requested != requestedBytes || mapped != framesHeld) {
-            throw new AssertionError(String.format(Locale.ROOT, "counted %d live units in %d blocks, %d bytes requested,"
-                    + " %d frames; kept %d, %d, %d, %d", units, blocks, requested, mapped, liveUnits, liveBlocks,
-                    requestedBytes, framesHeld));
-        }
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -874,12 +673,6 @@ public final class KernelHeap {
             return work.getAsLong();
         } finally {
             mmu.setCpl(cpl);
-        }
-    }
-
-    private void trace(String format, Object... args) {
-        if (trace != null) {
-            trace.accept(String.format(Locale.ROOT, format, args));
         }
     }
 

@@ -213,7 +213,7 @@ public final class Kernel {
     /** The kernel heap (K&R malloc over kmmap), made on first use: it takes no memory until the first kmalloc. */
     public KernelHeap heap() {
         if (heap == null) {
-            heap = new KernelHeap(mmu, vm, frames);
+            heap = new KernelHeap(mmu, vm, events);
         }
         return heap;
     }

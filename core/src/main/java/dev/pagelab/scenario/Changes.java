@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * What one step changed in the kernel: the frames whose owner changed, the virtual pages whose
  * mapping changed, the page tables made and freed, the heap blocks handed out and given back.
- * Worked out by comparing the state before and after the step, so it shows what happened, not
- * what was meant to.
+ * Worked out from the kernel's events during the step (see {@code ChangeRecorder}), each frame,
+ * entry and block compared as it was before the step and after it, so it shows what happened,
+ * not what was meant to, at the cost of what the step did.
  *
  * @param frames        frames whose owner changed, in frame order
  * @param pages         pages whose mapping changed, in address order

@@ -2,20 +2,19 @@ package dev.pagelab.scenario;
 
 import dev.pagelab.pmm.FrameOwner;
 import java.lang.reflect.RecordComponent;
-import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 /**
- * What a step does: one call into the kernel (or a look at it). A step's name in a scenario
- * file is its record's name with a small first letter: {@code kmalloc}, {@code allocFrame},
- * {@code mapPage}, as the seeds name the C functions.
+ * What a step does: one call into the kernel (or a look at it), as the reader made it from the
+ * file. A step's name in a scenario file is its record's name with a small first letter:
+ * {@code kmalloc}, {@code allocFrame}, {@code mapPage}, as the seeds name the C functions.
+ * Everything else about a kind of step (its arguments, its result, how it runs) is its entry in
+ * the {@link StepCatalog}.
  */
 public sealed interface Op {
     /** The step's name in a scenario file: {@code mapPage}. */
     default String name() {
-        String simple = getClass().getSimpleName();
-        return Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
+        return StepCatalog.of(this).name();
     }
 
     /**
@@ -34,40 +33,14 @@ public sealed interface Op {
         return out.toString();
     }
 
-    /** What {@code as:} names, or null when the step gives no number. */
+    /** What {@code as:} names, or null when the step gives no number (its kind in the {@link StepCatalog} says). */
     default Quantity result() {
-        return switch (this) {
-            case HeapAllocation h -> Quantity.VIRTUAL_ADDRESS;
-            case Kmmap k -> Quantity.VIRTUAL_ADDRESS;
-            case Kunmap k -> Quantity.NUMBER;
-            case AllocFrame a -> Quantity.FRAME;
-            case UnmapPage u -> Quantity.FRAME;
-            case GetFrameAddr g -> Quantity.PHYSICAL_ADDRESS;
-            case Read r -> r.length() > 0 ? null : Quantity.NUMBER;
-            default -> null;
-        };
+        return StepCatalog.of(this).resultOf(this);
     }
 
-    /** The fields its result reports beyond the {@linkplain Field#COMMON common} ones. */
+    /** The fields its result reports beyond the {@linkplain Field#COMMON common} ones (its kind says). */
     default Set<Field> fields() {
-        Set<Field> fields = EnumSet.noneOf(Field.class);
-        if (result() != null) {
-            fields.add(Field.VALUE);
-        }
-        switch (this) {
-            case HeapAllocation h -> fields.addAll(List.of(Field.PADDR, Field.FRAME));
-            case Kmmap k -> fields.addAll(List.of(Field.PADDR, Field.FRAME));
-            case AllocFrame a -> fields.addAll(List.of(Field.PADDR, Field.FRAME));
-            case GetFrameAddr g -> fields.addAll(List.of(Field.PADDR, Field.FRAME));
-            case MapPage m -> fields.addAll(List.of(Field.PADDR, Field.FRAME));
-            case Read r -> fields.addAll(List.of(r.length() > 0 ? Field.STRING : Field.VALUE, Field.PADDR, Field.FRAME,
-                    Field.FAULT, Field.TLB));
-            case Write w -> fields.addAll(List.of(Field.PADDR, Field.FRAME, Field.FAULT, Field.TLB));
-            case Explain e -> fields.addAll(List.of(Field.PADDR, Field.FRAME, Field.MAPPED));
-            default -> {
-            }
-        }
-        return fields;
+        return StepCatalog.of(this).fieldsOf(this);
     }
 
     // ---------------------------------------------------------------- the kernel heap

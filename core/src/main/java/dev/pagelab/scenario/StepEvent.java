@@ -16,7 +16,9 @@ import java.util.Map;
  * @param fields     the result for machines and for {@code expect:}, by {@link Field#key()}: Long, Boolean or String values
  * @param changes    what the step changed
  * @param mmu        what the MMU did during the step
- * @param trace      every entry the kernel wrote and every use of the temporary slot, when the step traced
+ * @param trace      when the step traced, the text of every kernel event but the frame and heap-block ones
+ *                   (which {@code changes} sums up): each entry written, INVLPG, use of the temporary
+ *                   slot, step of the heap
  * @param details    longer output: a walk explained, a snapshot
  * @param mismatches the expectations the result did not meet, one sentence each
  * @param note       the scenario's sentence for this step, or null

@@ -5,7 +5,6 @@ import dev.pagelab.hw.Checks;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.PageFaultException;
 import dev.pagelab.paging.KernelLayout;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -87,7 +86,8 @@ import java.util.Objects;
  * two states, then reads those words to find the block's end and writes them. allocPages reads
  * the words from the hint to the block it finds and writes the block's words; the hint spares
  * it the allocated prefix of the area, which a kernel heap that rarely frees keeps growing.
- * Every word is one MMU access (a TLB hit, usually). {@link #checkInvariants} reads the whole bitmap; with
+ * Every word is one MMU access (a TLB hit, usually). {@link #checkInvariants} reads the whole bitmap
+ * (once, through the MMU) and walks the copy ({@link PageRangeScan}); with
  * {@link Checks#ENABLED} it runs after every change, as an observer ({@link Mmu#observe}): the TLB
  * and the MMU's counters are left as if it had not run, so tests see what a run without checks sees.
  *
@@ -108,6 +108,11 @@ import java.util.Objects;
  * <p><b>References.</b> Seed 004 ({@code pagesBitmap}, {@code allocPages}, {@code freePages},
  * {@code KERNEL_HEAP_START}, {@code USER_HEAP_START}); Knuth, TAOCP vol. 1 §2.5 (first fit);
  * the OSDev wiki, "Page Frame Allocation" (bitmaps tested a word at a time).
+ *
+ * <p><b>Size.</b> The class is over 600 lines because this comment is its design document (about
+ * 130 lines) and every public method states its contract; the walk over a whole copy of the
+ * bitmap, for checks and views, is apart in {@link PageRangeScan}. What stays works on the one
+ * bitmap and its hint, a word at a time through the MMU, and would only scatter if split.
  *
  * <p>Not thread-safe.
  */
@@ -138,7 +143,6 @@ public final class PageRangeAllocator {
     private static final int ALL_MIDDLE = 0xAAAA_AAAA;
     /** The pages of the 32-bit linear address space. */
     private static final long MAX_PAGES = Addresses.LINEAR_SPACE_BYTES >>> Addresses.PAGE_SHIFT;
-    private static final String[] STATE_NAMES = {"free", "first", "middle", "last"};
 
     private final String name;
     private final Mmu mmu;
@@ -227,13 +231,13 @@ public final class PageRangeAllocator {
                 throw new PageFaultException(outcome.fault());
             }
         }
-        Scan scan = allocator.scan(false);
-        if (scan.problem != null) {
+        PageRangeScan.Result scan = allocator.scan(false);
+        if (scan.problem() != null) {
             throw new IllegalArgumentException("attach: the " + bytes + " bytes at " + Addresses.hex(bitmapVaddr)
-                    + " are not a bitmap of " + allocator.area() + ": " + scan.problem);
+                    + " are not a bitmap of " + allocator.area() + ": " + scan.problem());
         }
-        allocator.usedPages = scan.usedPages;
-        allocator.hintPage = scan.firstFreePage;
+        allocator.usedPages = scan.usedPages();
+        allocator.hintPage = scan.firstFreePage();
         return allocator;
     }
 
@@ -403,11 +407,11 @@ public final class PageRangeAllocator {
      * @throws AssertionError when the bitmap is not well formed
      */
     public List<Block> blocks() {
-        Scan scan = scan(true);
-        if (scan.problem != null) {
-            throw new AssertionError(name + ": " + scan.problem + " (" + area() + ")");
+        PageRangeScan.Result scan = scan(true);
+        if (scan.problem() != null) {
+            throw new AssertionError(name + ": " + scan.problem() + " (" + area() + ")");
         }
-        return scan.blocks;
+        return scan.blocks();
     }
 
     /**
@@ -446,17 +450,17 @@ public final class PageRangeAllocator {
      * @throws AssertionError naming the first problem and the state around it
      */
     public void checkInvariants() {
-        Scan scan = scan(false);
-        if (scan.problem != null) {
-            throw new AssertionError(name + ": " + scan.problem + " (" + area() + ", bitmap at "
+        PageRangeScan.Result scan = scan(false);
+        if (scan.problem() != null) {
+            throw new AssertionError(name + ": " + scan.problem() + " (" + area() + ", bitmap at "
                     + Addresses.hex(bitmapVaddr) + ")");
         }
-        if (scan.usedPages != usedPages) {
-            throw new AssertionError(name + ": the blocks in the bitmap hold " + scan.usedPages + " pages, but the"
+        if (scan.usedPages() != usedPages) {
+            throw new AssertionError(name + ": the blocks in the bitmap hold " + scan.usedPages() + " pages, but the"
                     + " count says " + usedPages + " are used (" + area() + ")");
         }
-        if (hintPage < 0 || hintPage > scan.firstFreePage) {
-            throw new AssertionError(name + ": the hint is page " + hintPage + ", but page " + scan.firstFreePage
+        if (hintPage < 0 || hintPage > scan.firstFreePage()) {
+            throw new AssertionError(name + ": the hint is page " + hintPage + ", but page " + scan.firstFreePage()
                     + " is the first free one (" + area() + ")");
         }
     }
@@ -579,73 +583,12 @@ public final class PageRangeAllocator {
 
     // ---------------------------------------------------------------- the whole bitmap, for checks and views
 
-    /** What a walk over the whole bitmap found. */
-    private record Scan(long usedPages, long firstFreePage, List<Block> blocks, String problem) {
-    }
-
-    /**
-     * Reads the whole bitmap at once and walks it page by page as the grammar
-     * {@code (00 | 01 10* 11 | 11)*} says; stops at the first page that breaks it.
-     */
-    private Scan scan(boolean collectBlocks) {
+    /** Reads the whole bitmap at once and walks it ({@link PageRangeScan}). */
+    private PageRangeScan.Result scan(boolean collectBlocks) {
         int bytes = (int) bitmapBytes();
         byte[] bitmap = new byte[bytes];
         mmu.readBytes(bitmapVaddr, bitmap, 0, bytes);
-        List<Block> blocks = new ArrayList<>();
-        long used = 0;
-        long firstFree = pages;
-        long blockStart = -1;
-        for (long page = 0; page < pages; page++) {
-            int state = stateIn(bitmap, page);
-            if (blockStart >= 0) {
-                if (state == FREE || state == FIRST) {
-                    return problem(describePage(page, state) + " stands inside the block that starts at "
-                            + describePage(blockStart) + ": a block goes on with 10 and ends with 11");
-                }
-                if (state == LAST) {
-                    used += page - blockStart + 1;
-                    if (collectBlocks) {
-                        blocks.add(new Block(vaddrOf(blockStart), page - blockStart + 1));
-                    }
-                    blockStart = -1;
-                }
-                continue;
-            }
-            switch (state) {
-                case FREE -> firstFree = Math.min(firstFree, page);
-                case FIRST -> blockStart = page;
-                case LAST -> {
-                    used++;
-                    if (collectBlocks) {
-                        blocks.add(new Block(vaddrOf(page), 1));
-                    }
-                }
-                default -> {
-                    return problem(describePage(page, state) + " stands outside any block: a block starts with 01,"
-                            + " or is a lone 11");
-                }
-            }
-        }
-        if (blockStart >= 0) {
-            return problem("the block that starts at " + describePage(blockStart) + " runs off the end of the area"
-                    + " without a last page (11)");
-        }
-        for (long page = pages; page < (long) words << PAGES_PER_WORD_SHIFT; page++) {
-            int state = stateIn(bitmap, page);
-            if (state != FREE) {
-                return problem("padding page " + page + " past the area is " + STATE_NAMES[state] + " (" + code(state)
-                        + "), not 00");
-            }
-        }
-        return new Scan(used, firstFree, List.copyOf(blocks), null);
-    }
-
-    private static int stateIn(byte[] bitmap, long page) {
-        return (bitmap[(int) (page >>> 2)] >>> shift(page & 3)) & STATE_MASK;
-    }
-
-    private static Scan problem(String problem) {
-        return new Scan(-1, -1, List.of(), problem);
+        return PageRangeScan.scan(bitmap, pages, areaStartVaddr, collectBlocks);
     }
 
     // ---------------------------------------------------------------- addresses and messages
@@ -692,7 +635,7 @@ public final class PageRangeAllocator {
             block = ", outside any block: the bitmap is broken";
         }
         return new IllegalArgumentException(operation + ": " + Addresses.hex(vaddr) + " is not the start of a block (state="
-                + STATE_NAMES[state] + block + ") in " + area());
+                + PageRangeScan.STATE_NAMES[state] + block + ") in " + area());
     }
 
     /** {@code "kernel heap [0xC1000000, 0xC1400000)"}. */
@@ -705,16 +648,11 @@ public final class PageRangeAllocator {
     }
 
     private String describePage(long page, int state) {
-        return "page " + page + " (" + Addresses.hex(vaddrOf(page)) + ", state=" + STATE_NAMES[state] + " " + code(state)
-                + ")";
+        return PageRangeScan.describePage(areaStartVaddr, page, state);
     }
 
     /** Whether a page in {@code state} is followed by another page of its block. */
     private static boolean insideBlock(int state) {
         return state == FIRST || state == MIDDLE;
-    }
-
-    private static String code(int state) {
-        return "" + (state >>> 1) + (state & 1);
     }
 }

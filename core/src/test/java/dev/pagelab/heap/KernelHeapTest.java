@@ -3,6 +3,7 @@ package dev.pagelab.heap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pagelab.event.KernelEvent;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.kernel.KernelConfig;
@@ -235,5 +236,69 @@ class KernelHeapTest {
             }
         }
         assertThat(heap.stats().liveBlocks()).isZero();
+    }
+
+    @Test
+    void heapEvents_text_isTheTraceLineOfEachStep() {
+        assertThat(List.of(
+                new KernelEvent.HeapMorecore(0xC100_0000L, 4, true),
+                new KernelEvent.HeapMorecore(0xC100_4000L, 5, false),
+                new KernelEvent.HeapMorecoreFailed(4, "no free frame left"),
+                new KernelEvent.HeapSplit(0xC100_0008L, 2033, 14),
+                new KernelEvent.HeapMerged(0xC100_3F98L, 0xC100_0008L, true),
+                new KernelEvent.HeapMerged(0xC100_0008L, 0xC100_0100L, false),
+                new KernelEvent.HeapChunkReleased(0xC100_4000L, 5, 4),
+                new KernelEvent.HeapPagesReleased(0xC100_4000L, 20480, 3),
+                new KernelEvent.HeapPagesMappedAgain(0xC100_5000L, 2),
+                new KernelEvent.HeapMapAgainFailed(0xC100_5000L),
+                new KernelEvent.HeapResizedInPlace(0xC100_0010L, 64, 120),
+                new KernelEvent.HeapMoved(0xC100_0010L, 0xC100_2000L, 8),
+                new KernelEvent.HeapAligned(0xC100_1000L, 4096, 3))
+                .stream().map(KernelEvent::text).toList()).containsExactly(
+                "morecore: kmmap(4 pages) = 0xC1000000, the first chunk; base (the list head) at 0xC1000000",
+                "morecore: kmmap(5 pages) = 0xC1004000",
+                "morecore: kmmap(4 pages) failed: no free frame left",
+                "split the free block at 0xC1000008: 2033 units stay free, the last 14 are handed out",
+                "merged 0xC1003F98 into the free block before it at 0xC1000008",
+                "merged 0xC1000008 with the free block after it at 0xC1000100",
+                "chunk 0xC1004000 (5 pages) is all free: kunmap, 4 frame(s) back to the allocator",
+                "free block 0xC1004000 spans 20480 bytes: 3 whole page(s) inside it unmapped, frames back to the allocator",
+                "mapped 2 page(s) again from 0xC1005000",
+                "no frame to map 0xC1005000 again: kmalloc fails",
+                "krealloc 0xC1000010: 64 -> 120 bytes in place",
+                "krealloc 0xC1000010: moved to 0xC1002000, 8 bytes copied",
+                "kmallocAligned: 0xC1001000 aligned to 4096, 3 units in front given back");
+    }
+
+    @Test
+    void heapEvents_kmallocKreallocKfree_reportEveryBlockAndStepInOrder() {
+        List<KernelEvent> seen = new ArrayList<>();
+        kernel.events().listen(seen::add);
+
+        long p = heap.kmalloc(100);
+        long q = heap.kmalloc(100);
+        long moved = heap.krealloc(q, 3000);
+        heap.kfree(p);
+
+        List<KernelEvent> heapEvents = seen.stream().filter(e -> e instanceof KernelEvent.HeapEvent).toList();
+        assertThat(heapEvents).containsExactly(
+                new KernelEvent.HeapMorecore(CHUNK, 4, true),
+                new KernelEvent.HeapSplit(CHUNK + 8, 2047 - 14, 14),
+                new KernelEvent.HeapBlockAllocated(p, 100),
+                new KernelEvent.HeapSplit(CHUNK + 8, 2047 - 28, 14),
+                new KernelEvent.HeapBlockAllocated(q, 100),
+                // 3000 bytes: 375 units and a header, cut from the end of the free block, right below q.
+                new KernelEvent.HeapSplit(CHUNK + 8, 2047 - 28 - 376, 376),
+                // q's block is free again and touches neither free neighbour (p is live, the new block is below).
+                new KernelEvent.HeapMoved(q, moved, 100),
+                new KernelEvent.HeapBlockFreed(q, 100),
+                new KernelEvent.HeapBlockAllocated(moved, 3000),
+                // p's block, just above q's, merges into it.
+                new KernelEvent.HeapMerged(p - 8, q - 8, true),
+                new KernelEvent.HeapBlockFreed(p, 100));
+        assertThat(moved).isEqualTo(q - 8 - 376 * 8 + 8);
+        assertThat(seen).as("the heap's frames come through the kernel's events too")
+                .anyMatch(e -> e instanceof KernelEvent.FrameTaken t && t.owner() == FrameOwner.HEAP);
+        heap.checkInvariants();
     }
 }

@@ -147,4 +147,88 @@ class KernelMemoryTest {
         assertThat(k.vm().kmmap(4096)).isNotEqualTo(FrameAllocator.NO_FRAME);
         k.checkInvariants();
     }
+
+    @ParameterizedTest
+    @EnumSource(TableAccessStrategy.class)
+    void release_pagesOfABlock_framesBackVirtualPagesKeptAndRepopulateMapsThemAgain(TableAccessStrategy strategy) {
+        Kernel k = kernel(strategy);
+        long vaddr = k.vm().kmmap(4 * 4096);
+        long free = k.allocator().freeFrames();
+
+        assertThat(k.vm().release(vaddr + 4096, 2)).isEqualTo(2);
+        assertThat(k.vm().release(vaddr + 4096, 3)).as("released already: only the last page").isEqualTo(1);
+
+        assertThat(k.allocator().freeFrames()).isEqualTo(free + 3);
+        assertThat(k.vm().mappedPages(vaddr, 4)).isEqualTo(1);
+        assertThat(k.vm().isMapped(vaddr)).isTrue();
+        assertThat(k.vm().isMapped(vaddr + 4096)).isFalse();
+        assertThat(k.vm().kernelPages().blocks()).as("the block stays").containsExactly(
+                new PageRangeAllocator.Block(vaddr, 4));
+
+        KernelMemory.Repopulated again = k.vm().repopulate(vaddr, 4, FrameOwner.HEAP);
+
+        assertThat(again).isEqualTo(new KernelMemory.Repopulated.Done(vaddr + 4096, 3));
+        assertThat(k.vm().mappedPages(vaddr, 4)).isEqualTo(4);
+        assertThat(k.allocator().freeFrames()).isEqualTo(free);
+        long paddr = k.space().getFrameAddr(vaddr + 2 * 4096);
+        assertThat(k.accounting().ownerOf(Addresses.paddrToPfn(paddr))).isEqualTo(FrameOwner.HEAP);
+        assertThat(k.vm().repopulate(vaddr, 4, FrameOwner.HEAP)).as("nothing to do")
+                .isEqualTo(new KernelMemory.Repopulated.Done(-1, 0));
+        assertThat(k.vm().kunmap(vaddr)).isEqualTo(4);
+        k.checkInvariants();
+    }
+
+    @Test
+    void repopulate_outOfFrames_theFailingPageNamedAndNothingChanged() {
+        Kernel k = kernel(TableAccessStrategy.TEMPORARY_MAPPING);
+        long vaddr = k.vm().kmmap(4 * 4096);
+        k.vm().release(vaddr, 4);
+        k.vm().repopulate(vaddr + 4096, 1, FrameOwner.HEAP); // page 1 mapped, 0, 2 and 3 not
+        while (k.allocator().freeFrames() > 2) {
+            k.frames().allocate(FrameOwner.ALLOCATED);
+        }
+        long free = k.allocator().freeFrames();
+
+        KernelMemory.Repopulated result = k.vm().repopulate(vaddr, 4, FrameOwner.HEAP);
+
+        assertThat(result).isEqualTo(new KernelMemory.Repopulated.OutOfFrames(vaddr + 3 * 4096));
+        assertThat(k.allocator().freeFrames()).isEqualTo(free);
+        assertThat(k.vm().isMapped(vaddr)).isFalse();
+        assertThat(k.vm().isMapped(vaddr + 4096)).as("mapped before the call, so kept").isTrue();
+        assertThat(k.vm().isMapped(vaddr + 2 * 4096)).isFalse();
+        k.checkInvariants();
+    }
+
+    @Test
+    void releaseAndRepopulate_outsideTheKernelHeapArea_refusedAndNothingChanged() {
+        Kernel k = kernel(TableAccessStrategy.RECURSIVE);
+        long vaddr = k.vm().kmmap(4096);
+        long free = k.allocator().freeFrames();
+
+        assertThatThrownBy(() -> k.vm().release(0x0040_0000, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("release: 1 pages from 0x00400000 are not page-aligned pages of the kernel heap area"
+                        + " [0xC1000000, 0xF8000000)");
+        assertThatThrownBy(() -> k.vm().repopulate(vaddr + 1, 1, FrameOwner.HEAP))
+                .hasMessageStartingWith("repopulate: 1 pages from 0xC1000001 are not page-aligned");
+        assertThatThrownBy(() -> k.vm().release(KernelLayout.KERNEL_DATA_START - 4096, 2))
+                .hasMessageContaining("not page-aligned pages of the kernel heap area");
+        assertThat(k.allocator().freeFrames()).isEqualTo(free);
+        assertThat(k.vm().isMapped(vaddr)).isTrue();
+    }
+
+    @Test
+    void kunmap_aBlockKmmappedForTheHeap_refusedUnlessTheHeapAsks() {
+        Kernel k = kernel(TableAccessStrategy.TEMPORARY_MAPPING);
+        long vaddr = k.vm().kmmap(2 * 4096, FrameOwner.HEAP);
+        long free = k.allocator().freeFrames();
+
+        assertThatThrownBy(() -> k.vm().kunmap(vaddr)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("kunmap: the block at 0xC1000000 was kmmapped for the heap, not as kernel data: only its"
+                        + " owner gives it back (a stale address, used after its block was freed?)");
+        assertThat(k.allocator().freeFrames()).isEqualTo(free);
+        assertThat(k.vm().kunmap(vaddr, FrameOwner.HEAP)).isEqualTo(2);
+        assertThatThrownBy(() -> k.vm().kunmap(vaddr, FrameOwner.HEAP)).as("twice")
+                .hasMessageContaining("is not allocated");
+        k.checkInvariants();
+    }
 }

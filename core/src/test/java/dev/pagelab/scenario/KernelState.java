@@ -3,24 +3,30 @@ package dev.pagelab.scenario;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.paging.PageTableDump;
-import dev.pagelab.pmm.FrameAccounting;
 import dev.pagelab.pmm.FrameOwner;
+import dev.pagelab.pmm.FrameSpan;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * What the runner compares before and after a step: every mapped page (read from the tables in
- * RAM, as a debugger would: no A bit, no TLB fill), the page-table counters, and the heap's
- * blocks in use; the frames whose owner changed come from the accounting's journal, which costs
- * what the step changed, not a look at every frame. An observer: taking one changes nothing.
+ * The test oracle for {@link ChangeRecorder}: the whole kernel as the scenario runner used to
+ * compare it before and after every step — the owner of every frame up to the top of the map,
+ * every mapped page read from the tables in RAM through {@link PageTableDump}, the page-table
+ * counters and the heap's blocks in use. {@link #since} is the old snapshot diff, which costs the
+ * machine's size; it lives here only, to check that the events account exactly for a step.
+ * An observer: taking one changes nothing.
  */
 final class KernelState {
-    private static final FrameOwner[] OWNERS = FrameOwner.values();
     /** Marks a page mapped by a 4 MiB entry in {@link #targets}; bit 0 is free since P is implied. */
     private static final long LARGE = 1;
 
+    private static final FrameOwner[] OWNERS = FrameOwner.values();
+
+    /** The owner of every frame up to the top of the map, by ordinal. */
+    private final byte[] owners;
     /** Mapped pages: virtual page addresses in increasing order, and their physical page | rights. */
     private final long[] vaddrs;
     private final long[] targets;
@@ -28,8 +34,9 @@ final class KernelState {
     private final long tablesFreed;
     private final Set<Changes.Block> heapBlocks;
 
-    private KernelState(long[] vaddrs, long[] targets, long tablesAllocated, long tablesFreed,
+    private KernelState(byte[] owners, long[] vaddrs, long[] targets, long tablesAllocated, long tablesFreed,
                         Set<Changes.Block> heapBlocks) {
+        this.owners = owners;
         this.vaddrs = vaddrs;
         this.targets = targets;
         this.tablesAllocated = tablesAllocated;
@@ -37,8 +44,12 @@ final class KernelState {
         this.heapBlocks = heapBlocks;
     }
 
-    /** The kernel's state now; {@code heapBlocks} are the heap's blocks in use (empty before the heap is used). */
-    static KernelState of(Kernel kernel, List<Changes.Block> heapBlocks) {
+    /** The kernel's state now. */
+    static KernelState of(Kernel kernel) {
+        byte[] owners = new byte[(int) kernel.accounting().topPfn()];
+        for (FrameSpan span : kernel.accounting().spans()) {
+            Arrays.fill(owners, (int) span.startPfn(), (int) span.endPfn(), (byte) span.owner().ordinal());
+        }
         List<PageTableDump.Range> ranges = PageTableDump.ranges(kernel.mmu());
         int pages = 0;
         for (PageTableDump.Range r : ranges) {
@@ -53,18 +64,19 @@ final class KernelState {
                 targets[i] = (r.paddr() + off) | r.flags() | (r.large() ? LARGE : 0);
             }
         }
-        return new KernelState(vaddrs, targets, kernel.space().tablesAllocated(), kernel.space().tablesFreed(),
-                new LinkedHashSet<>(heapBlocks));
+        List<Changes.Block> blocks = kernel.mmu().observe(() -> kernel.heap().blocks()).stream()
+                .filter(b -> !b.free()).map(b -> new Changes.Block(b.vaddr(), b.requested())).toList();
+        return new KernelState(owners, vaddrs, targets, kernel.space().tablesAllocated(), kernel.space().tablesFreed(),
+                new LinkedHashSet<>(blocks));
     }
 
-    /**
-     * What changed from {@code before} to this; {@code ownerChanges} are the accounting journal's
-     * {@code [pfn, owner ordinal before]} pairs, in frame order.
-     */
-    Changes since(KernelState before, List<long[]> ownerChanges, FrameAccounting accounting) {
-        List<Changes.FrameChange> frames = new ArrayList<>(ownerChanges.size());
-        for (long[] change : ownerChanges) {
-            frames.add(new Changes.FrameChange(change[0], OWNERS[(int) change[1]], accounting.ownerOf(change[0])));
+    /** What changed from {@code before} to this, compared whole. */
+    Changes since(KernelState before) {
+        List<Changes.FrameChange> frames = new ArrayList<>();
+        for (int pfn = 0; pfn < owners.length; pfn++) {
+            if (owners[pfn] != before.owners[pfn]) {
+                frames.add(new Changes.FrameChange(pfn, OWNERS[before.owners[pfn]], OWNERS[owners[pfn]]));
+            }
         }
         List<Changes.PageChange> pages = new ArrayList<>();
         int a = 0;

@@ -17,20 +17,15 @@ import java.util.Map;
  * byte a frame up to the top of the boot's layout, plus the process number for
  * {@link FrameOwner#PROCESS} frames.
  *
- * <p>A journal, when started, keeps every frame recorded since with the owner it had before,
- * so that an observer (the scenario runner) finds what a step changed at the cost of the
- * change, not of a scan of every frame up to the top of the map (a million for any machine
- * whose map reaches the firmware below 4 GiB).
+ * <p>Observers (the scenario runner, the web page) learn what changed from the one
+ * {@link OwnerListener}, which the kernel turns into events: at the cost of the change, never of
+ * a scan of every frame up to the top of the map.
  */
 public final class FrameAccounting {
     private static final FrameOwner[] OWNERS = FrameOwner.values();
 
     private final byte[] owners;
     private int[] processes;
-    /** Frames recorded since {@link #startJournal}, and their owner ordinals before; null when off. */
-    private long[] journalPfns;
-    private byte[] journalBefore;
-    private int journalSize;
     private OwnerListener listener;
 
     private FrameAccounting(long topPfn) {
@@ -91,11 +86,6 @@ public final class FrameAccounting {
      */
     public void record(long pfn, long frames, FrameOwner owner) {
         check("record", pfn, frames);
-        if (journalPfns != null) {
-            for (long f = pfn; f < pfn + frames; f++) {
-                journal(f);
-            }
-        }
         if (listener != null) {
             for (long f = pfn; f < pfn + frames; f++) {
                 FrameOwner before = OWNERS[owners[(int) f]];
@@ -120,64 +110,9 @@ public final class FrameAccounting {
         this.listener = listener;
     }
 
-    /** Starts (or restarts, forgetting what it held) the journal of frames recorded from now on. */
-    public void startJournal() {
-        if (journalPfns == null) {
-            journalPfns = new long[64];
-            journalBefore = new byte[64];
-        }
-        journalSize = 0;
-    }
-
-    /**
-     * The frames whose owner differs from what it was when {@link #startJournal} was called, in
-     * frame order, each with the owner it had then: {@code [pfn, before ordinal]} pairs. Stops
-     * the journal.
-     *
-     * @throws IllegalStateException when no journal was started
-     */
-    public List<long[]> stopJournal() {
-        if (journalPfns == null) {
-            throw new IllegalStateException("stopJournal: no journal was started");
-        }
-        // Frame numbers are below 2^20 and entries below 2^31: pfn and entry index in one sortable key;
-        // the first entry of a frame holds its owner before the journal started.
-        long[] keys = new long[journalSize];
-        for (int i = 0; i < journalSize; i++) {
-            keys[i] = journalPfns[i] << 32 | i;
-        }
-        Arrays.sort(keys);
-        List<long[]> out = new ArrayList<>();
-        for (int k = 0; k < keys.length; k++) {
-            long pfn = keys[k] >>> 32;
-            if (k > 0 && keys[k - 1] >>> 32 == pfn) {
-                continue;
-            }
-            byte before = journalBefore[(int) keys[k]];
-            if (owners[(int) pfn] != before) {
-                out.add(new long[] {pfn, before});
-            }
-        }
-        journalPfns = null;
-        journalBefore = null;
-        return out;
-    }
-
-    private void journal(long pfn) {
-        if (journalSize == journalPfns.length) {
-            journalPfns = Arrays.copyOf(journalPfns, 2 * journalSize);
-            journalBefore = Arrays.copyOf(journalBefore, 2 * journalSize);
-        }
-        journalPfns[journalSize] = pfn;
-        journalBefore[journalSize++] = owners[(int) pfn];
-    }
-
     /** Records that frame {@code pfn} now belongs to process {@code pid}. */
     public void recordProcess(long pfn, int pid) {
         check("recordProcess", pfn, 1);
-        if (journalPfns != null) {
-            journal(pfn);
-        }
         if (processes == null) {
             processes = new int[owners.length];
         }

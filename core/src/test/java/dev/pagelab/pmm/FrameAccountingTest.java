@@ -4,6 +4,7 @@ import dev.pagelab.boot.KernelImage;
 import dev.pagelab.boot.LowMemory;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.kernel.Boot;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,29 +59,23 @@ class FrameAccountingTest {
     }
 
     @Test
-    void journal_framesRecordedSinceTheStart_areThoseWhoseOwnerDiffersWithTheirFirstOwner() {
+    void ownerListener_isToldOfEveryChangeAndOnlyOfChanges() {
         FrameAccounting accounting = FrameAccounting.of(boot.report().layout(), bitmap);
         accounting.record(0x300, 1, FrameOwner.ALLOCATED);
+        List<String> told = new ArrayList<>();
+        accounting.setOwnerListener((pfn, before, after) -> told.add(Long.toHexString(pfn) + " " + before + "->" + after));
 
-        accounting.startJournal();
         accounting.record(0x301, 1, FrameOwner.HEAP);
-        accounting.record(0x301, 1, FrameOwner.PAGE_TABLE);
-        accounting.record(0x300, 1, FrameOwner.FREE);
-        accounting.record(0x302, 1, FrameOwner.KERNEL_DATA);
-        accounting.record(0x302, 1, FrameOwner.FREE);
-        for (int i = 0; i < 100; i++) {
-            accounting.record(0x400 + i, 1, FrameOwner.HEAP);
-        }
-        List<long[]> changes = accounting.stopJournal();
+        accounting.record(0x301, 1, FrameOwner.HEAP);
+        accounting.record(0x300, 2, FrameOwner.FREE);
+        accounting.recordProcess(0x302, 7);
+        accounting.recordProcess(0x302, 8);
 
-        assertThat(changes).hasSize(102);
-        assertThat(changes.get(0)).containsExactly(0x300, FrameOwner.ALLOCATED.ordinal());
-        assertThat(changes.get(1)).containsExactly(0x301, FrameOwner.FREE.ordinal());
-        assertThat(changes.get(2)).as("0x302 went back to free: no change").containsExactly(0x400,
-                FrameOwner.FREE.ordinal());
-        assertThatThrownBy(accounting::stopJournal).isInstanceOf(IllegalStateException.class);
+        assertThat(told).containsExactly("301 FREE->HEAP", "300 ALLOCATED->FREE", "301 HEAP->FREE", "302 FREE->PROCESS");
+        assertThat(accounting.ownerOf(0x301)).isEqualTo(FrameOwner.FREE);
+        assertThat(accounting.processOf(0x302)).isEqualTo(8);
+        accounting.setOwnerListener(null);
         accounting.record(0x303, 1, FrameOwner.HEAP);
-        accounting.startJournal();
-        assertThat(accounting.stopJournal()).as("a new journal starts empty").isEmpty();
+        assertThat(told).as("no listener, nobody told").hasSize(4);
     }
 }

@@ -11,5 +11,10 @@
  *
  * <p>The replay engine ({@code dev.pagelab.replay}) consumes {@link dev.pagelab.trace.TraceReader}s;
  * its benchmark and tests use {@link dev.pagelab.trace.SyntheticTrace}.
+ *
+ * <p>Seed words → code: seed 001's demand paging is driven by the pages a process references;
+ * a {@link dev.pagelab.trace.TraceReader} is that reference string, one block of page numbers
+ * (with read/write kind and process id) at a time, and a textbook string such as
+ * {@code 7 0 1 2 0 3 0 4} is a {@link dev.pagelab.trace.TraceFormat#PLAIN} trace.
  */
 package dev.pagelab.trace;

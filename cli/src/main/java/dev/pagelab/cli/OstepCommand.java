@@ -88,13 +88,12 @@ final class OstepCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        abstract String mode();
-
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            return Ostep.run(mode(), args, OstepEnvironment.current(), out, err);
+            // The subcommand's name is the mode's name.
+            return Ostep.run(spec.name(), args, OstepEnvironment.current(), out, err);
         }
     }
 
@@ -104,10 +103,6 @@ final class OstepCommand implements Runnable {
                     + " lists them). --pagelab replays the same references in pagelab replay's engine and compares"
                     + " the counts."})
     static final class PagingPolicy extends Mode {
-        @Override
-        String mode() {
-            return "paging-policy";
-        }
     }
 
     @Command(name = "malloc",
@@ -115,10 +110,6 @@ final class OstepCommand implements Runnable {
             description = {"Every argument goes to the script's own options ('pagelab ostep malloc --help' lists"
                     + " them)."})
     static final class Malloc extends Mode {
-        @Override
-        String mode() {
-            return "malloc";
-        }
     }
 
     @Command(name = "paging-multilevel-translate",
@@ -127,10 +118,6 @@ final class OstepCommand implements Runnable {
                     + " paging-multilevel-translate --help' lists them). --pagelab walks each address on pagelab's"
                     + " x86 MMU."})
     static final class MultilevelTranslate extends Mode {
-        @Override
-        String mode() {
-            return "paging-multilevel-translate";
-        }
     }
 
     @Command(name = "paging-linear-translate",
@@ -138,10 +125,6 @@ final class OstepCommand implements Runnable {
             description = {"Every argument goes to the script's own options ('pagelab ostep paging-linear-translate"
                     + " --help' lists them). --pagelab walks each address through x86 tables (4 KiB pages)."})
     static final class LinearTranslate extends Mode {
-        @Override
-        String mode() {
-            return "paging-linear-translate";
-        }
     }
 
     /** {@code pagelab ostep quirks}: the scripts' surprises the compatible mode keeps. */

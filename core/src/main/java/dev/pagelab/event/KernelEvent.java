@@ -195,6 +195,115 @@ public sealed interface KernelEvent {
         }
     }
 
+    // ---------------------------------------------------------------- processes and swap
+
+    /**
+     * What the process subsystem did (package {@code proc}): processes made, switched to, ended,
+     * pages loaded and evicted by the page-fault handler, their write-backs to the swap device, and
+     * the replacement policy's tests of the Accessed bit. The page-table writes they cause are
+     * {@link EntryWritten} and {@link Invlpg} events beside them.
+     */
+    sealed interface ProcessEvent extends KernelEvent {
+        /** The process the event is about. */
+        int pid();
+    }
+
+    /** Process {@code pid} was made, with its own page directory in frame {@code directoryPfn}. */
+    record ProcessSpawned(int pid, String name, long directoryPfn) implements ProcessEvent {
+        @Override
+        public String text() {
+            return "process " + pid + " (" + name + ") spawned: page directory in frame " + Addresses.hex(directoryPfn);
+        }
+    }
+
+    /** The CPU now runs process {@code pid}: its directory is in CR3. */
+    record ProcessSwitched(int pid, long cr3) implements ProcessEvent {
+        @Override
+        public String text() {
+            return "switched to process " + pid + " (CR3=" + Addresses.hex(cr3) + ")";
+        }
+    }
+
+    /** Process {@code pid} ended; {@code frames}, {@code tables} and {@code slots} went back. */
+    record ProcessExited(int pid, long frames, long tables, long slots) implements ProcessEvent {
+        @Override
+        public String text() {
+            return "process " + pid + " exited: " + frames + " frame" + (frames == 1 ? "" : "s") + ", " + tables
+                    + " page table" + (tables == 1 ? "" : "s") + " and " + slots + " swap slot" + (slots == 1 ? "" : "s")
+                    + " freed";
+        }
+    }
+
+    /** The kernel killed process {@code pid} for a fault it could not resolve. */
+    record ProcessKilled(int pid, long cr2, int errorCode, String why) implements ProcessEvent {
+        @Override
+        public String text() {
+            return "process " + pid + " killed: " + why + " (CR2=" + Addresses.hex(cr2) + ", error code "
+                    + Addresses.hex(errorCode) + ")";
+        }
+    }
+
+    /**
+     * The page-fault handler loaded the page at {@code vaddr} of process {@code pid} into frame
+     * {@code pfn} (frame {@code poolFrame} of its pool): from swap slot {@code fromSlot}, or
+     * zero-filled on first touch when it is −1.
+     */
+    record PageLoaded(int pid, long vaddr, long pfn, int poolFrame, int fromSlot) implements ProcessEvent {
+        @Override
+        public String text() {
+            return "page " + Addresses.hex(vaddr) + " of process " + pid + " loaded into frame " + Addresses.hex(pfn)
+                    + (fromSlot < 0 ? ", zero-filled (first touch)" : " from swap slot " + fromSlot);
+        }
+    }
+
+    /** Why a page left its frame. */
+    enum Eviction {
+        /** The replacement policy chose it as the victim of a fault. */
+        VICTIM("victim of a fault"),
+        /** A variable-allocation policy shrank the resident set (working set, PFF). */
+        RELEASED("released by the policy"),
+        /** Its process held more frames than its new quota. */
+        OVER_QUOTA("over its process's new quota"),
+        /** Its process was suspended to stop thrashing. */
+        SUSPENDED("its process was suspended");
+
+        private final String text;
+
+        Eviction(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /**
+     * The page at {@code vaddr} of process {@code pid} left frame {@code pfn}: written back to swap
+     * slot {@code toSlot} when {@code dirty}, otherwise dropped (its copy in slot {@code toSlot}
+     * is still valid, or it was never written and comes back zero-filled when {@code toSlot} is −1).
+     */
+    record PageEvicted(int pid, long vaddr, long pfn, boolean dirty, int toSlot, Eviction why) implements ProcessEvent {
+        @Override
+        public String text() {
+            String what = dirty ? "dirty, written back to swap slot " + toSlot
+                    : toSlot >= 0 ? "clean, dropped (swap slot " + toSlot + " holds its copy)"
+                    : "clean, dropped (never written: zero-filled when touched again)";
+            return "page " + Addresses.hex(vaddr) + " of process " + pid + " evicted from frame " + Addresses.hex(pfn)
+                    + " (" + why + "): " + what;
+        }
+    }
+
+    /** The replacement policy tested and cleared the Accessed bit of the page at {@code vaddr} of process {@code pid}. */
+    record AccessedTested(int pid, long vaddr, boolean wasSet) implements ProcessEvent {
+        @Override
+        public String text() {
+            return "A bit of page " + Addresses.hex(vaddr) + " of process " + pid + (wasSet ? " was set: cleared"
+                    : " was clear");
+        }
+    }
+
     // ---------------------------------------------------------------- the kernel heap
 
     /**

@@ -103,6 +103,26 @@ public final class ReferenceStream {
         return names[pid];
     }
 
+    /** The page of reference {@code i}: a global id, below {@link #pages()}. */
+    public int pageAt(int i) {
+        return refs[i] & RefSource.ID_MASK;
+    }
+
+    /** Whether reference {@code i} is a write. */
+    public boolean isWrite(int i) {
+        return refs[i] < 0;
+    }
+
+    /** The process of global page id {@code page}. */
+    public int processOf(int page) {
+        return pidOf[page];
+    }
+
+    /** The id of global page {@code page} among its own process's pages (0, 1, … in order of first use). */
+    public int localIdOf(int page) {
+        return localOf[page];
+    }
+
     int[] refs() {
         return refs;
     }
@@ -120,7 +140,7 @@ public final class ReferenceStream {
      * page's next reference in the stream; under local scope its index among its own process's
      * references. {@code Integer.MAX_VALUE} when there is none.
      */
-    int[] nextUse(Scope scope) {
+    public int[] nextUse(Scope scope) {
         int[] next = new int[length];
         int[] seen = new int[pages];
         Arrays.fill(seen, Integer.MAX_VALUE);

@@ -1,0 +1,892 @@
+package dev.pagelab.proc;
+
+import dev.pagelab.event.EventSink;
+import dev.pagelab.event.KernelEvent;
+import dev.pagelab.event.KernelEvent.Eviction;
+import dev.pagelab.hw.Addresses;
+import dev.pagelab.hw.Cpu;
+import dev.pagelab.hw.FaultHandler;
+import dev.pagelab.hw.PageFault;
+import dev.pagelab.hw.PageFaultException;
+import dev.pagelab.hw.PhysicalMemory;
+import dev.pagelab.hw.Pte;
+import dev.pagelab.kernel.Kernel;
+import dev.pagelab.paging.AddressSpace;
+import dev.pagelab.paging.AddressSpaces;
+import dev.pagelab.paging.KernelLayout;
+import dev.pagelab.paging.PageEntries;
+import dev.pagelab.pmm.AccountedFrames;
+import dev.pagelab.pmm.FrameAllocator;
+import dev.pagelab.pmm.FrameOwner;
+import dev.pagelab.replace.PolicyInfo;
+import dev.pagelab.replace.PolicyRegistry;
+import dev.pagelab.replace.ReplacementPolicy;
+import dev.pagelab.replace.Visibility;
+import dev.pagelab.replay.FrameAllocation;
+import dev.pagelab.replay.Scope;
+import dev.pagelab.vmm.PageRangeAllocator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Seed 001 inside the kernel: processes with their own page directories, a page-fault handler
+ * that loads pages on demand, frames divided among processes, victims chosen from the real
+ * Accessed and Dirty bits, dirty pages written to a {@link SwapDevice}. One a kernel, installed
+ * with {@link #install}: it becomes the kernel's fault resolver.
+ *
+ * <h2>The page-fault handler</h2>
+ * A fault at CPL 3 while a process runs (the kernel's own faults are not its business):
+ * <ol>
+ *   <li>an address outside the user area (a user access to a kernel page), outside every region,
+ *       a write to a read-only region, or any other protection fault: the process is killed with a
+ *       {@link Process.KillReport} (CR2, the error code, the region) and its frames, tables and
+ *       slots are freed; the kernel goes on;</li>
+ *   <li>otherwise the page is loaded: into the lowest free frame of the process's pool (its quota
+ *       under local scope, all frames under global scope) while one is free, else into the frame
+ *       of the victim the pool's policy chooses. The victim's PTE is cleared (INVLPG'd when its
+ *       directory is loaded): dirty, it is written to a swap slot first and the PTE keeps the slot
+ *       (P = 0, {@link SwapDevice#entryOf}); clean with a valid copy in swap, it is dropped and
+ *       the PTE keeps the slot; clean without one (never written), the PTE becomes 0;</li>
+ *   <li>the new page is read from its slot (page-in; the slot keeps the copy, so a later clean
+ *       eviction writes nothing) or zero-filled on first touch, mapped user with the region's
+ *       rights, A and D clear, and the policy is told; the access retries and the MMU sets A (and
+ *       D for a write), as the replay engine's rule 3 sets the bits of a loaded page.</li>
+ * </ol>
+ * A full swap device kills the faulting process when the victim needs a slot; an empty frame
+ * allocator (the machine has fewer free frames than the configuration promised) kills it too.
+ *
+ * <h2>Frames among processes</h2>
+ * Local scope: {@link FrameAllocation#divide} over the live processes (sizes: their regions'
+ * pages, or the size they were spawned with; priorities), recomputed at every spawn and exit. A
+ * process whose quota changes has its pool rebuilt: when it holds more pages than its new quota,
+ * the pages in its pool's last frames (those beyond the new quota) are evicted first, written
+ * back if dirty; the pages that stay keep their frames, their A and D bits and their order, and
+ * the policy starts afresh over them. Spawning checks the new quotas (and the swap slots the
+ * evictions need) before anything changes. Global scope: one pool of all frames; a process that
+ * ends leaves it rebuilt over the pages that remain.
+ *
+ * <h2>The reference hook</h2>
+ * Hardware-bit policies (Clock, NRU, aging, WSClock, ...) see only A and D, through
+ * {@link PagePool}. Policies that need every reference (LRU, OPT, ARC, ...) cannot run in a real
+ * kernel; here every access made through {@link #touch}, {@link #read8} or {@link #write8} that
+ * does not fault calls the policy's {@code hit}, the simulator's reference hook
+ * ({@link #needsReferenceHook}).
+ *
+ * <h2>Time</h2>
+ * Each pool counts the references made through this class (its pool time, as in the replay
+ * engine): a process's own under local scope, all of them under global scope. Ticks fall at
+ * multiples of the policy's tick interval, and {@link #tick} forces one.
+ */
+public final class Processes {
+    /** What one access came to. */
+    public enum Outcome {
+        /** The page was resident. */
+        HIT,
+        /** The page faulted and the handler loaded it; the access then completed. */
+        FAULT,
+        /** The fault could not be resolved: the process was killed (see its kill report). */
+        KILLED
+    }
+
+    /**
+     * The last fault the handler resolved: the page loaded and the victim, if there was one.
+     *
+     * @param pid          the faulting process
+     * @param vaddr        the page loaded
+     * @param pfn          the frame it went into
+     * @param fromSlot     the swap slot it was read from, −1 when zero-filled
+     * @param victimPid    the victim's process, or 0 when a free frame was used
+     * @param victimVaddr  the victim page, or −1
+     * @param victimDirty  whether the victim was written back
+     */
+    public record Fault(int pid, long vaddr, long pfn, int fromSlot, int victimPid, long victimVaddr,
+                        boolean victimDirty) {
+        /** Whether a victim was evicted for this fault. */
+        public boolean evicted() {
+            return victimPid != 0;
+        }
+    }
+
+    private static final int CLEAN = 0;
+    private static final int DIRTY = 1;
+    private static final int NO_SLOT = -1;
+
+    private final Kernel kernel;
+    private final Cpu cpu;
+    private final PhysicalMemory memory;
+    private final AccountedFrames frames;
+    private final EventSink events;
+    private final PolicyRegistry registry;
+    private final PolicyInfo info;
+    private final ProcessConfig config;
+    private final SwapDevice swap;
+    private final FaultHandler previousResolver;
+
+    private final List<Process> live = new ArrayList<>();
+    private final List<Process> all = new ArrayList<>();
+    private int nextPid = 1;
+    private Process current;
+    private PagePool global;
+    private FrameAllocation allocation;
+
+    /** The access under way: its pool time and next use, for the handler's calls into the policy. */
+    private long now;
+    private long nextUse = ReplacementPolicy.NEVER;
+    private long faultsResolved;
+    private Fault lastFault;
+    private boolean uninstalled;
+
+    private Processes(Kernel kernel, ProcessConfig config, PolicyRegistry registry) {
+        this.kernel = kernel;
+        this.cpu = kernel.cpu();
+        this.memory = kernel.memory();
+        this.frames = kernel.frames();
+        this.events = kernel.events();
+        this.registry = registry;
+        this.info = registry.info(config.policy());
+        this.config = config;
+        this.swap = new SwapDevice(config.swapSlots(), config.ioCostNanos());
+        if (config.scope() == Scope.GLOBAL) {
+            global = new PagePool(this, null, config.frames());
+            global.installPolicy(registry.create(config.policy(), config.policyConfig(), global));
+            global.everyReference = info.visibility() == Visibility.EVERY_REFERENCE;
+        }
+        this.previousResolver = kernel.setFaultResolver(this::handle);
+    }
+
+    /**
+     * Makes the process subsystem of {@code kernel} and installs its page-fault handler.
+     *
+     * @throws IllegalArgumentException for an unknown policy, or when the kernel's frame allocator
+     *                                  has fewer free frames than {@code config.frames()}
+     * @throws IllegalStateException    when the kernel already has a fault resolver
+     */
+    public static Processes install(Kernel kernel, ProcessConfig config, PolicyRegistry registry) {
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(registry, "registry");
+        registry.info(config.policy());
+        long free = kernel.allocator().freeFrames();
+        if (free < config.frames()) {
+            throw new IllegalArgumentException(config.frames() + " frames for processes, but the frame allocator has only "
+                    + free + " free; choose fewer frames or a larger machine");
+        }
+        FaultHandler installed = kernel.setFaultResolver(FaultHandler.NONE);
+        if (installed != FaultHandler.NONE) {
+            kernel.setFaultResolver(installed);
+            throw new IllegalStateException("this kernel already has a page-fault resolver (" + installed + ")");
+        }
+        return new Processes(kernel, config, registry);
+    }
+
+    /** Gives the kernel its previous fault resolver back; every process must have ended. */
+    public void uninstall() {
+        if (!live.isEmpty()) {
+            throw new IllegalStateException("uninstall: " + live.size() + " processes are still alive");
+        }
+        if (!uninstalled) {
+            kernel.setFaultResolver(previousResolver);
+            uninstalled = true;
+        }
+    }
+
+    // ---------------------------------------------------------------- spawn, exit, switch
+
+    /**
+     * Spawns a process with {@code regions} (placed in order by its page-range allocator from
+     * {@link KernelLayout#USER_HEAP_START}); nothing is mapped until it is touched.
+     *
+     * @param size its size for proportional and priority allocation, or −1 for its regions' pages
+     * @throws ProcessException when it cannot be made (no frame for its directory or bitmap, a
+     *                          quota below the minimum, regions larger than the user area, not
+     *                          enough swap for the pages the new quotas push out); nothing changed
+     */
+    public Process spawn(String name, long priority, List<Region.Spec> regions, long size) {
+        Objects.requireNonNull(name, "name");
+        if (priority < 1) {
+            throw new ProcessException("spawn " + name + ": the priority must be at least 1, not " + priority);
+        }
+        if (regions.isEmpty()) {
+            throw new ProcessException("spawn " + name + ": a process needs at least one region");
+        }
+        long pages = 0;
+        for (Region.Spec spec : regions) {
+            pages += spec.pages();
+        }
+        if (pages > Process.USER_AREA_PAGES) {
+            throw new ProcessException("spawn " + name + ": its regions have " + pages + " pages, more than the "
+                    + Process.USER_AREA_PAGES + " of the user area " + Addresses.hex(KernelLayout.USER_HEAP_START) + "-"
+                    + Addresses.hex(KernelLayout.USER_END - 1));
+        }
+        long processSize = size < 0 ? pages : size;
+        if (processSize < 1) {
+            throw new ProcessException("spawn " + name + ": its size must be at least 1, not " + processSize);
+        }
+        FrameAllocation quotas = null;
+        if (config.scope() == Scope.LOCAL) {
+            quotas = divide(name, processSize, priority);
+            checkSwapForShrink(name, quotas);
+        }
+        AddressSpaces spaces = kernel.spaces();
+        AddressSpace space = switch (spaces.create()) {
+            case AddressSpaces.CreateResult.Created c -> c.space();
+            case AddressSpaces.CreateResult.OutOfFrames o ->
+                    throw new ProcessException("spawn " + name + ": no frame left for its page directory");
+        };
+        long bitmapBytes = PageRangeAllocator.bitmapBytes(Process.USER_AREA_PAGES);
+        long bitmap = kernel.vm().kmmap(bitmapBytes, FrameOwner.KERNEL_DATA);
+        if (bitmap == dev.pagelab.vmm.KernelMemory.FAILED) {
+            spaces.destroy(space);
+            throw new ProcessException("spawn " + name + ": no room for its user area's page bitmap (" + bitmapBytes
+                    + " bytes): " + kernel.vm().lastFailure());
+        }
+        int pid = nextPid++;
+        PageRangeAllocator userArea;
+        int cpl = cpu.cpl();
+        cpu.setCpl(0);
+        try {
+            userArea = new PageRangeAllocator("user area of process " + pid, kernel.mmu(), bitmap,
+                    KernelLayout.USER_HEAP_START, Process.USER_AREA_PAGES);
+        } finally {
+            cpu.setCpl(cpl);
+        }
+        List<Region> placed = new ArrayList<>();
+        for (Region.Spec spec : regions) {
+            long start;
+            cpu.setCpl(0);
+            try {
+                start = userArea.allocPages(spec.pages());
+            } finally {
+                cpu.setCpl(cpl);
+            }
+            if (start == PageRangeAllocator.NO_PAGES) {
+                throw new IllegalStateException("spawn: " + pages + " pages fit the user area but region " + spec.name()
+                        + " did not");
+            }
+            placed.add(new Region(spec.name(), start, spec.pages(), spec.writable()));
+        }
+        space.setSkipInvlpg(config.skipInvlpg());
+        Process p = new Process(pid, name, priority, processSize, space, userArea, bitmap, placed);
+        live.add(p);
+        all.add(p);
+        if (events.enabled()) {
+            events.emit(new KernelEvent.ProcessSpawned(pid, name, space.directoryPfn()));
+        }
+        if (quotas != null) {
+            applyQuotas(quotas);
+        }
+        return p;
+    }
+
+    /** {@link #spawn} with the process's size taken from its regions. */
+    public Process spawn(String name, long priority, List<Region.Spec> regions) {
+        return spawn(name, priority, regions, -1);
+    }
+
+    /**
+     * Ends {@code p}: its frames, page tables, swap slots, bitmap and directory are freed; the
+     * quotas of the others are recomputed (local scope) or the pool rebuilt (global scope).
+     *
+     * @throws IllegalStateException when it has already ended
+     */
+    public void exit(Process p) {
+        requireLive("exit", p);
+        teardown(p, Process.State.EXITED);
+    }
+
+    /**
+     * Puts {@code p} on the CPU: CR3 gets its directory (non-global TLB entries go), even when it
+     * runs already.
+     *
+     * @throws IllegalStateException when it has ended
+     */
+    public void switchTo(Process p) {
+        requireLive("switchTo", p);
+        if (current != null && current != p) {
+            current.state = Process.State.READY;
+        }
+        kernel.spaces().switchTo(p.space);
+        current = p;
+        p.state = Process.State.RUNNING;
+        if (events.enabled()) {
+            events.emit(new KernelEvent.ProcessSwitched(p.pid, cpu.mmu().cr3()));
+        }
+    }
+
+    // ---------------------------------------------------------------- accesses
+
+    /**
+     * A reference of {@code p} to the page of {@code vaddr} that moves no data (a trace's
+     * reference), at CPL 3, switching to {@code p} first when another process runs.
+     *
+     * @param nextUse the pool time of this page's next reference, for OPT; {@link ReplacementPolicy#NEVER} when unknown
+     */
+    public Outcome touch(Process p, long vaddr, boolean write, long nextUse) {
+        PagePool pool = enter(p, nextUse);
+        long before = faultsResolved;
+        int cpl = cpu.cpl();
+        cpu.setCpl(3);
+        try {
+            cpu.touch(vaddr, write);
+        } catch (PageFaultException e) {
+            return failed(p, e);
+        } finally {
+            cpu.setCpl(cpl);
+        }
+        return completed(p, pool, vaddr, write, before);
+    }
+
+    /** {@link #touch} with no future known. */
+    public Outcome touch(Process p, long vaddr, boolean write) {
+        return touch(p, vaddr, write, ReplacementPolicy.NEVER);
+    }
+
+    /**
+     * Reads the byte at {@code vaddr} as {@code p} does, at CPL 3.
+     *
+     * @throws ProcessException when the access killed the process (its kill report says why)
+     */
+    public int read8(Process p, long vaddr) {
+        PagePool pool = enter(p, ReplacementPolicy.NEVER);
+        long before = faultsResolved;
+        int cpl = cpu.cpl();
+        cpu.setCpl(3);
+        int value;
+        try {
+            value = cpu.read8(vaddr);
+        } catch (PageFaultException e) {
+            failed(p, e);
+            throw new ProcessException(p + " was killed reading " + Addresses.hex(vaddr) + ": " + p.killReport);
+        } finally {
+            cpu.setCpl(cpl);
+        }
+        completed(p, pool, vaddr, false, before);
+        return value;
+    }
+
+    /**
+     * Writes the low byte of {@code value} at {@code vaddr} as {@code p} does, at CPL 3.
+     *
+     * @throws ProcessException when the access killed the process (its kill report says why)
+     */
+    public Outcome write8(Process p, long vaddr, int value) {
+        PagePool pool = enter(p, ReplacementPolicy.NEVER);
+        long before = faultsResolved;
+        int cpl = cpu.cpl();
+        cpu.setCpl(3);
+        try {
+            cpu.write8(vaddr, value);
+        } catch (PageFaultException e) {
+            failed(p, e);
+            throw new ProcessException(p + " was killed writing " + Addresses.hex(vaddr) + ": " + p.killReport);
+        } finally {
+            cpu.setCpl(cpl);
+        }
+        return completed(p, pool, vaddr, true, before);
+    }
+
+    private PagePool enter(Process p, long use) {
+        if (p.state.ended() || p.state == Process.State.SUSPENDED) {
+            throw new IllegalStateException(p + " cannot run: it is " + p.state.name().toLowerCase(java.util.Locale.ROOT)
+                    + (p.killReport == null ? "" : " (" + p.killReport + ")"));
+        }
+        if (current != p) {
+            switchTo(p);
+        }
+        PagePool pool = p.pool != null ? p.pool : global;
+        long t = pool.time++;
+        if (t == pool.nextTick) {
+            pool.nextTick += pool.tickInterval;
+            pool.policy.tick(t);
+        }
+        now = t;
+        nextUse = use;
+        p.references++;
+        return pool;
+    }
+
+    private Outcome completed(Process p, PagePool pool, long vaddr, boolean write, long before) {
+        if (faultsResolved != before) {
+            return Outcome.FAULT;
+        }
+        if (pool.everyReference) {
+            pool.policy.hit(p.poolId(Process.indexOf(vaddr)), write, now, nextUse);
+        }
+        return Outcome.HIT;
+    }
+
+    private Outcome failed(Process p, PageFaultException e) {
+        if (p.state.ended()) {
+            return Outcome.KILLED;
+        }
+        throw new IllegalStateException("kernel bug: " + p + "'s fault was neither resolved nor fatal: " + e.getMessage(), e);
+    }
+
+    /** Calls every pool's policy's tick now (NRU clears A bits, aging shifts, working set trims). */
+    public void tick() {
+        if (global != null) {
+            global.policy.tick(global.time);
+        }
+        for (Process p : live) {
+            if (p.pool != null) {
+                p.pool.policy.tick(p.pool.time);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the handler
+
+    private FaultHandler.Resolution handle(PageFault f) {
+        Process p = current;
+        if (p == null || !f.isUser()) {
+            return FaultHandler.Resolution.UNHANDLED;
+        }
+        long cr2 = f.linearAddress();
+        if (cr2 < KernelLayout.USER_HEAP_START || cr2 >= KernelLayout.USER_END) {
+            return kill(p, f, null, cr2 >= KernelLayout.USER_END ? "a user access to a kernel page"
+                    : "an access to page 0, which no region holds (a null pointer)");
+        }
+        Region r = p.regionOf(cr2);
+        if (r == null) {
+            return kill(p, f, null, "no region of the process holds " + Addresses.hex(cr2));
+        }
+        if (f.isWrite() && !r.writable()) {
+            return kill(p, f, r, "a write to the read-only region " + r.name());
+        }
+        if (f.isProtectionViolation()) {
+            return kill(p, f, r, "a protection fault in region " + r.name() + ": " + f.cause().text());
+        }
+        return load(p, f, r, cr2 & ~(long) Addresses.PAGE_OFFSET_MASK);
+    }
+
+    private FaultHandler.Resolution load(Process p, PageFault f, Region r, long vaddr) {
+        PagePool pool = p.pool != null ? p.pool : global;
+        int index = Process.indexOf(vaddr);
+        int page = pool.idOf(p, index);
+        int frame;
+        long pfn;
+        int victimPid = 0;
+        long victimVaddr = -1;
+        boolean victimDirty = false;
+        if (pool.resident >= pool.capacity) {
+            int victim = pool.policy.victim(page, now, nextUse);
+            if (victim == page || victim < 0 || victim >= pool.pages || pool.frameOf[victim] < 0) {
+                throw new IllegalStateException("policy " + config.policy() + " chose victim " + victim + " for page "
+                        + page + " at pool time " + now + ", which is not a resident page other than the incoming one");
+            }
+            frame = pool.frameOf[victim];
+            pfn = pool.pfnAt[frame];
+            Process owner = pool.ownerOf[victim];
+            victimVaddr = pool.vaddrOf(victim);
+            victimPid = owner.pid;
+            int evicted = evict(pool, victim, Eviction.VICTIM);
+            if (evicted == NO_SLOT) {
+                return kill(p, f, r, "the swap device is full (" + swap.slots() + " slots): no slot for dirty page "
+                        + Addresses.hex(victimVaddr) + " of " + owner + ", the victim of this fault");
+            }
+            victimDirty = evicted == DIRTY;
+        } else {
+            frame = pool.lowestFreeFrame();
+            pfn = frames.allocate(FrameOwner.PROCESS);
+            if (pfn == FrameAllocator.NO_FRAME) {
+                pool.frameLeftEmpty(frame);
+                return kill(p, f, r, "out of memory: the frame allocator has no free frame for pool frame " + frame);
+            }
+        }
+        frames.accounting().recordProcess(pfn, p.pid);
+        int slot = p.slot(index);
+        if (slot >= 0) {
+            swap.read(slot, memory, pfn);
+            p.pageIns++;
+        } else {
+            memory.fill(Addresses.pfnToPaddr(pfn), Addresses.PAGE_BYTES, 0);
+            p.zeroFills++;
+        }
+        if (!p.space.mapPage(vaddr, pfn, Pte.USER | (r.writable() ? Pte.WRITABLE : 0)).mapped()) {
+            frames.free(pfn);
+            pool.frameLeftEmpty(frame);
+            return kill(p, f, r, "out of memory: no frame for a page table to map " + Addresses.hex(vaddr));
+        }
+        pool.place(page, frame, pfn);
+        p.resident++;
+        p.faults++;
+        faultsResolved++;
+        pool.policy.loaded(page, frame, f.isWrite(), now, nextUse);
+        lastFault = new Fault(p.pid, vaddr, pfn, slot, victimPid, victimVaddr, victimDirty);
+        if (events.enabled()) {
+            events.emit(new KernelEvent.PageLoaded(p.pid, vaddr, pfn, frame, slot));
+        }
+        return FaultHandler.Resolution.RESOLVED;
+    }
+
+    /**
+     * Takes {@code page} out of its frame: written to swap when its PTE is dirty, its PTE cleared
+     * or turned into a swap entry. The frame stays in the pool's {@code pfnAt} for the caller.
+     *
+     * @return {@link #CLEAN}, {@link #DIRTY} (written back), or {@link #NO_SLOT} when it is dirty
+     *         and the swap device has no slot for it (nothing changed)
+     */
+    private int evict(PagePool pool, int page, Eviction why) {
+        Process q = pool.ownerOf[page];
+        int index = pool.indexOf[page];
+        long vaddr = Process.vaddrOf(index);
+        long pfn = pool.pfnAt[pool.frameOf[page]];
+        PageEntries entries = q.space.entries();
+        boolean dirty = (entries.pte(vaddr) & Pte.DIRTY) != 0;
+        int slot = q.slot(index);
+        if (dirty) {
+            if (slot < 0) {
+                slot = swap.allocate();
+                if (slot < 0) {
+                    return NO_SLOT;
+                }
+                q.setSlot(index, slot);
+                q.slotsHeld++;
+            }
+            swap.write(slot, memory, pfn);
+            q.pageOuts++;
+        } else if (slot >= 0) {
+            q.writesAvoided++;
+        }
+        if (slot >= 0) {
+            entries.swapOut(vaddr, SwapDevice.entryOf(slot));
+        } else {
+            q.space.unmapPage(vaddr);
+        }
+        pool.remove(page);
+        q.resident--;
+        q.evictions++;
+        if (events.enabled()) {
+            events.emit(new KernelEvent.PageEvicted(q.pid, vaddr, pfn, dirty, slot, why));
+        }
+        return dirty ? DIRTY : CLEAN;
+    }
+
+    /** {@link PagePool#release}: a variable-allocation policy gives a page's frame back. */
+    void release(PagePool pool, int page) {
+        int frame = pool.frameOf[page];
+        long pfn = pool.pfnAt[frame];
+        if (evict(pool, page, Eviction.RELEASED) == NO_SLOT) {
+            throw new ProcessException("the swap device is full (" + swap.slots() + " slots): page "
+                    + Addresses.hex(pool.vaddrOf(page)) + " of " + pool.ownerOf[page]
+                    + " cannot be released, it is dirty and has no slot");
+        }
+        frames.free(pfn);
+        pool.frameLeftEmpty(frame);
+    }
+
+    /** {@link PagePool#testAndClearReferenced}: the PTE's A bit, cleared with the INVLPG a kernel needs. */
+    boolean testAndClearAccessed(Process q, long vaddr) {
+        boolean wasSet = q.space.entries().testAndClearAccessed(vaddr);
+        if (events.enabled()) {
+            events.emit(new KernelEvent.AccessedTested(q.pid, vaddr, wasSet));
+        }
+        return wasSet;
+    }
+
+    private FaultHandler.Resolution kill(Process p, PageFault f, Region r, String why) {
+        p.killReport = new Process.KillReport(f.linearAddress(), f.errorCode(), r, why);
+        if (events.enabled()) {
+            events.emit(new KernelEvent.ProcessKilled(p.pid, f.linearAddress(), f.errorCode(), why));
+        }
+        teardown(p, Process.State.KILLED);
+        return FaultHandler.Resolution.UNHANDLED;
+    }
+
+    // ---------------------------------------------------------------- teardown and quotas
+
+    private void teardown(Process p, Process.State end) {
+        if (current == p) {
+            kernel.spaces().switchTo(kernel.space());
+            current = null;
+        }
+        PagePool pool = p.pool != null ? p.pool : global;
+        long framesFreed = 0;
+        for (int f = 0; f < pool.pageAt.length; f++) {
+            int page = pool.pageAt[f];
+            if (page >= 0 && pool.ownerOf[page] == p) {
+                long pfn = pool.pfnAt[f];
+                p.space.unmapPage(pool.vaddrOf(page));
+                pool.remove(page);
+                pool.frameLeftEmpty(f);
+                frames.free(pfn);
+                framesFreed++;
+            }
+        }
+        p.resident = 0;
+        long slotsFreed = 0;
+        for (int index = 0; index < p.slots.length; index++) {
+            int slot = p.slots[index];
+            if (slot >= 0) {
+                long vaddr = Process.vaddrOf(index);
+                if (PageEntries.isSwapEntry(p.space.entries().pte(vaddr))) {
+                    p.space.unmapPage(vaddr);
+                }
+                swap.release(slot);
+                p.slots[index] = -1;
+                slotsFreed++;
+            }
+        }
+        p.slotsHeld = 0;
+        long tables = p.space.pageTables();
+        kernel.spaces().destroy(p.space);
+        kernel.vm().kunmap(p.bitmapVaddr, FrameOwner.KERNEL_DATA);
+        p.state = end;
+        live.remove(p);
+        if (events.enabled()) {
+            events.emit(new KernelEvent.ProcessExited(p.pid, framesFreed, tables, slotsFreed));
+        }
+        if (config.scope() == Scope.LOCAL) {
+            p.pool = null;
+            if (!live.isEmpty()) {
+                applyQuotas(divide(null, 0, 0));
+            } else {
+                allocation = null;
+            }
+        } else {
+            global.rebuild(global.capacity, registry.create(config.policy(), config.policyConfig(), global));
+        }
+    }
+
+    /**
+     * The frames divided among the live processes, plus a new one ({@code name} non-null) of
+     * {@code size} and {@code priority}.
+     */
+    private FrameAllocation divide(String name, long size, long priority) {
+        int n = live.size() + (name == null ? 0 : 1);
+        long[] sizes = new long[n];
+        long[] priorities = new long[n];
+        for (int i = 0; i < live.size(); i++) {
+            sizes[i] = live.get(i).size;
+            priorities[i] = live.get(i).priority;
+        }
+        if (name != null) {
+            sizes[n - 1] = size;
+            priorities[n - 1] = priority;
+        }
+        try {
+            return FrameAllocation.divide(config.allocation(), config.frames(), sizes, priorities, config.minimumFor(n));
+        } catch (IllegalArgumentException e) {
+            throw new ProcessException((name == null ? "" : "spawn " + name + ": ") + e.getMessage());
+        }
+    }
+
+    /** Refuses a spawn whose new quotas would push out more dirty pages without a slot than swap has free slots. */
+    private void checkSwapForShrink(String name, FrameAllocation quotas) {
+        long needed = 0;
+        for (int i = 0; i < live.size(); i++) {
+            PagePool pool = live.get(i).pool;
+            int quota = quotas.quota(i);
+            for (int f = quota; pool != null && f < pool.pageAt.length; f++) {
+                int page = pool.pageAt[f];
+                if (page >= 0) {
+                    Process q = pool.ownerOf[page];
+                    int index = pool.indexOf[page];
+                    if (q.slot(index) < 0 && (q.space.entries().pte(Process.vaddrOf(index)) & Pte.DIRTY) != 0) {
+                        needed++;
+                    }
+                }
+            }
+        }
+        if (needed > swap.free()) {
+            throw new ProcessException("spawn " + name + ": the new quotas push out " + needed + " dirty pages with no"
+                    + " swap slot, but the swap device has only " + swap.free() + " free");
+        }
+    }
+
+    private void applyQuotas(FrameAllocation quotas) {
+        allocation = quotas;
+        for (int i = 0; i < live.size(); i++) {
+            Process p = live.get(i);
+            int quota = quotas.quota(i);
+            if (p.pool == null) {
+                p.pool = new PagePool(this, p, quota);
+                p.pool.installPolicy(registry.create(config.policy(), config.policyConfig(), p.pool));
+                p.pool.everyReference = info.visibility() == Visibility.EVERY_REFERENCE;
+            } else if (p.pool.capacity != quota) {
+                PagePool pool = p.pool;
+                for (int f = quota; f < pool.pageAt.length; f++) {
+                    int page = pool.pageAt[f];
+                    if (page >= 0) {
+                        long pfn = pool.pfnAt[f];
+                        if (evict(pool, page, Eviction.OVER_QUOTA) == NO_SLOT) {
+                            throw new IllegalStateException("swap ran out while giving frames back to a new quota,"
+                                    + " after the spawn checked it had room");
+                        }
+                        frames.free(pfn);
+                        pool.frameLeftEmpty(f);
+                    }
+                }
+                pool.rebuild(quota, registry.create(config.policy(), config.policyConfig(), pool));
+            }
+        }
+    }
+
+    private void requireLive(String what, Process p) {
+        Objects.requireNonNull(p, what + ": process");
+        if (!live.contains(p)) {
+            throw new IllegalStateException(what + ": " + p + " is not a live process of this kernel (it is "
+                    + p.state.name().toLowerCase(java.util.Locale.ROOT) + ")");
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** The kernel these processes run on. */
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** The configuration. */
+    public ProcessConfig config() {
+        return config;
+    }
+
+    /** What the policy needs to be shown. */
+    public PolicyInfo policy() {
+        return info;
+    }
+
+    /**
+     * Whether the policy needs the simulator's reference hook (every reference, in order): not
+     * implementable in a real kernel, which learns of hits only through the A and D bits.
+     */
+    public boolean needsReferenceHook() {
+        return info.visibility() == Visibility.EVERY_REFERENCE;
+    }
+
+    /** The swap device. */
+    public SwapDevice swap() {
+        return swap;
+    }
+
+    /** The running process, or null when the kernel's own directory is loaded. */
+    public Process current() {
+        return current;
+    }
+
+    /** The processes alive now, in the order they were spawned. */
+    public List<Process> live() {
+        return List.copyOf(live);
+    }
+
+    /** Every process spawned, ended ones included, in the order they were spawned. */
+    public List<Process> all() {
+        return List.copyOf(all);
+    }
+
+    /** The frames divided among the live processes (local scope), or null (global scope, or none alive). */
+    public FrameAllocation allocation() {
+        return allocation;
+    }
+
+    /** The last fault the handler resolved, or null. */
+    public Fault lastFault() {
+        return lastFault;
+    }
+
+    /** The faults the handler has resolved. */
+    public long faultsResolved() {
+        return faultsResolved;
+    }
+
+    /** The pages of {@code p} in frames now, as addresses, in the order of their pool frames. */
+    public List<Long> residentPages(Process p) {
+        PagePool pool = p.pool != null ? p.pool : global;
+        List<Long> pages = new ArrayList<>();
+        if (pool == null) {
+            return pages;
+        }
+        for (int f = 0; f < pool.pageAt.length; f++) {
+            int page = pool.pageAt[f];
+            if (page >= 0 && pool.ownerOf[page] == p) {
+                pages.add(pool.vaddrOf(page));
+            }
+        }
+        return pages;
+    }
+
+    /**
+     * Checks every pool against the page tables, the frame accounting and the swap device: each
+     * resident page is present in its process's tables in the pool frame's physical frame, held as
+     * that process's frame; no frame is in two pools; every non-resident page with a slot has its
+     * swap entry; the slots held add up to the device's.
+     *
+     * @throws AssertionError naming the first disagreement
+     */
+    public void checkInvariants() {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        List<PagePool> pools = new ArrayList<>();
+        if (global != null) {
+            pools.add(global);
+        }
+        for (Process p : live) {
+            if (p.pool != null) {
+                pools.add(p.pool);
+            }
+        }
+        long slots = 0;
+        for (PagePool pool : pools) {
+            int resident = 0;
+            for (int f = 0; f < pool.pageAt.length; f++) {
+                int page = pool.pageAt[f];
+                if (page < 0) {
+                    if (pool.pfnAt[f] != -1) {
+                        throw new AssertionError("pool frame " + f + " is empty but holds frame " + Addresses.hex(pool.pfnAt[f]));
+                    }
+                    continue;
+                }
+                resident++;
+                long pfn = pool.pfnAt[f];
+                if (!seen.add(pfn)) {
+                    throw new AssertionError("frame " + Addresses.hex(pfn) + " is in two pool frames");
+                }
+                Process q = pool.ownerOf[page];
+                long vaddr = pool.vaddrOf(page);
+                int pte = q.space.entries().pte(vaddr);
+                if (!Pte.isPresent(pte) || Pte.pfn(pte) != pfn) {
+                    throw new AssertionError("page " + Addresses.hex(vaddr) + " of " + q + " is resident in frame "
+                            + Addresses.hex(pfn) + " but its PTE is " + Addresses.hex(pte & 0xFFFF_FFFFL));
+                }
+                if (frames.accounting().processOf(pfn) != q.pid) {
+                    throw new AssertionError("frame " + Addresses.hex(pfn) + " holds a page of " + q
+                            + " but the accounting has it as " + frames.describe(pfn));
+                }
+                if (pool.frameOf[page] != f) {
+                    throw new AssertionError("page " + page + " is in pool frame " + f + " but frameOf says " + pool.frameOf[page]);
+                }
+            }
+            if (resident != pool.resident || resident > pool.capacity) {
+                throw new AssertionError("a pool counts " + pool.resident + " resident pages of " + pool.capacity
+                        + " frames; its frames hold " + resident);
+            }
+        }
+        for (Process p : live) {
+            int resident = 0;
+            for (int index = 0; index < p.slots.length; index++) {
+                int slot = p.slots[index];
+                if (slot < 0) {
+                    continue;
+                }
+                slots++;
+                if (!swap.isUsed(slot)) {
+                    throw new AssertionError(p + " holds swap slot " + slot + " which the device has free");
+                }
+                int pte = p.space.entries().pte(Process.vaddrOf(index));
+                if (!Pte.isPresent(pte) && pte != SwapDevice.entryOf(slot)) {
+                    throw new AssertionError("page " + Addresses.hex(Process.vaddrOf(index)) + " of " + p
+                            + " is swapped out to slot " + slot + " but its PTE is " + Addresses.hex(pte & 0xFFFF_FFFFL));
+                }
+            }
+            resident += residentPages(p).size();
+            if (resident != p.resident) {
+                throw new AssertionError(p + " counts " + p.resident + " resident pages, its pool holds " + resident);
+            }
+        }
+        if (slots != swap.used()) {
+            throw new AssertionError("processes hold " + slots + " swap slots, the device has " + swap.used() + " in use");
+        }
+        swap.checkInvariants();
+    }
+}

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             BootCommand.class,
             ExplainCommand.class,
             ReplayCommand.class,
+            ThrashingCommand.class,
             OstepCommand.class,
             BenchCommand.class,
             TraceCommand.class,

@@ -234,6 +234,23 @@ public sealed interface KernelEvent {
         }
     }
 
+    /** Load control suspended process {@code pid}: its {@code pages} resident pages were evicted. */
+    record ProcessSuspended(int pid, int pages) implements ProcessEvent {
+        @Override
+        public String text() {
+            return "process " + pid + " suspended (load control): its " + pages + " resident page"
+                    + (pages == 1 ? "" : "s") + " evicted";
+        }
+    }
+
+    /** Process {@code pid} may run again; its pages come back on demand. */
+    record ProcessResumed(int pid) implements ProcessEvent {
+        @Override
+        public String text() {
+            return "process " + pid + " resumed";
+        }
+    }
+
     /** The kernel killed process {@code pid} for a fault it could not resolve. */
     record ProcessKilled(int pid, long cr2, int errorCode, String why) implements ProcessEvent {
         @Override

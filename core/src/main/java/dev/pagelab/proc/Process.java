@@ -86,6 +86,11 @@ public final class Process {
     long evictions;
     int resident;
     int slotsHeld;
+    long suspensions;
+    /** Its resident pages when it was last suspended (load control resumes it when that many frames are free). */
+    int residentAtSuspension;
+    /** When it was last admitted (spawned or resumed), in admissions: load control suspends the latest first. */
+    long admitted;
 
     Process(int pid, String name, long priority, long size, AddressSpace space, PageRangeAllocator userArea,
             long bitmapVaddr, List<Region> regions) {
@@ -204,7 +209,7 @@ public final class Process {
     /** Its counts now. */
     public ProcessStats stats() {
         return new ProcessStats(references, faults, zeroFills, pageIns, pageOuts, writesAvoided, evictions, resident,
-                pool == null ? -1 : pool.capacity, slotsHeld);
+                pool == null ? -1 : pool.capacity, slotsHeld, suspensions);
     }
 
     @Override

@@ -25,12 +25,17 @@ import java.util.Objects;
  * @param ioCostNanos   the cost of one page transfer to or from swap, for the effective access time
  * @param skipInvlpg    the lesson switch: clear A and D without the INVLPG (the TLB keeps the page
  *                      "recent", and Clock degrades)
+ * @param loadControl   Denning's load control for a variable-allocation policy (working set, PFF)
+ *                      under local scope: no quotas, each process's resident set is what its policy
+ *                      keeps, the m frames are a budget for all of them, and when a fault finds the
+ *                      budget spent a process is suspended (see {@link Processes})
  */
 public record ProcessConfig(String policy, PolicyConfig policyConfig, Scope scope, AllocationMode allocation,
-                            int frames, int minimumFrames, int swapSlots, long ioCostNanos, boolean skipInvlpg) {
+                            int frames, int minimumFrames, int swapSlots, long ioCostNanos, boolean skipInvlpg,
+                            boolean loadControl) {
     /** Clock, local scope, equal allocation of 64 frames, 4,096 swap slots (16 MiB), 8 ms a transfer. */
     public static final ProcessConfig DEFAULT = new ProcessConfig("clock", PolicyConfig.DEFAULTS, Scope.LOCAL,
-            AllocationMode.EQUAL, 64, ReplayConfig.DEFAULT_MINIMUM, 4096, SwapDevice.DEFAULT_IO_COST_NANOS, false);
+            AllocationMode.EQUAL, 64, ReplayConfig.DEFAULT_MINIMUM, 4096, SwapDevice.DEFAULT_IO_COST_NANOS, false, false);
 
     public ProcessConfig {
         Objects.requireNonNull(policy, "policy");
@@ -49,6 +54,16 @@ public record ProcessConfig(String policy, PolicyConfig policyConfig, Scope scop
         if (ioCostNanos < 0) {
             throw new IllegalArgumentException("the cost of a swap transfer cannot be negative: " + ioCostNanos + " ns");
         }
+        if (loadControl && scope != Scope.LOCAL) {
+            throw new IllegalArgumentException("load control divides nothing up front and suspends processes under local"
+                    + " scope; under global scope the one pool already lets a process take frames from another");
+        }
+    }
+
+    /** Without load control. */
+    public ProcessConfig(String policy, PolicyConfig policyConfig, Scope scope, AllocationMode allocation, int frames,
+                         int minimumFrames, int swapSlots, long ioCostNanos, boolean skipInvlpg) {
+        this(policy, policyConfig, scope, allocation, frames, minimumFrames, swapSlots, ioCostNanos, skipInvlpg, false);
     }
 
     /** The minimum that applies to {@code processes} processes. */
@@ -61,41 +76,46 @@ public record ProcessConfig(String policy, PolicyConfig policyConfig, Scope scop
 
     public ProcessConfig withPolicy(String name) {
         return new ProcessConfig(name, policyConfig, scope, allocation, frames, minimumFrames, swapSlots, ioCostNanos,
-                skipInvlpg);
+                skipInvlpg, loadControl);
     }
 
     public ProcessConfig withPolicyConfig(PolicyConfig value) {
         return new ProcessConfig(policy, value, scope, allocation, frames, minimumFrames, swapSlots, ioCostNanos,
-                skipInvlpg);
+                skipInvlpg, loadControl);
     }
 
     public ProcessConfig withScope(Scope value) {
         return new ProcessConfig(policy, policyConfig, value, allocation, frames, minimumFrames, swapSlots, ioCostNanos,
-                skipInvlpg);
+                skipInvlpg, loadControl);
     }
 
     public ProcessConfig withAllocation(AllocationMode value) {
         return new ProcessConfig(policy, policyConfig, scope, value, frames, minimumFrames, swapSlots, ioCostNanos,
-                skipInvlpg);
+                skipInvlpg, loadControl);
     }
 
     public ProcessConfig withFrames(int value) {
         return new ProcessConfig(policy, policyConfig, scope, allocation, value, minimumFrames, swapSlots, ioCostNanos,
-                skipInvlpg);
+                skipInvlpg, loadControl);
     }
 
     public ProcessConfig withMinimumFrames(int value) {
         return new ProcessConfig(policy, policyConfig, scope, allocation, frames, value, swapSlots, ioCostNanos,
-                skipInvlpg);
+                skipInvlpg, loadControl);
     }
 
     public ProcessConfig withSwap(int slots, long costNanos) {
         return new ProcessConfig(policy, policyConfig, scope, allocation, frames, minimumFrames, slots, costNanos,
-                skipInvlpg);
+                skipInvlpg, loadControl);
     }
 
     public ProcessConfig withSkipInvlpg(boolean value) {
         return new ProcessConfig(policy, policyConfig, scope, allocation, frames, minimumFrames, swapSlots, ioCostNanos,
-                value);
+                value, loadControl);
+    }
+
+    public ProcessConfig withLoadControl(boolean value) {
+        return new ProcessConfig(policy, policyConfig, scope, allocation, frames, minimumFrames, swapSlots, ioCostNanos,
+                skipInvlpg, value);
     }
 }

@@ -13,7 +13,9 @@ package dev.pagelab.proc;
  * @param resident      its pages in frames now
  * @param quota         its frames under local scope, −1 under global scope
  * @param swapSlots     swap slots holding copies of its pages now
+ * @param suspensions   times it was suspended (load control)
  */
 public record ProcessStats(long references, long faults, long zeroFills, long pageIns, long pageOuts,
-                           long writesAvoided, long evictions, int resident, int quota, int swapSlots) {
+                           long writesAvoided, long evictions, int resident, int quota, int swapSlots,
+                           long suspensions) {
 }

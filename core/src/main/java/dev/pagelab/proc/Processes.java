@@ -86,7 +86,12 @@ public final class Processes {
         /** The page faulted and the handler loaded it; the access then completed. */
         FAULT,
         /** The fault could not be resolved: the process was killed (see its kill report). */
-        KILLED
+        KILLED,
+        /**
+         * Load control suspended the process at this fault (memory is overcommitted); the access
+         * did not complete, and runs again when the process is resumed.
+         */
+        SUSPENDED
     }
 
     /**
@@ -134,6 +139,10 @@ public final class Processes {
     private long now;
     private long nextUse = ReplacementPolicy.NEVER;
     private long faultsResolved;
+    /** Physical frames holding process pages now, in every pool: at most {@code config.frames()}. */
+    private int framesInUse;
+    private long suspensions;
+    private long admissions;
     private Fault lastFault;
     private boolean uninstalled;
 
@@ -166,7 +175,11 @@ public final class Processes {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
-        registry.info(config.policy());
+        PolicyInfo policy = registry.info(config.policy());
+        if (config.loadControl() && !policy.variableAllocation()) {
+            throw new IllegalArgumentException("load control needs a variable-allocation policy (one that lets its"
+                    + " resident set shrink: ws, pff), not " + config.policy());
+        }
         long free = kernel.allocator().freeFrames();
         if (free < config.frames()) {
             throw new IllegalArgumentException(config.frames() + " frames for processes, but the frame allocator has only "
@@ -224,7 +237,7 @@ public final class Processes {
             throw new ProcessException("spawn " + name + ": its size must be at least 1, not " + processSize);
         }
         FrameAllocation quotas = null;
-        if (config.scope() == Scope.LOCAL) {
+        if (config.scope() == Scope.LOCAL && !config.loadControl()) {
             quotas = divide(name, processSize, priority);
             checkSwapForShrink(name, quotas);
         }
@@ -268,6 +281,7 @@ public final class Processes {
         }
         space.setSkipInvlpg(config.skipInvlpg());
         Process p = new Process(pid, name, priority, processSize, space, userArea, bitmap, placed);
+        p.admitted = ++admissions;
         live.add(p);
         all.add(p);
         if (events.enabled()) {
@@ -275,6 +289,8 @@ public final class Processes {
         }
         if (quotas != null) {
             applyQuotas(quotas);
+        } else if (config.loadControl()) {
+            p.pool = newLocalPool(p, config.frames());
         }
         return p;
     }
@@ -420,6 +436,12 @@ public final class Processes {
         if (p.state.ended()) {
             return Outcome.KILLED;
         }
+        if (p.state == Process.State.SUSPENDED) {
+            // The access did not happen: it runs again when the process is resumed.
+            p.references--;
+            p.pool.time--;
+            return Outcome.SUSPENDED;
+        }
         throw new IllegalStateException("kernel bug: " + p + "'s fault was neither resolved nor fatal: " + e.getMessage(), e);
     }
 
@@ -487,12 +509,20 @@ public final class Processes {
             }
             victimDirty = evicted == DIRTY;
         } else {
+            if (framesInUse >= config.frames()) {
+                Process out = loadControlVictim();
+                suspend(out);
+                if (out == p) {
+                    return FaultHandler.Resolution.UNHANDLED;
+                }
+            }
             frame = pool.lowestFreeFrame();
             pfn = frames.allocate(FrameOwner.PROCESS);
             if (pfn == FrameAllocator.NO_FRAME) {
                 pool.frameLeftEmpty(frame);
                 return kill(p, f, r, "out of memory: the frame allocator has no free frame for pool frame " + frame);
             }
+            framesInUse++;
         }
         frames.accounting().recordProcess(pfn, p.pid);
         int slot = p.slot(index);
@@ -504,7 +534,7 @@ public final class Processes {
             p.zeroFills++;
         }
         if (!p.space.mapPage(vaddr, pfn, Pte.USER | (r.writable() ? Pte.WRITABLE : 0)).mapped()) {
-            frames.free(pfn);
+            giveBack(pfn);
             pool.frameLeftEmpty(frame);
             return kill(p, f, r, "out of memory: no frame for a page table to map " + Addresses.hex(vaddr));
         }
@@ -572,8 +602,14 @@ public final class Processes {
                     + Addresses.hex(pool.vaddrOf(page)) + " of " + pool.ownerOf[page]
                     + " cannot be released, it is dirty and has no slot");
         }
-        frames.free(pfn);
+        giveBack(pfn);
         pool.frameLeftEmpty(frame);
+    }
+
+    /** A process page's frame goes back to the frame allocator. */
+    private void giveBack(long pfn) {
+        frames.free(pfn);
+        framesInUse--;
     }
 
     /** {@link PagePool#testAndClearReferenced}: the PTE's A bit, cleared with the INVLPG a kernel needs. */
@@ -594,6 +630,122 @@ public final class Processes {
         return FaultHandler.Resolution.UNHANDLED;
     }
 
+    // ---------------------------------------------------------------- load control
+
+    /**
+     * The process load control suspends when a fault finds the frame budget spent: the lowest
+     * priority, and among those the one most recently spawned or resumed (the last admitted is the
+     * first out, so the processes that have run longest keep their progress), the faulting
+     * process included.
+     */
+    private Process loadControlVictim() {
+        Process chosen = null;
+        for (Process q : live) {
+            if (q.state == Process.State.SUSPENDED || q.resident == 0) {
+                continue;
+            }
+            if (chosen == null || q.priority < chosen.priority
+                    || q.priority == chosen.priority && q.admitted > chosen.admitted) {
+                chosen = q;
+            }
+        }
+        if (chosen == null) {
+            throw new IllegalStateException("load control: the frame budget of " + config.frames()
+                    + " is spent but no process holds a frame");
+        }
+        return chosen;
+    }
+
+    /**
+     * Suspends {@code p} (load control, or by hand): every page it holds is evicted (dirty ones
+     * written to swap) and its frames go back; it does not run until {@link #resume}d. Its policy
+     * starts afresh when it comes back.
+     *
+     * @throws IllegalStateException when it has ended or is suspended already
+     * @throws ProcessException      when a dirty page finds no swap slot (the pages evicted so far stay out)
+     */
+    public void suspend(Process p) {
+        requireLive("suspend", p);
+        if (p.state == Process.State.SUSPENDED) {
+            throw new IllegalStateException("suspend: " + p + " is suspended already");
+        }
+        if (p.pool == null) {
+            throw new IllegalStateException("suspend: only processes with a pool of their own (local scope) can be"
+                    + " suspended; under global scope their pages are the one pool's");
+        }
+        if (current == p) {
+            kernel.spaces().switchTo(kernel.space());
+            current = null;
+        }
+        PagePool pool = p.pool;
+        p.residentAtSuspension = p.resident;
+        for (int f = 0; f < pool.pageAt.length; f++) {
+            int page = pool.pageAt[f];
+            if (page >= 0) {
+                long pfn = pool.pfnAt[f];
+                if (evict(pool, page, Eviction.SUSPENDED) == NO_SLOT) {
+                    throw new ProcessException("suspend " + p + ": the swap device is full (" + swap.slots()
+                            + " slots) and page " + Addresses.hex(pool.vaddrOf(page)) + " is dirty");
+                }
+                giveBack(pfn);
+                pool.frameLeftEmpty(f);
+            }
+        }
+        pool.rebuild(pool.capacity, registry.create(config.policy(), config.policyConfig(), pool));
+        p.state = Process.State.SUSPENDED;
+        p.suspensions++;
+        suspensions++;
+        if (events.enabled()) {
+            events.emit(new KernelEvent.ProcessSuspended(p.pid, p.residentAtSuspension));
+        }
+    }
+
+    /**
+     * Lets the suspended {@code p} run again; its pages come back on demand.
+     *
+     * @throws IllegalStateException when it is not suspended
+     */
+    public void resume(Process p) {
+        requireLive("resume", p);
+        if (p.state != Process.State.SUSPENDED) {
+            throw new IllegalStateException("resume: " + p + " is not suspended");
+        }
+        p.state = Process.State.READY;
+        p.admitted = ++admissions;
+        if (events.enabled()) {
+            events.emit(new KernelEvent.ProcessResumed(p.pid));
+        }
+    }
+
+    /**
+     * Load control's other half: resumes the suspended process that has waited longest when the
+     * free part of the frame budget holds the pages it had when it was suspended (its working set
+     * then), and returns it; null when none is suspended or there is no room yet.
+     */
+    public Process resumeWhenRoom() {
+        Process longest = null;
+        for (Process q : live) {
+            if (q.state == Process.State.SUSPENDED && (longest == null || q.admitted < longest.admitted)) {
+                longest = q;
+            }
+        }
+        if (longest == null || config.frames() - framesInUse < Math.max(1, longest.residentAtSuspension)) {
+            return null;
+        }
+        resume(longest);
+        return longest;
+    }
+
+    /** Frames holding process pages now (at most the configuration's frames). */
+    public int framesInUse() {
+        return framesInUse;
+    }
+
+    /** Suspensions load control (or a caller) made so far. */
+    public long suspensions() {
+        return suspensions;
+    }
+
     // ---------------------------------------------------------------- teardown and quotas
 
     private void teardown(Process p, Process.State end) {
@@ -610,7 +762,7 @@ public final class Processes {
                 p.space.unmapPage(pool.vaddrOf(page));
                 pool.remove(page);
                 pool.frameLeftEmpty(f);
-                frames.free(pfn);
+                giveBack(pfn);
                 framesFreed++;
             }
         }
@@ -639,7 +791,9 @@ public final class Processes {
         }
         if (config.scope() == Scope.LOCAL) {
             p.pool = null;
-            if (!live.isEmpty()) {
+            if (config.loadControl()) {
+                allocation = null;
+            } else if (!live.isEmpty()) {
                 applyQuotas(divide(null, 0, 0));
             } else {
                 allocation = null;
@@ -701,9 +855,7 @@ public final class Processes {
             Process p = live.get(i);
             int quota = quotas.quota(i);
             if (p.pool == null) {
-                p.pool = new PagePool(this, p, quota);
-                p.pool.installPolicy(registry.create(config.policy(), config.policyConfig(), p.pool));
-                p.pool.everyReference = info.visibility() == Visibility.EVERY_REFERENCE;
+                p.pool = newLocalPool(p, quota);
             } else if (p.pool.capacity != quota) {
                 PagePool pool = p.pool;
                 for (int f = quota; f < pool.pageAt.length; f++) {
@@ -714,13 +866,20 @@ public final class Processes {
                             throw new IllegalStateException("swap ran out while giving frames back to a new quota,"
                                     + " after the spawn checked it had room");
                         }
-                        frames.free(pfn);
+                        giveBack(pfn);
                         pool.frameLeftEmpty(f);
                     }
                 }
                 pool.rebuild(quota, registry.create(config.policy(), config.policyConfig(), pool));
             }
         }
+    }
+
+    private PagePool newLocalPool(Process p, int capacity) {
+        PagePool pool = new PagePool(this, p, capacity);
+        pool.installPolicy(registry.create(config.policy(), config.policyConfig(), pool));
+        pool.everyReference = info.visibility() == Visibility.EVERY_REFERENCE;
+        return pool;
     }
 
     private void requireLive(String what, Process p) {

@@ -23,8 +23,9 @@ import java.util.Objects;
  *                      share the frames, 1 for one)
  * @param swapSlots     slots of the swap device
  * @param ioCostNanos   the cost of one page transfer to or from swap, for the effective access time
- * @param skipInvlpg    the lesson switch: clear A and D without the INVLPG (the TLB keeps the page
- *                      "recent", and Clock degrades)
+ * @param skipInvlpg    the lesson switch: clear A without its INVLPG (the TLB keeps the translation,
+ *                      later hits set no A, the page looks unused however hot it is, and Clock
+ *                      degrades); an eviction still invalidates its page
  */
 public record ProcessConfig(String policy, PolicyConfig policyConfig, Scope scope, AllocationMode allocation,
                             int frames, int minimumFrames, int swapSlots, long ioCostNanos, boolean skipInvlpg) {

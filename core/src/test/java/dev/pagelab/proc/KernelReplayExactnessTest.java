@@ -237,7 +237,7 @@ class KernelReplayExactnessTest {
         assertThat(coverage.proportionalUnequal).as("proportional seeds with unequal quotas").isGreaterThanOrEqualTo(4);
     }
 
-    private static List<TraceReader> copies(List<ArrayTrace> traces) {
+    static List<TraceReader> copies(List<ArrayTrace> traces) {
         List<TraceReader> readers = new ArrayList<>();
         for (ArrayTrace t : traces) {
             readers.add(t.copy());

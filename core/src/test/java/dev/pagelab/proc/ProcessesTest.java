@@ -362,6 +362,26 @@ class ProcessesTest {
         install(config(Scope.LOCAL, 12, 16)).uninstall();
     }
 
+    @Test
+    void touch_skipInvlpgLessonOn_anEvictedPageIsStillInvalidatedAndFaultsBackWithItsBytes() {
+        Processes procs = install(config(Scope.LOCAL, 2, 8).withPolicy("clock").withSkipInvlpg(true));
+        Process p = procs.spawn("p", 1, layout());
+        procs.write8(p, page(2), 0x21);
+        procs.write8(p, page(3), 0x31);
+        assertThat(procs.touch(p, page(4), false)).isEqualTo(Processes.Outcome.FAULT);
+        assertThat(procs.lastFault().victimVaddr()).as("Clock's first victim").isEqualTo(page(2));
+
+        // The lesson skips the INVLPG of an A-bit clear; the eviction's must stay, or page 2 would
+        // still translate to the frame page 4 now holds.
+        long faults = p.stats().faults();
+        assertThat(procs.read8(p, page(2))).as("page 2 read back from swap").isEqualTo(0x21);
+        assertThat(p.stats().faults()).as("the read of the evicted page faulted").isEqualTo(faults + 1);
+        procs.checkInvariants();
+        procs.exit(p);
+        procs.uninstall();
+        assertThat(KernelLedger.of(kernel)).isEqualTo(boot);
+    }
+
     // ---------------------------------------------------------------- the frames' owners
 
     @Test

@@ -23,8 +23,9 @@ import java.util.Objects;
  *                      share the frames, 1 for one)
  * @param swapSlots     slots of the swap device
  * @param ioCostNanos   the cost of one page transfer to or from swap, for the effective access time
- * @param skipInvlpg    the lesson switch: clear A and D without the INVLPG (the TLB keeps the page
- *                      "recent", and Clock degrades)
+ * @param skipInvlpg    the lesson switch: clear A without its INVLPG (the TLB keeps the translation,
+ *                      later hits set no A, the page looks unused however hot it is, and Clock
+ *                      degrades); an eviction still invalidates its page
  * @param loadControl   Denning's load control for a variable-allocation policy (working set, PFF)
  *                      under local scope: no quotas, each process's resident set is what its policy
  *                      keeps, the m frames are a budget for all of them, and when a fault finds the

@@ -279,7 +279,6 @@ public final class Processes {
             }
             placed.add(new Region(spec.name(), start, spec.pages(), spec.writable()));
         }
-        space.setSkipInvlpg(config.skipInvlpg());
         Process p = new Process(pid, name, priority, processSize, space, userArea, bitmap, placed);
         p.admitted = ++admissions;
         live.add(p);
@@ -614,7 +613,19 @@ public final class Processes {
 
     /** {@link PagePool#testAndClearReferenced}: the PTE's A bit, cleared with the INVLPG a kernel needs. */
     boolean testAndClearAccessed(Process q, long vaddr) {
-        boolean wasSet = q.space.entries().testAndClearAccessed(vaddr);
+        boolean wasSet;
+        if (config.skipInvlpg()) {
+            // The lesson skips this INVLPG only: an eviction's must stay, or the evicted page would
+            // still translate to the frame its successor now holds.
+            q.space.setSkipInvlpg(true);
+            try {
+                wasSet = q.space.entries().testAndClearAccessed(vaddr);
+            } finally {
+                q.space.setSkipInvlpg(false);
+            }
+        } else {
+            wasSet = q.space.entries().testAndClearAccessed(vaddr);
+        }
         if (events.enabled()) {
             events.emit(new KernelEvent.AccessedTested(q.pid, vaddr, wasSet));
         }

@@ -18,6 +18,11 @@ final class ArrayTrace implements TraceReader {
         this.writes = writes;
     }
 
+    /** A reader of the same references from the start. */
+    ArrayTrace copy() {
+        return new ArrayTrace(name, pages, writes);
+    }
+
     @Override
     public TraceFormat format() {
         return TraceFormat.PLAIN;

@@ -6,6 +6,7 @@ import dev.pagelab.event.KernelEvent.Eviction;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Cpu;
 import dev.pagelab.hw.FaultHandler;
+import dev.pagelab.hw.MmuStats;
 import dev.pagelab.hw.PageFault;
 import dev.pagelab.hw.PageFaultException;
 import dev.pagelab.hw.PhysicalMemory;
@@ -134,6 +135,8 @@ public final class Processes {
     private long now;
     private long nextUse = ReplacementPolicy.NEVER;
     private long faultsResolved;
+    /** What the MMU did inside the fault handler: the kernel's own accesses to page tables and windows. */
+    private MmuStats.Snapshot handlerMmu = MmuStats.Snapshot.ZERO;
     private Fault lastFault;
     private boolean uninstalled;
 
@@ -266,7 +269,6 @@ public final class Processes {
             }
             placed.add(new Region(spec.name(), start, spec.pages(), spec.writable()));
         }
-        space.setSkipInvlpg(config.skipInvlpg());
         Process p = new Process(pid, name, priority, processSize, space, userArea, bitmap, placed);
         live.add(p);
         all.add(p);
@@ -437,7 +439,17 @@ public final class Processes {
 
     // ---------------------------------------------------------------- the handler
 
+    /** The handler, its MMU accesses counted apart ({@link #handlerMmu}). */
     private FaultHandler.Resolution handle(PageFault f) {
+        MmuStats.Snapshot before = cpu.mmu().stats().snapshot();
+        try {
+            return resolve(f);
+        } finally {
+            handlerMmu = handlerMmu.plus(cpu.mmu().stats().snapshot().minus(before));
+        }
+    }
+
+    private FaultHandler.Resolution resolve(PageFault f) {
         Process p = current;
         if (p == null || !f.isUser()) {
             return FaultHandler.Resolution.UNHANDLED;
@@ -576,9 +588,24 @@ public final class Processes {
         pool.frameLeftEmpty(frame);
     }
 
-    /** {@link PagePool#testAndClearReferenced}: the PTE's A bit, cleared with the INVLPG a kernel needs. */
+    /**
+     * {@link PagePool#testAndClearReferenced}: the PTE's A bit, cleared with the INVLPG a kernel
+     * needs, or without it under the lesson switch. Only the clear of A skips it: a victim's PTE is
+     * always invalidated, or the process would go on using a stale translation to a frame that now
+     * holds another page (a different bug, which corrupts memory instead of degrading Clock).
+     */
     boolean testAndClearAccessed(Process q, long vaddr) {
-        boolean wasSet = q.space.entries().testAndClearAccessed(vaddr);
+        boolean wasSet;
+        if (config.skipInvlpg()) {
+            q.space.setSkipInvlpg(true);
+            try {
+                wasSet = q.space.entries().testAndClearAccessed(vaddr);
+            } finally {
+                q.space.setSkipInvlpg(false);
+            }
+        } else {
+            wasSet = q.space.entries().testAndClearAccessed(vaddr);
+        }
         if (events.enabled()) {
             events.emit(new KernelEvent.AccessedTested(q.pid, vaddr, wasSet));
         }
@@ -789,6 +816,15 @@ public final class Processes {
     /** The faults the handler has resolved. */
     public long faultsResolved() {
         return faultsResolved;
+    }
+
+    /**
+     * The MMU's counts inside the page-fault handler so far: the kernel's own accesses (page
+     * tables through its windows, the temporary slot) and the INVLPGs it issued, apart from the
+     * processes' references. The MMU's own {@link dev.pagelab.hw.Mmu#stats()} counts both.
+     */
+    public MmuStats.Snapshot handlerMmu() {
+        return handlerMmu;
     }
 
     /** The pages of {@code p} in frames now, as addresses, in the order of their pool frames. */

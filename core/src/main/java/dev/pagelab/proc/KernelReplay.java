@@ -3,6 +3,7 @@ package dev.pagelab.proc;
 import dev.pagelab.boot.MachineProfile;
 import dev.pagelab.boot.MachineProfiles;
 import dev.pagelab.hw.Addresses;
+import dev.pagelab.hw.Cpu;
 import dev.pagelab.hw.MmuStats;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.kernel.KernelConfig;
@@ -131,12 +132,13 @@ public final class KernelReplay {
      * @param swapNanos       simulated time in swap transfers
      * @param kernelFrames    frames the kernel itself held at the end (directories, page tables, bitmaps)
      * @param processes       each process's counts, in trace order
+     * @param handlerNanos    wall-clock time inside the fault handler, part of {@code nanos}
      * @param nanos           wall-clock time of the replay itself (boot and spawn excluded)
      */
     public record KernelStats(String policy, boolean referenceHook, long references, long faults,
                               MmuStats.Snapshot mmu, MmuStats.Snapshot handlerMmu, long processSwitches, long pageIns, long pageOuts,
                               long writesAvoided, long swapNanos, long kernelFrames, List<ProcessStats> processes,
-                              long nanos) {
+                              long handlerNanos, long nanos) {
         public KernelStats {
             processes = List.copyOf(processes);
         }
@@ -341,84 +343,187 @@ public final class KernelReplay {
 
     private static One runOne(ReferenceStream stream, String policy, ReplayConfig config, PolicyRegistry registry,
                               Options options, LongConsumer progress, long[] done) {
-        int processes = stream.processes();
-        Kernel kernel = Kernel.boot(options.machine(), options.kernel());
-        ProcessConfig pc = new ProcessConfig(policy, config.policy(), config.scope(), config.allocation(),
-                config.frames(), config.minimumFrames(), swapSlots(stream, options), options.ioCostNanos(),
-                options.skipInvlpg());
-        Processes procs;
-        try {
-            procs = Processes.install(kernel, pc, registry);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + " (machine " + options.machine() + ")", e);
-        }
-        long freeAtStart = kernel.allocator().freeFrames();
-        long[] sizes = config.sizes();
-        long[] priorities = config.priorities();
-        Process[] byPid = new Process[processes];
-        for (int pid = 0; pid < processes; pid++) {
-            long pages = Math.max(1, stream.pagesOf(pid));
-            long size = sizes != null ? sizes[pid] : pages;
-            long priority = config.allocation() == AllocationMode.PRIORITY && priorities != null ? priorities[pid] : 1;
-            try {
-                byPid[pid] = procs.spawn(stream.nameOf(pid), priority, List.of(new Region.Spec("trace pages", pages, true)),
-                        size);
-            } catch (ProcessException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
-        }
-        boolean future = registry.info(policy).needsFuture();
-        int[] nextUse = future ? stream.nextUse(config.scope()) : null;
-        MmuStats.Snapshot before = kernel.mmu().stats().snapshot();
-        MmuStats.Snapshot handlerBefore = procs.handlerMmu();
-        long switches = 0;
-        Process running = null;
-        long start = System.nanoTime();
+        Session session = Session.start(stream, policy, config, registry, options);
         int length = stream.length();
         for (int from = 0; from < length; from += CHUNK) {
             int to = Math.min(length, from + CHUNK);
-            for (int i = from; i < to; i++) {
-                int page = stream.pageAt(i);
-                Process p = byPid[stream.processOf(page)];
-                if (p != running) {
-                    running = p;
-                    switches++;
-                }
-                long use = nextUse == null || nextUse[i] == Integer.MAX_VALUE ? ReplacementPolicy.NEVER : nextUse[i];
-                if (procs.touch(p, userPage(stream.localIdOf(page)), stream.isWrite(i), use) == Processes.Outcome.KILLED) {
-                    throw new IllegalStateException(p + " was killed at reference " + i + ": " + p.killReport());
-                }
-            }
+            session.replay(from, to);
             done[0] += to - from;
             if (progress != null) {
                 progress.accept(done[0]);
             }
         }
-        long nanos = System.nanoTime() - start;
-        MmuStats.Snapshot mmu = kernel.mmu().stats().snapshot().minus(before);
-        MmuStats.Snapshot handlerMmu = procs.handlerMmu().minus(handlerBefore);
-        List<ProcessResult> perProcess = new ArrayList<>();
-        List<ProcessStats> counts = new ArrayList<>();
-        long pageIns = 0;
-        long pageOuts = 0;
-        long avoided = 0;
-        long faults = 0;
-        long resident = 0;
-        for (int pid = 0; pid < processes; pid++) {
-            ProcessStats s = byPid[pid].stats();
-            counts.add(s);
-            perProcess.add(new ProcessResult(pid, stream.nameOf(pid), stream.pagesOf(pid), s.references(), s.faults(),
-                    s.pageOuts(), s.resident(), config.scope() == Scope.LOCAL ? s.quota() : -1));
-            pageIns += s.pageIns();
-            pageOuts += s.pageOuts();
-            avoided += s.writesAvoided();
-            faults += s.faults();
-            resident += s.resident();
+        return new One(session.result(), session.stats(), session.processes.allocation());
+    }
+
+    /**
+     * One policy's replay through one freshly booted kernel, a range of references at a time:
+     * what {@link #run} does for each policy, open to benchmarks that time the references alone
+     * (the boot and the spawns happen in {@link #start}). Not thread-safe.
+     */
+    public static final class Session {
+        private final ReferenceStream stream;
+        private final String policy;
+        private final ReplayConfig config;
+        private final Kernel kernel;
+        private final Processes processes;
+        private final Process[] byPid;
+        private final int[] nextUse;
+        private final long freeAtStart;
+        private final MmuStats.Snapshot mmuBefore;
+        private final MmuStats.Snapshot handlerBefore;
+        private final long handlerNanosBefore;
+        private Process running;
+        private long switches;
+        private long references;
+        private long nanos;
+
+        private Session(ReferenceStream stream, String policy, ReplayConfig config, Kernel kernel, Processes processes,
+                        Process[] byPid, int[] nextUse, long freeAtStart) {
+            this.stream = stream;
+            this.policy = policy;
+            this.config = config;
+            this.kernel = kernel;
+            this.processes = processes;
+            this.byPid = byPid;
+            this.nextUse = nextUse;
+            this.freeAtStart = freeAtStart;
+            this.mmuBefore = kernel.mmu().stats().snapshot();
+            this.handlerBefore = processes.handlerMmu();
+            this.handlerNanosBefore = processes.handlerNanos();
         }
-        long kernelFrames = freeAtStart - kernel.allocator().freeFrames() - resident;
-        FrameAllocation allocation = procs.allocation();
-        return new One(new PolicyResult(policy, perProcess),
-                new KernelStats(policy, procs.needsReferenceHook(), length, faults, mmu, handlerMmu, switches, pageIns, pageOuts,
-                        avoided, procs.swap().ioNanos(), kernelFrames, counts, nanos), allocation);
+
+        /**
+         * Boots {@code options.machine()} (a built-in machine's name, not {@link Options#AUTO_MACHINE}),
+         * installs {@link Processes} for {@code policy} and spawns the stream's processes.
+         *
+         * @throws IllegalArgumentException when the configuration cannot run on that machine
+         */
+        public static Session start(ReferenceStream stream, String policy, ReplayConfig config,
+                                    PolicyRegistry registry, Options options) {
+            int count = stream.processes();
+            Kernel kernel = Kernel.boot(options.machine(), options.kernel());
+            ProcessConfig pc = new ProcessConfig(policy, config.policy(), config.scope(), config.allocation(),
+                    config.frames(), config.minimumFrames(), swapSlots(stream, options), options.ioCostNanos(),
+                    options.skipInvlpg());
+            Processes procs;
+            try {
+                procs = Processes.install(kernel, pc, registry);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (machine " + options.machine() + ")", e);
+            }
+            long freeAtStart = kernel.allocator().freeFrames();
+            long[] sizes = config.sizes();
+            long[] priorities = config.priorities();
+            Process[] byPid = new Process[count];
+            for (int pid = 0; pid < count; pid++) {
+                long pages = Math.max(1, stream.pagesOf(pid));
+                long size = sizes != null ? sizes[pid] : pages;
+                long priority = config.allocation() == AllocationMode.PRIORITY && priorities != null
+                        ? priorities[pid] : 1;
+                try {
+                    byPid[pid] = procs.spawn(stream.nameOf(pid), priority,
+                            List.of(new Region.Spec("trace pages", pages, true)), size);
+                } catch (ProcessException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
+            int[] nextUse = registry.info(policy).needsFuture() ? stream.nextUse(config.scope()) : null;
+            return new Session(stream, policy, config, kernel, procs, byPid, nextUse, freeAtStart);
+        }
+
+        /**
+         * Replays references {@code [from, to)} of the stream, each a {@link Processes#touch} of
+         * its process at its user page. Ranges are meant to follow one another from 0; a range
+         * replayed again is replayed as new references (a policy that needs the future then sees
+         * next uses that are in its past).
+         *
+         * @throws IllegalStateException when a process is killed (the swap device is full)
+         */
+        public void replay(int from, int to) {
+            long start = System.nanoTime();
+            ReferenceStream s = stream;
+            Processes procs = processes;
+            Process[] pids = byPid;
+            int[] next = nextUse;
+            Process last = running;
+            long loads = 0;
+            Cpu cpu = kernel.cpu();
+            int cpl = cpu.cpl();
+            // User mode for the whole range: touch then leaves the CPL alone (the handler still runs at CPL 0).
+            cpu.setCpl(3);
+            try {
+                for (int i = from; i < to; i++) {
+                    int page = s.pageAt(i);
+                    Process p = pids[s.processOf(page)];
+                    if (p != last) {
+                        last = p;
+                        loads++;
+                    }
+                    long use = next == null || next[i] == Integer.MAX_VALUE ? ReplacementPolicy.NEVER : next[i];
+                    if (procs.touch(p, userPage(s.localIdOf(page)), s.isWrite(i), use) == Processes.Outcome.KILLED) {
+                        throw new IllegalStateException(p + " was killed at reference " + i + ": " + p.killReport());
+                    }
+                }
+            } finally {
+                cpu.setCpl(cpl);
+                running = last;
+            }
+            switches += loads;
+            references += to - from;
+            nanos += System.nanoTime() - start;
+        }
+
+        /**
+         * Replays the whole stream from reference 0, in ranges of {@value KernelReplay#CHUNK} as
+         * {@link KernelReplay#run} does (a method that runs for long in one call is compiled by
+         * on-stack replacement only, and runs slower than one called often).
+         */
+        public void replayAll() {
+            int length = stream.length();
+            for (int from = 0; from < length; from += CHUNK) {
+                replay(from, Math.min(length, from + CHUNK));
+            }
+        }
+
+        /** The kernel (for looking at, not for driving). */
+        public Kernel kernel() {
+            return kernel;
+        }
+
+        /** The replay's counts so far, as the fast engine reports them. */
+        public PolicyResult result() {
+            List<ProcessResult> perProcess = new ArrayList<>();
+            for (int pid = 0; pid < byPid.length; pid++) {
+                ProcessStats s = byPid[pid].stats();
+                perProcess.add(new ProcessResult(pid, stream.nameOf(pid), stream.pagesOf(pid), s.references(),
+                        s.faults(), s.pageOuts(), s.resident(), config.scope() == Scope.LOCAL ? s.quota() : -1));
+            }
+            return new PolicyResult(policy, perProcess);
+        }
+
+        /** The kernel's counts so far. */
+        public KernelStats stats() {
+            List<ProcessStats> counts = new ArrayList<>();
+            long pageIns = 0;
+            long pageOuts = 0;
+            long avoided = 0;
+            long faults = 0;
+            long resident = 0;
+            for (Process p : byPid) {
+                ProcessStats s = p.stats();
+                counts.add(s);
+                pageIns += s.pageIns();
+                pageOuts += s.pageOuts();
+                avoided += s.writesAvoided();
+                faults += s.faults();
+                resident += s.resident();
+            }
+            long kernelFrames = freeAtStart - kernel.allocator().freeFrames() - resident;
+            return new KernelStats(policy, processes.needsReferenceHook(), references, faults,
+                    kernel.mmu().stats().snapshot().minus(mmuBefore), processes.handlerMmu().minus(handlerBefore),
+                    switches, pageIns, pageOuts, avoided, processes.swap().ioNanos(), kernelFrames, counts,
+                    processes.handlerNanos() - handlerNanosBefore, nanos);
+        }
     }
 }

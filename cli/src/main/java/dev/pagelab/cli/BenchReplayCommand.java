@@ -177,17 +177,18 @@ final class BenchReplayCommand implements Callable<Integer> {
         if (r.checks()) {
             out.append("WARNING: invariant checks are on (-Dpagelab.checks=true); these numbers mean little.\n");
         }
-        out.append(String.format(Locale.ROOT, "%n  %9s  %-10s  %7s  %-13s  %12s  %10s  %8s  %10s  %8s  %10s%n",
+        out.append(String.format(Locale.ROOT, "%n  %9s  %-10s  %7s  %-13s  %12s  %10s  %8s  %10s  %8s  %10s  %8s%n",
                 "processes", "workload", "frames", "machine", "references", "fault rate", "TLB hits", "in handler",
-                "best M/s", "median M/s"));
+                "best M/s", "median M/s", "CPU M/s"));
         for (KernelReplayBench.Case c : r.cases()) {
             out.append(String.format(Locale.ROOT, "  %9d  %-10s  %,7d  %-13s  %,12d  %9.4f%%  %7.2f%%  %9.1f%%  %8.1f"
-                    + "  %10.1f%n", c.processes(), c.workload().label(), c.frames(), c.machine(), c.references(),
+                    + "  %10.1f  %8.1f%n", c.processes(), c.workload().label(), c.frames(), c.machine(), c.references(),
                     c.faultRate() * 100, c.tlbHitRate() * 100, c.handlerShare() * 100, c.bestPerSecond() / 1e6,
-                    c.medianPerSecond() / 1e6));
+                    c.medianPerSecond() / 1e6, c.bestPerCpuSecond() / 1e6));
         }
         out.append(String.format(Locale.ROOT, "%nTLB hits: of the references' lookups (the fault handler's own accesses"
-                + " apart); in handler: the share of the time inside the page-fault handler.%n"));
+                + " apart); in handler: the share of the time inside the page-fault handler; CPU M/s: per second of"
+                + " the replaying thread's CPU time (best round), the steadier figure on a shared machine.%n"));
         return out.toString().stripTrailing();
     }
 
@@ -200,7 +201,8 @@ final class BenchReplayCommand implements Callable<Integer> {
             list.addObject().put("processes", c.processes()).put("workload", c.workload().label())
                     .put("frames", c.frames()).put("machine", c.machine()).put("references", c.references())
                     .put("faults", c.faults()).put("tlbHitRate", c.tlbHitRate()).put("handlerShare", c.handlerShare())
-                    .put("bestPerSecond", c.bestPerSecond()).put("medianPerSecond", c.medianPerSecond());
+                    .put("bestPerSecond", c.bestPerSecond()).put("medianPerSecond", c.medianPerSecond())
+                    .put("bestPerCpuSecond", c.bestPerCpuSecond());
         }
         return BenchCommand.write(root);
     }

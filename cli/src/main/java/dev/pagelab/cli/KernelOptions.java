@@ -22,10 +22,15 @@ final class KernelOptions {
             + " kernel lies, in the page table its slot lives in.")
     boolean largePages;
 
+    @Option(names = "--global-pages", description = "Map the kernel half global (G=1) and set CR4.PGE once the"
+            + " boot's identity mapping is gone: the kernel's translations then stay in the TLB across CR3 loads.")
+    boolean globalPages;
+
     @Mixin
     TlbOptions tlb;
 
     KernelConfig config() {
-        return new KernelConfig(allocator, TableAccessStrategy.byName(tableAccess), largePages, tlb.config());
+        return new KernelConfig(allocator, TableAccessStrategy.byName(tableAccess), largePages, tlb.config(),
+                globalPages);
     }
 }

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pagelab.proc.KernelReplay;
 import dev.pagelab.replace.PolicyConfig;
 import dev.pagelab.replace.PolicyRegistry;
 import dev.pagelab.replay.AllocationMode;
 import dev.pagelab.replay.FrameAllocation;
 import dev.pagelab.replay.PolicyResult;
 import dev.pagelab.replay.ProcessResult;
+import dev.pagelab.replay.ReferenceStream;
 import dev.pagelab.replay.Replay;
 import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.ReplayResult;
@@ -44,6 +46,10 @@ import picocli.CommandLine.Parameters;
             "Traces: valgrind lackey logs, plain page lists, 'ADDRESS R|W [PID]' lines",
             "(vmsim) and libCacheSim oracleGeneral, gzip or zstd; the format is found",
             "from the content unless --format says it.",
+            "",
+            "--kernel runs the same replay through the kernel itself (see 'Kernel path'",
+            "below): the same table, then what the MMU, the TLB, the fault handler and",
+            "the swap device did.",
             ""},
         footer = {
             "",
@@ -104,8 +110,23 @@ import picocli.CommandLine.Parameters;
             "starts with its bit set (the access that faulted sets A when it retries);",
             "0: clear, as libCacheSim's clock.",
             "",
+            "Kernel path (--kernel):",
+            "",
+            "Each policy gets a freshly booted kernel (--machine). Trace i becomes process i + 1 with its own page directory and one read-write region of its distinct pages; each reference is an access of that process at CPL 3 through the MMU and its TLB, a fault goes to the kernel's page-fault handler, which loads the page (zero-filled on first touch, else read back from swap) into a frame its pool allows, evicting the victim the policy chooses from the PTEs' A and D bits (a dirty one is written to swap); CR3 is loaded whenever the stream passes to another process (every quantum). For fifo, lru, opt and clock (--clock-load-bit 1), local or global, equal or proportional, the counts are exactly the fast replay's.",
+            "",
+            "Trace pages become user pages in order of first use from 0x1000: a trace's n-th distinct page is at 0x1000 + n * 4096 (64-bit programs' addresses do not fit a 32-bit process). Faults depend only on page identity.",
+            "",
+            "The machine. Besides --frames, the kernel needs frames of its own: per process a page directory, the 48 frames of its user-area bitmap (2 bits for each of 786,431 pages) and a page table for each 4 MiB of its region; --machine auto boots the smallest built-in machine that has them all free.",
+            "",
+            "Policies that need every reference (lru, opt, arc, ...) get it from the simulator's reference hook, which no real kernel has; the report says so. Hardware-bit policies (clock, nru, aging, ...) see only A and D, cleared with the INVLPG a kernel needs (--no-invlpg leaves it out: a lesson). The kernel half is mapped global with CR4.PGE, so a CR3 load keeps the kernel's translations (--no-global-pages to compare).",
+            "",
+            "The effective access time is the textbook's: EAT = (1 - p) * ma + p * s, p the fault rate, ma --memory-access (200 ns), s the average fault service: ma plus the fault's swap transfers (--io-cost each: a page-in, and a page-out when the victim was dirty; a first touch costs none).",
+            "",
+            "Memory: the kernel path holds the whole stream in memory, 4 bytes a reference (8 with opt) plus 8 bytes a distinct page, at most 2,147,483,631 references; give Java more heap for long traces (" + Main.MORE_HEAP + ").",
+            "",
             "Examples:",
             "  pagelab replay ls.lackey.gz --frames 64 --policy lru,fifo,clock,opt",
+            "  pagelab replay a.trace b.trace --frames 48 --policy clock --kernel",
             "  pagelab replay a.trace b.trace --frames 48 --scope global --policy lru",
             "  pagelab replay a.trace b.trace --frames 62 --allocation proportional --json"})
 final class ReplayCommand implements Callable<Integer> {
@@ -186,6 +207,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--list-policies", help = true, description = "List the policies and exit.")
     boolean listPolicies;
 
+    @Option(names = "--kernel", description = "Run the replay through the kernel: processes, MMU, TLB, the fault"
+            + " handler, swap (see Kernel path below).")
+    boolean kernel;
+
+    @CommandLine.Mixin
+    KernelPathOptions kernelPath = new KernelPathOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -213,6 +241,14 @@ final class ReplayCommand implements Callable<Integer> {
         }
         ReplayConfig config = config();
         TraceOptions options = input.options(spec.commandLine());
+        List<String> kernelOnly = KernelPathOptions.given(spec.commandLine().getParseResult());
+        if (!kernel && !kernelOnly.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), String.join(", ", kernelOnly)
+                    + (kernelOnly.size() == 1 ? " is an option" : " are options") + " of the kernel path: add --kernel");
+        }
+        if (kernel) {
+            return kernelReplay(out, config, options, registry);
+        }
         long started = System.nanoTime();
         ReplayResult result;
         List<TraceReader> readers = Traces.openAhead(traces, options);
@@ -225,9 +261,40 @@ final class ReplayCommand implements Callable<Integer> {
         if (json) {
             out.println(json(result, seconds));
         } else if (csv) {
-            csv(out, result);
+            csv(out, result, null, 0);
         } else {
             table(out, result, seconds);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private int kernelReplay(PrintWriter out, ReplayConfig config, TraceOptions options, PolicyRegistry registry)
+            throws IOException {
+        KernelReplay.Options kernelOptions = kernelPath.options(spec.commandLine());
+        long started = System.nanoTime();
+        ReferenceStream stream;
+        List<TraceReader> readers = Traces.openAhead(traces, options);
+        try {
+            stream = ReferenceStream.load(readers, config.quantum());
+        } finally {
+            Traces.closeAll(readers);
+        }
+        KernelReplay.Result result;
+        try (Progress progress = Progress.start(quiet, "replay --kernel", "refs")) {
+            result = KernelReplay.run(stream, policies, config, registry, kernelOptions, progress::update);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long ma = kernelPath.memoryAccessNanos;
+        if (json) {
+            ObjectNode root = jsonTree(result.replay(), seconds);
+            KernelReplayReport.json(root, result, kernelOptions, ma);
+            out.println(write(root));
+        } else if (csv) {
+            csv(out, result.replay(), result, ma);
+        } else {
+            table(out, result.replay(), seconds);
+            KernelReplayReport.table(out, result, kernelOptions, ma);
         }
         out.flush();
         return 0;
@@ -325,18 +392,24 @@ final class ReplayCommand implements Callable<Integer> {
                 pages, references, faults, rate * 100, writebacks, frames);
     }
 
-    private static void csv(PrintWriter out, ReplayResult result) {
-        out.println("policy,pid,trace,pages,references,faults,fault_rate,writebacks,frames,quota");
-        for (PolicyResult r : result.policies()) {
+    /** The CSV report; with {@code kernel} non-null, the kernel's columns after the replay's ({@link KernelReplayReport}). */
+    private static void csv(PrintWriter out, ReplayResult result, KernelReplay.Result kernel, long memoryAccessNanos) {
+        out.println("policy,pid,trace,pages,references,faults,fault_rate,writebacks,frames,quota"
+                + (kernel == null ? "" : KernelReplayReport.CSV_COLUMNS));
+        for (int i = 0; i < result.policies().size(); i++) {
+            PolicyResult r = result.policies().get(i);
+            KernelReplay.KernelStats k = kernel == null ? null : kernel.kernel().get(i);
             for (ProcessResult p : r.processes()) {
-                out.printf(Locale.ROOT, "%s,%d,%s,%d,%d,%d,%.6f,%d,%d,%s%n", r.policy(), p.pid(), csvText(p.trace()),
+                out.printf(Locale.ROOT, "%s,%d,%s,%d,%d,%d,%.6f,%d,%d,%s%s%n", r.policy(), p.pid(), csvText(p.trace()),
                         p.pages(), p.references(), p.faults(), p.faultRate(), p.writebacks(), p.framesHeld(),
-                        p.quota() < 0 ? "" : String.valueOf(p.quota()));
+                        p.quota() < 0 ? "" : String.valueOf(p.quota()),
+                        k == null ? "" : KernelReplayReport.csvProcess(k, p.pid()));
             }
-            out.printf(Locale.ROOT, "%s,total,,%d,%d,%d,%.6f,%d,%d,%s%n", r.policy(),
+            out.printf(Locale.ROOT, "%s,total,,%d,%d,%d,%.6f,%d,%d,%s%s%n", r.policy(),
                     r.processes().stream().mapToLong(ProcessResult::pages).sum(), r.references(), r.faults(),
                     r.faultRate(), r.writebacks(), r.framesHeld(),
-                    result.allocation() == null ? "" : String.valueOf(result.config().frames()));
+                    result.allocation() == null ? "" : String.valueOf(result.config().frames()),
+                    k == null ? "" : KernelReplayReport.csvTotal(k, memoryAccessNanos));
         }
     }
 
@@ -348,8 +421,19 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private static String json(ReplayResult result, double seconds) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        return write(jsonTree(result, seconds));
+    }
+
+    private static String write(ObjectNode root) {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ObjectNode jsonTree(ReplayResult result, double seconds) {
+        ObjectNode root = new ObjectMapper().createObjectNode();
         root.put("pagelab", new Main.Version().getVersion()[0]);
         ReplayConfig c = result.config();
         root.put("frames", c.frames());
@@ -405,10 +489,6 @@ final class ReplayCommand implements Callable<Integer> {
             total.put("writebacks", r.writebacks());
             total.put("frames", r.framesHeld());
         }
-        try {
-            return mapper.writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return root;
     }
 }

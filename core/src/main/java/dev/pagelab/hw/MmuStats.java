@@ -47,6 +47,9 @@ public interface MmuStats {
     /** The counts at one moment. */
     record Snapshot(long accesses, long tlbHits, long tlbMisses, long tlbRewalks, long walks, long faults,
                     long accessedBitsSet, long dirtyBitsSet, long invlpgs, long tlbFlushes) implements MmuStats {
+        /** All counts zero. */
+        public static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
         @Override
         public Snapshot snapshot() {
             return this;
@@ -59,6 +62,14 @@ public interface MmuStats {
                     faults - earlier.faults(), accessedBitsSet - earlier.accessedBitsSet(),
                     dirtyBitsSet - earlier.dirtyBitsSet(), invlpgs - earlier.invlpgs(),
                     tlbFlushes - earlier.tlbFlushes());
+        }
+
+        /** The counts of this and {@code other} together. */
+        public Snapshot plus(MmuStats other) {
+            return new Snapshot(accesses + other.accesses(), tlbHits + other.tlbHits(), tlbMisses + other.tlbMisses(),
+                    tlbRewalks + other.tlbRewalks(), walks + other.walks(), faults + other.faults(),
+                    accessedBitsSet + other.accessedBitsSet(), dirtyBitsSet + other.dirtyBitsSet(),
+                    invlpgs + other.invlpgs(), tlbFlushes + other.tlbFlushes());
         }
     }
 }

@@ -45,6 +45,8 @@ public final class Tlb {
     private final long[] smallUsed;
     private final long[] large;
     private final long[] largeUsed;
+    /** Valid entries in {@code large}: a lookup that misses the 4 KiB part skips an empty 4 MiB part. */
+    private int largeValid;
     private long clock;
 
     /** An empty TLB of the given shape. */
@@ -87,7 +89,7 @@ public final class Tlb {
                 return small[hit];
             }
         }
-        if (large.length != 0) {
+        if (largeValid != 0) {
             long wantedLarge = ((vpn >>> 10) << TAG_SHIFT) | VALID;
             for (int i = 0; i < large.length; i++) {
                 long e = large[i];
@@ -119,21 +121,24 @@ public final class Tlb {
         }
         long tag = vaddr >>> Addresses.LARGE_PAGE_SHIFT;
         int victim = victim(large, largeUsed, 0, large.length, tag);
+        largeValid += (int) (~large[victim] & VALID);
         large[victim] = pack(tag, pfn, flags);
         largeUsed[victim] = ++clock;
     }
 
-    /** The slot for {@code tag}: its own, else an invalid one, else the least recently used. */
+    /**
+     * The slot for {@code tag}: its own, else the first invalid one, else the least recently used.
+     * Each slot gets a rank (−2 its own, −1 invalid, else its last use, which is positive and
+     * unique) and the first of the lowest wins, without a branch on what the slots hold.
+     */
     private static int victim(long[] entries, long[] used, int from, int to, long tag) {
         int victim = from;
+        long best = Long.MAX_VALUE;
         for (int i = from; i < to; i++) {
             long e = entries[i];
-            if ((e & VALID) != 0 && (e >>> TAG_SHIFT) == tag) {
-                return i;
-            }
-            if ((entries[victim] & VALID) != 0 && ((e & VALID) == 0 || used[i] < used[victim])) {
-                victim = i;
-            }
+            long rank = (e & VALID) == 0 ? -1 : (e >>> TAG_SHIFT) == tag ? -2 : used[i];
+            victim = rank < best ? i : victim;
+            best = Math.min(rank, best);
         }
         return victim;
     }
@@ -149,9 +154,13 @@ public final class Tlb {
                 }
             }
         }
+        if (largeValid == 0) {
+            return;
+        }
         long tag = vpn >>> 10;
         for (int i = 0; i < large.length; i++) {
             if ((large[i] >>> TAG_SHIFT) == tag) {
+                largeValid -= (int) (large[i] & VALID);
                 large[i] = 0;
             }
         }
@@ -173,18 +182,29 @@ public final class Tlb {
         System.arraycopy(saved.large(), 0, large, 0, large.length);
         System.arraycopy(saved.largeUsed(), 0, largeUsed, 0, largeUsed.length);
         clock = saved.clock();
+        largeValid = countValid(large);
     }
 
     /** A CR3 load: drops every entry that is not global. */
     void flushNonGlobal() {
         dropWhere(small, true);
         dropWhere(large, true);
+        largeValid = countValid(large);
     }
 
     /** Drops everything, global entries too. */
     void flushAll() {
         dropWhere(small, false);
         dropWhere(large, false);
+        largeValid = 0;
+    }
+
+    private static int countValid(long[] entries) {
+        int n = 0;
+        for (long e : entries) {
+            n += (int) (e & VALID);
+        }
+        return n;
     }
 
     private static void dropWhere(long[] entries, boolean keepGlobal) {
@@ -235,8 +255,15 @@ public final class Tlb {
                 (e & DIRTY) != 0, (e & GLOBAL) != 0);
     }
 
-    /** Invariant: no page is cached twice. Throws {@link AssertionError} with the state. */
+    /**
+     * Invariants: no page is cached twice, and the count of valid 4 MiB entries is right. Throws
+     * {@link AssertionError} with the state.
+     */
     void checkInvariants() {
+        if (largeValid != countValid(large)) {
+            throw new AssertionError("TLB counts " + largeValid + " valid 4 MiB entries, it holds "
+                    + countValid(large));
+        }
         for (int s = 0; s < small.length; s += ways) {
             for (int i = s; i < s + ways; i++) {
                 for (int j = i + 1; j < s + ways; j++) {

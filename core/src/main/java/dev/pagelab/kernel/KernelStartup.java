@@ -32,7 +32,8 @@ import java.util.Locale;
  *       accounting door that records who holds each frame ({@link Kernel}'s constructor, which
  *       keeps what it makes).</li>
  *   <li>{@link #enablePaging}: the page directory, the kernel half at 0xC0000000, the
- *       strategy's windows, then the seeds' {@code enablePaging}: CR3, CR4.PSE, CR0.PG and WP.</li>
+ *       strategy's windows, then the seeds' {@code enablePaging}: CR3, CR4.PSE, CR0.PG and WP
+ *       (and CR4.PGE when the kernel maps its half global).</li>
  *   <li>{@link #pageRangeBitmaps}: the two page-range bitmaps (two bits a page) are kernel data
  *       at {@link KernelLayout#KERNEL_DATA_START}, the kernel heap area's first, then the user
  *       area's, in frames from the allocator; kmmap works from here on.</li>
@@ -56,8 +57,8 @@ record KernelStartup(AddressSpace space, KernelMemory vm, List<String> log) {
         log.add(String.format(Locale.ROOT, "frame allocator %s: %,d free frames, %,d for its metadata",
                 allocator.name(), allocator.freeFrames(),
                 allocator.metadataFrames().stream().mapToLong(FrameRange::frames).sum()));
-        KernelPaging paging = enablePaging(mmu, frames, image, config.tableAccess(), config.largePages(), ramTopBytes,
-                events);
+        KernelPaging paging = enablePaging(mmu, frames, image, config.tableAccess(), config.largePages(),
+                config.globalKernelPages(), ramTopBytes, events);
         log.addAll(paging.log());
         KernelMemory vm = pageRangeBitmaps(mmu, frames, paging.space(), log);
         return new KernelStartup(paging.space(), vm, List.copyOf(log));
@@ -69,11 +70,12 @@ record KernelStartup(AddressSpace space, KernelMemory vm, List<String> log) {
      * WP, bit 16), with everything a higher-half kernel must do around it, as
      * {@link KernelPaging#enable} does it: build the directory, map the kernel at 0xC0000000, set
      * CR4.PSE before the 4 MiB entries are used, identity-map the kernel for the switch, load CR3,
-     * set CR0.PG | WP, then drop the identity mapping and reload CR3.
+     * set CR0.PG | WP, then drop the identity mapping and reload CR3; with global kernel pages,
+     * set CR4.PGE last.
      */
     static KernelPaging enablePaging(Mmu mmu, AccountedFrames frames, KernelImage image, TableAccessStrategy strategy,
-                                     boolean largePages, long ramTopBytes, EventSink events) {
-        return KernelPaging.enable(mmu, frames, image, strategy, largePages, ramTopBytes, events);
+                                     boolean largePages, boolean globalPages, long ramTopBytes, EventSink events) {
+        return KernelPaging.enable(mmu, frames, image, strategy, largePages, globalPages, ramTopBytes, events);
     }
 
     /**

@@ -50,7 +50,10 @@ import java.util.function.Supplier;
  *   <li>Open the table, read entry {@code vaddr[21:12]}: present means already mapped; else
  *       write {@code pfn << 12 | flags | P} (over a swap entry too: that is the swap-in).</li>
  * </ol>
- * A not-present entry is never cached by the TLB, so a new mapping needs no INVLPG.
+ * A not-present entry is never cached by the TLB, so a new mapping needs no INVLPG. When the
+ * kernel maps its half global ({@link dev.pagelab.kernel.KernelConfig#globalKernelPages}), G is
+ * added to every kernel-half entry written here (by mapPage, mapLargePage and updateFlags): a
+ * kernel page is the same in every directory, so its translation may outlive a CR3 load.
  *
  * <h2>unmapPage(vaddr)</h2>
  * Clear the entry, INVLPG {@code vaddr} (the TLB may hold the old translation), and when the
@@ -112,7 +115,7 @@ public final class AddressSpace {
         checkPage("mapPage", vaddr);
         checkFlags("mapPage", vaddr, flags, PTE_FLAG_BITS);
         checkFrame("mapPage", vaddr, pfn);
-        return asKernel(() -> map(vaddr, pfn, flags));
+        return asKernel(() -> map(vaddr, pfn, flags | globalFor(vaddr)));
     }
 
     /**
@@ -168,7 +171,7 @@ public final class AddressSpace {
                 return new NotMapped(vaddr);
             }
             if (directory.isLarge(pde)) {
-                int after = (pde & ~LARGE_FLAG_BITS) | (flags & ~Pde.PAGE_SIZE) | Pde.PRESENT;
+                int after = (pde & ~LARGE_FLAG_BITS) | (flags & ~Pde.PAGE_SIZE) | globalFor(vaddr) | Pde.PRESENT;
                 directory.writePde(pdi, after);
                 directory.invalidate(vaddr, pde, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
                 return new FlagsResult.Updated(vaddr, pde, after);
@@ -181,7 +184,7 @@ public final class AddressSpace {
                 if (!Pte.isPresent(pte)) {
                     return new NotMapped(vaddr);
                 }
-                int after = (pte & Pte.FRAME_MASK) | flags | Pte.PRESENT;
+                int after = (pte & Pte.FRAME_MASK) | flags | globalFor(vaddr) | Pte.PRESENT;
                 directory.writePte(table, pdi, pti, pte, after);
                 directory.invalidate(vaddr, pte, KernelEvent.Invlpg.Why.ENTRY_CHANGED);
                 return new FlagsResult.Updated(vaddr, pte, after);
@@ -213,7 +216,7 @@ public final class AddressSpace {
         for (long pfn = firstPfn; pfn < firstPfn + Addresses.ENTRIES_PER_TABLE; pfn++) {
             checkFrame("mapLargePage", vaddr, pfn);
         }
-        return asKernel(() -> mapLarge(vaddr, paddr, flags));
+        return asKernel(() -> mapLarge(vaddr, paddr, flags | globalFor(vaddr)));
     }
 
     /** Unmaps the 4 MiB page at {@code vaddr} (INVLPG included) and hands back its first frame. */
@@ -377,12 +380,17 @@ public final class AddressSpace {
 
     /** mapPage without the frame check: the boot maps reserved and free low memory alike. */
     MapResult mapForBoot(long vaddr, long pfn, int flags) {
-        return asKernelUnchecked(() -> map(vaddr, pfn, flags));
+        return asKernelUnchecked(() -> map(vaddr, pfn, flags | globalFor(vaddr)));
     }
 
     /** mapLargePage without the frame and CR4 checks, for the boot. */
     MapResult mapLargeForBoot(long vaddr, long paddr, int flags) {
-        return asKernelUnchecked(() -> mapLarge(vaddr, paddr, flags));
+        return asKernelUnchecked(() -> mapLarge(vaddr, paddr, flags | globalFor(vaddr)));
+    }
+
+    /** G for a kernel-half page when the kernel maps its half global, else 0 (Pte.GLOBAL and Pde.GLOBAL are bit 8). */
+    private int globalFor(long vaddr) {
+        return shared.globalKernelPages && KernelLayout.isKernel(vaddr) ? Pte.GLOBAL : 0;
     }
 
     /** The directory entry {@code pdi}, read through the current access. */

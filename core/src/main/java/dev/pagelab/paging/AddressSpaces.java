@@ -88,6 +88,11 @@ public final class AddressSpaces {
      * included. The invariant that mapped frames are held does not apply there.
      */
     long linearMapEnd = KernelLayout.KERNEL_BASE;
+    /**
+     * Whether every kernel-half page is mapped global: {@link AddressSpace} then adds G to each
+     * kernel-half PTE and 4 MiB PDE it writes. Set by the boot before the first mapping.
+     */
+    boolean globalKernelPages;
     private final List<AddressSpace> spaces = new ArrayList<>();
     private final List<AddressSpace> view = Collections.unmodifiableList(spaces);
 

@@ -37,6 +37,11 @@ import java.util.List;
  *   <li>CR3 = directory, CR0 |= PG | WP (and PE): the seeds' {@code enablePaging}.</li>
  *   <li>Now running at 0xC01xxxxx: clear the identity entries through the strategy's view of
  *       the directory and reload CR3 to flush the TLB.</li>
+ *   <li>With global kernel pages only: every kernel-half entry was written with G = 1 (from step 2
+ *       on); now that no identity entry reaches those tables any more, set CR4.PGE (which flushes
+ *       the whole TLB). From here a CR3 load keeps the kernel's translations. Setting PGE earlier
+ *       would make the identity mapping's translations of the kernel global too, and the CR3
+ *       reload of step 6 would not drop them (SDM vol. 3A 4.10.2.4, 4.10.4.1).</li>
  * </ol>
  *
  * @param space the kernel's address space, reached through the chosen strategy
@@ -62,6 +67,16 @@ public record KernelPaging(AddressSpace space, List<String> log) {
     /** {@link #enable(Mmu, AccountedFrames, KernelImage, TableAccessStrategy, boolean, long)}, reporting to {@code events}. */
     public static KernelPaging enable(Mmu mmu, AccountedFrames frames, KernelImage image, TableAccessStrategy strategy,
                                       boolean largePages, long ramTopBytes, EventSink events) {
+        return enable(mmu, frames, image, strategy, largePages, false, ramTopBytes, events);
+    }
+
+    /**
+     * The steps above, with the kernel half mapped global when {@code globalPages} (step 7).
+     *
+     * @param globalPages G = 1 in every kernel-half entry, CR4.PGE set at the end
+     */
+    public static KernelPaging enable(Mmu mmu, AccountedFrames frames, KernelImage image, TableAccessStrategy strategy,
+                                      boolean largePages, boolean globalPages, long ramTopBytes, EventSink events) {
         if (mmu.pagingEnabled()) {
             throw new IllegalStateException("enable paging: CR0.PG is set already (CR0=" + Addresses.hex(mmu.cr0()) + ")");
         }
@@ -82,6 +97,7 @@ public record KernelPaging(AddressSpace space, List<String> log) {
         long dirPaddr = Addresses.pfnToPaddr(dirPfn);
         mmu.writeBytes(dirPaddr, new byte[Addresses.PAGE_BYTES], 0, Addresses.PAGE_BYTES);
         AddressSpaces spaces = new AddressSpaces(mmu, frames, tableLimit, new TableAccess.Physical(mmu), events);
+        spaces.globalKernelPages = globalPages;
         AddressSpace space = spaces.startKernel(dirPaddr);
         log.add("page directory in frame " + Addresses.hex(dirPfn) + " (" + Addresses.hex(dirPaddr) + "), zeroed");
         if (largePages) {
@@ -173,6 +189,13 @@ public record KernelPaging(AddressSpace space, List<String> log) {
         // The kernel's own directory is reached through a fixed window by every strategy: nothing to close.
         log.add("identity mapping removed through " + Addresses.hex(space.access().openDirectory(dirPfn))
                 + ", CR3 reloaded: the kernel runs in the higher half only");
+
+        // 7. Global kernel pages.
+        if (globalPages) {
+            mmu.setCr4(mmu.cr4() | Mmu.CR4_PGE);
+            log.add("CR4.PGE set (CR4=" + Addresses.hex(mmu.cr4()) + "): the kernel half is mapped with G=1, so its"
+                    + " translations stay in the TLB when CR3 is loaded");
+        }
         return new KernelPaging(space, List.copyOf(log));
     }
 

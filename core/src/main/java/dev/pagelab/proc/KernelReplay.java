@@ -1,5 +1,9 @@
 package dev.pagelab.proc;
 
+import dev.pagelab.boot.MachineProfile;
+import dev.pagelab.boot.MachineProfiles;
+import dev.pagelab.hw.Addresses;
+import dev.pagelab.hw.Cpu;
 import dev.pagelab.hw.MmuStats;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.kernel.KernelConfig;
@@ -13,9 +17,12 @@ import dev.pagelab.replay.ReferenceStream;
 import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.ReplayResult;
 import dev.pagelab.replay.Scope;
+import dev.pagelab.vmm.PageRangeAllocator;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.LongConsumer;
 
@@ -32,6 +39,22 @@ import java.util.function.LongConsumer;
  * user pages 0x1000, 0x2000, … ({@link #userPage}). Faults depend only on page identity, so the
  * counts are the fast replay's: that is the contract the tests hold it to for FIFO, LRU, OPT and
  * Clock, local and global, equal and proportional.
+ *
+ * <h2>The machine</h2>
+ * The kernel needs frames of its own besides the {@code m} frames the processes share
+ * ({@link #kernelFrames}): per process a page directory, the 48 frames of its user area's
+ * page-range bitmap (2 bits for each of 786,431 pages), and the page tables its region can need
+ * (one per 4 MiB of it); and the kernel-half page tables that map those bitmaps. With
+ * {@link Options#AUTO_MACHINE} the smallest built-in machine whose free frames after boot hold
+ * both is booted ({@link #chooseMachine}); a named machine that cannot is refused before anything
+ * runs. The swap device lives outside RAM (a disk), and its slots holding zeros cost nothing.
+ *
+ * <h2>Memory</h2>
+ * The stream is held in memory ({@link ReferenceStream}: 4 bytes a reference, 8 bytes a distinct
+ * page), and a policy that needs the future (OPT) adds 4 bytes a reference for the next uses: at
+ * most {@code Integer.MAX_VALUE − 16} references. Simulated RAM costs Java heap only for the
+ * pages written (page tables, bitmaps; a trace's pages are zero-filled and never written with
+ * data).
  */
 public final class KernelReplay {
     /** Pages a progress report comes after. */
@@ -43,20 +66,35 @@ public final class KernelReplay {
     /**
      * The kernel path's own settings.
      *
-     * @param machine     the machine profile each kernel boots
+     * @param machine     the machine profile each kernel boots, or {@link #AUTO_MACHINE}
      * @param kernel      the kernel's configuration
      * @param swapSlots   slots of each kernel's swap device, or −1 for as many as the traces have pages
      * @param ioCostNanos the cost of one swap transfer
      * @param skipInvlpg  the lesson switch (A cleared without INVLPG)
      */
     public record Options(String machine, KernelConfig kernel, int swapSlots, long ioCostNanos, boolean skipInvlpg) {
-        /** qemu-pc-128M, the seeds' kernel, swap as large as the traces, 8 ms a transfer, INVLPG on. */
-        public static final Options DEFAULT = new Options("qemu-pc-128M", KernelConfig.DEFAULT, -1,
-                SwapDevice.DEFAULT_IO_COST_NANOS, false);
+        /** The machine name that asks for the smallest built-in machine that holds the replay ({@link #chooseMachine}). */
+        public static final String AUTO_MACHINE = "auto";
+
+        /**
+         * The smallest machine that holds the replay; the seeds' kernel with its half mapped
+         * global (a CR3 load keeps the kernel's translations, as every kernel since the Pentium
+         * Pro does); swap as large as the traces; 8 ms a transfer; INVLPG on.
+         */
+        public static final Options DEFAULT = new Options(AUTO_MACHINE, KernelConfig.DEFAULT.withGlobalKernelPages(true),
+                -1, SwapDevice.DEFAULT_IO_COST_NANOS, false);
 
         public Options {
             Objects.requireNonNull(machine, "machine");
             Objects.requireNonNull(kernel, "kernel");
+            if (swapSlots < -1 || swapSlots > SwapDevice.MAX_SLOTS) {
+                throw new IllegalArgumentException("a swap device has 0 to " + SwapDevice.MAX_SLOTS + " slots, not "
+                        + swapSlots);
+            }
+            if (ioCostNanos < 0) {
+                throw new IllegalArgumentException("the cost of a swap transfer cannot be negative: " + ioCostNanos
+                        + " ns");
+            }
         }
 
         public Options withMachine(String value) {
@@ -79,27 +117,74 @@ public final class KernelReplay {
     /**
      * What the kernel did for one policy, beyond the replay's counts.
      *
-     * @param policy        the policy
-     * @param referenceHook whether it needed the simulator's reference hook (not implementable in a real kernel)
-     * @param mmu           the MMU's counts over the replay (TLB hits and misses, walks, A and D set, INVLPGs, flushes)
+     * @param policy          the policy
+     * @param referenceHook   whether it needed the simulator's reference hook (not implementable in a real kernel)
+     * @param references      references replayed
+     * @param faults          faults the handler resolved
+     * @param mmu             the MMU's counts over the replay (TLB hits and misses, walks, A and D set, INVLPGs,
+     *                        flushes): the processes' references and the kernel's own accesses
+     * @param handlerMmu      the part of {@code mmu} inside the fault handler: the kernel's own accesses
+     *                        ({@link Processes#handlerMmu})
      * @param processSwitches CR3 loads for process switches
-     * @param pageIns       pages read from swap
-     * @param pageOuts      pages written to swap
-     * @param writesAvoided clean evictions that swap's valid copy saved from a write
-     * @param swapNanos     simulated time in swap transfers
-     * @param nanos         wall-clock time of the replay itself (boot and spawn excluded)
+     * @param pageIns         pages read from swap
+     * @param pageOuts        pages written to swap
+     * @param writesAvoided   clean evictions that swap's valid copy saved from a write
+     * @param swapNanos       simulated time in swap transfers
+     * @param kernelFrames    frames the kernel itself held at the end (directories, page tables, bitmaps)
+     * @param processes       each process's counts, in trace order
+     * @param handlerNanos    wall-clock time inside the fault handler, part of {@code nanos}
+     * @param nanos           wall-clock time of the replay itself (boot and spawn excluded)
      */
-    public record KernelStats(String policy, boolean referenceHook, MmuStats.Snapshot mmu, long processSwitches,
-                              long pageIns, long pageOuts, long writesAvoided, long swapNanos, long nanos) {
+    public record KernelStats(String policy, boolean referenceHook, long references, long faults,
+                              MmuStats.Snapshot mmu, MmuStats.Snapshot handlerMmu, long processSwitches, long pageIns, long pageOuts,
+                              long writesAvoided, long swapNanos, long kernelFrames, List<ProcessStats> processes,
+                              long handlerNanos, long nanos) {
+        public KernelStats {
+            processes = List.copyOf(processes);
+        }
+
+        /** The MMU's counts for the processes' own references: {@code mmu − handlerMmu}. */
+        public MmuStats.Snapshot referencesMmu() {
+            return mmu.minus(handlerMmu);
+        }
+
+        /** The fault rate p: faults over references (0 for none). */
+        public double faultRate() {
+            return references == 0 ? 0 : (double) faults / references;
+        }
+
+        /**
+         * The average service time of a fault: {@code memoryAccessNanos} plus the swap time over
+         * the faults (a page-in, and a page-out when the victim was dirty; a first touch is
+         * zero-filled without I/O).
+         */
+        public double faultServiceNanos(double memoryAccessNanos) {
+            return memoryAccessNanos + (faults == 0 ? 0 : (double) swapNanos / faults);
+        }
+
+        /**
+         * The textbooks' effective access time (Silberschatz §10.2.2):
+         * {@code EAT = (1 − p) · ma + p · s}, p the fault rate, ma {@code memoryAccessNanos}, s
+         * {@link #faultServiceNanos}.
+         */
+        public double effectiveAccessNanos(double memoryAccessNanos) {
+            double p = faultRate();
+            return (1 - p) * memoryAccessNanos + p * faultServiceNanos(memoryAccessNanos);
+        }
     }
 
     /**
      * The replay's counts (same shape as the fast engine's) and the kernel's.
      *
-     * @param replay the counts per policy and process, as {@link dev.pagelab.replay.Replay} reports them
-     * @param kernel one entry a policy, in the same order
+     * @param replay       the counts per policy and process, as {@link dev.pagelab.replay.Replay} reports them
+     * @param kernel       one entry a policy, in the same order
+     * @param machine      the machine every kernel booted
+     * @param freeFrames   its free frames after boot
+     * @param kernelFrames the frames reserved for the kernel's own needs ({@link #kernelFrames})
+     * @param swapSlots    the slots of each kernel's swap device
      */
-    public record Result(ReplayResult replay, List<KernelStats> kernel) {
+    public record Result(ReplayResult replay, List<KernelStats> kernel, String machine, long freeFrames,
+                         long kernelFrames, int swapSlots) {
         public Result {
             kernel = List.copyOf(kernel);
         }
@@ -110,13 +195,81 @@ public final class KernelReplay {
         return Process.vaddrOf(localId);
     }
 
+    /** Frames of one process's user-area page-range bitmap: 2 bits for each page of the user area. */
+    public static final long BITMAP_FRAMES_PER_PROCESS = (PageRangeAllocator.bitmapBytes(Process.USER_AREA_PAGES)
+            + Addresses.PAGE_BYTES - 1) >>> Addresses.PAGE_SHIFT;
+
+    /**
+     * The most frames the kernel needs for itself to run processes of {@code pagesOf[i]} distinct
+     * pages each: per process its directory, its user-area bitmap ({@link #BITMAP_FRAMES_PER_PROCESS})
+     * and one page table for each 4 MiB its region reaches from 0x1000; plus the kernel-half page
+     * tables mapping the bitmaps (one per 4 MiB of them, and one for a straddle).
+     */
+    public static long kernelFrames(long[] pagesOf) {
+        long frames = 0;
+        for (long pages : pagesOf) {
+            long lastVaddr = userPage((int) Math.max(0, Math.max(1, pages) - 1));
+            frames += 1 + BITMAP_FRAMES_PER_PROCESS + Addresses.directoryIndex(lastVaddr) + 1;
+        }
+        long bitmapPages = pagesOf.length * BITMAP_FRAMES_PER_PROCESS;
+        return frames + (bitmapPages + Addresses.ENTRIES_PER_TABLE - 1) / Addresses.ENTRIES_PER_TABLE + 1;
+    }
+
+    /** {@link #kernelFrames(long[])} for the processes of {@code stream}. */
+    public static long kernelFrames(ReferenceStream stream) {
+        long[] pages = new long[stream.processes()];
+        for (int pid = 0; pid < pages.length; pid++) {
+            pages[pid] = stream.pagesOf(pid);
+        }
+        return kernelFrames(pages);
+    }
+
+    /**
+     * The smallest built-in machine (fewest usable frames; the first listed on a tie) whose frame
+     * allocator has at least {@code frames} free after booting with {@code kernel}.
+     *
+     * @throws IllegalArgumentException when none has
+     */
+    public static String chooseMachine(long frames, KernelConfig kernel) {
+        return pick(frames, kernel).name();
+    }
+
+    /** A machine and its free frames after boot. */
+    private record Machine(String name, long freeFrames) {
+    }
+
+    private static Machine pick(long frames, KernelConfig kernel) {
+        List<MachineProfile> profiles = new ArrayList<>(MachineProfiles.all());
+        profiles.sort(Comparator.comparingLong(p -> p.map().usableFrames()));
+        Machine largest = null;
+        for (MachineProfile profile : profiles) {
+            if (profile.map().usableFrames() < frames) {
+                continue;
+            }
+            Machine m = new Machine(profile.name(), Kernel.boot(profile.name(), kernel).allocator().freeFrames());
+            if (m.freeFrames() >= frames) {
+                return m;
+            }
+            if (largest == null || m.freeFrames() > largest.freeFrames()) {
+                largest = m;
+            }
+        }
+        MachineProfile biggest = profiles.getLast();
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "no built-in machine has %,d free frames;"
+                + " the largest, %s, has %s", frames, largest != null ? largest.name() : biggest.name(),
+                largest != null ? String.format(Locale.ROOT, "%,d after boot", largest.freeFrames())
+                        : String.format(Locale.ROOT, "%,d usable", biggest.map().usableFrames())));
+    }
+
     /**
      * Replays {@code stream} through a kernel for each of {@code policies}.
      *
      * @param progress told the references replayed so far, summed over the policies (may be null)
-     * @throws IllegalArgumentException for a configuration that cannot run (an unknown policy, an
-     *                                  allocation below the minimum, a process with more pages
-     *                                  than a 32-bit user area, a machine too small)
+     * @throws IllegalArgumentException for a configuration that cannot run (an unknown policy or
+     *                                  machine, an allocation below the minimum, a process with
+     *                                  more pages than a 32-bit user area, a machine without the
+     *                                  free frames the processes and the kernel need)
+     * @throws IllegalStateException    when a process is killed (the swap device is full)
      */
     public static Result run(ReferenceStream stream, List<String> policies, ReplayConfig config, PolicyRegistry registry,
                              Options options, LongConsumer progress) {
@@ -136,9 +289,9 @@ public final class KernelReplay {
         int processes = stream.processes();
         for (int pid = 0; pid < processes; pid++) {
             if (stream.pagesOf(pid) > Process.USER_AREA_PAGES) {
-                throw new IllegalArgumentException("trace " + stream.nameOf(pid) + " has " + stream.pagesOf(pid)
-                        + " distinct pages, more than the " + Process.USER_AREA_PAGES + " pages of a 32-bit process's"
-                        + " user area");
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "trace %s has %,d distinct pages, more"
+                        + " than the %,d pages of a 32-bit process's user area (0x00001000-0xBFFFFFFF)",
+                        stream.nameOf(pid), stream.pagesOf(pid), Process.USER_AREA_PAGES));
             }
         }
         long[] sizes = config.sizes();
@@ -149,17 +302,40 @@ public final class KernelReplay {
         if (priorities != null && priorities.length != processes) {
             throw new IllegalArgumentException(priorities.length + " priorities given for " + processes + " processes");
         }
+        long kernelFrames = kernelFrames(stream);
+        long needed = config.frames() + kernelFrames;
+        Machine chosen;
+        if (Options.AUTO_MACHINE.equalsIgnoreCase(options.machine().strip())) {
+            chosen = pick(needed, options.kernel());
+        } else {
+            String name = MachineProfiles.byName(options.machine()).name();
+            chosen = new Machine(name, Kernel.boot(name, options.kernel()).allocator().freeFrames());
+        }
+        String machine = chosen.name();
+        long free = chosen.freeFrames();
+        if (free < needed) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "machine %s has %,d free frames after boot;"
+                    + " %,d frames for the processes and %,d for the kernel's own (%d process%s: directories,"
+                    + " page tables, %d-frame user-area bitmaps) need %,d: choose a larger machine or fewer frames",
+                    machine, free, config.frames(), kernelFrames, processes, processes == 1 ? "" : "es",
+                    BITMAP_FRAMES_PER_PROCESS, needed));
+        }
         List<PolicyResult> results = new ArrayList<>();
         List<KernelStats> stats = new ArrayList<>();
         FrameAllocation allocation = null;
         long[] done = {0};
         for (String policy : policies) {
-            One one = runOne(stream, policy, config, registry, options, progress, done);
+            One one = runOne(stream, policy, config, registry, options.withMachine(machine), progress, done);
             results.add(one.result);
             stats.add(one.stats);
             allocation = one.allocation;
         }
-        return new Result(new ReplayResult(config, allocation, results, true), stats);
+        return new Result(new ReplayResult(config, allocation, results, true), stats, machine, free, kernelFrames,
+                swapSlots(stream, options));
+    }
+
+    private static int swapSlots(ReferenceStream stream, Options options) {
+        return options.swapSlots() >= 0 ? options.swapSlots() : Math.min(SwapDevice.MAX_SLOTS, stream.pages());
     }
 
     private record One(PolicyResult result, KernelStats stats, FrameAllocation allocation) {
@@ -167,75 +343,187 @@ public final class KernelReplay {
 
     private static One runOne(ReferenceStream stream, String policy, ReplayConfig config, PolicyRegistry registry,
                               Options options, LongConsumer progress, long[] done) {
-        int processes = stream.processes();
-        Kernel kernel = Kernel.boot(options.machine(), options.kernel());
-        int slots = options.swapSlots() >= 0 ? options.swapSlots() : Math.min(SwapDevice.MAX_SLOTS, stream.pages());
-        ProcessConfig pc = new ProcessConfig(policy, config.policy(), config.scope(), config.allocation(),
-                config.frames(), config.minimumFrames() == ReplayConfig.DEFAULT_MINIMUM ? ReplayConfig.DEFAULT_MINIMUM
-                : config.minimumFrames(), slots, options.ioCostNanos(), options.skipInvlpg());
-        Processes procs;
-        try {
-            procs = Processes.install(kernel, pc, registry);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + " (machine " + options.machine() + ")", e);
-        }
-        long[] sizes = config.sizes();
-        long[] priorities = config.priorities();
-        Process[] byPid = new Process[processes];
-        for (int pid = 0; pid < processes; pid++) {
-            long pages = Math.max(1, stream.pagesOf(pid));
-            long size = sizes != null ? sizes[pid] : pages;
-            long priority = config.allocation() == AllocationMode.PRIORITY && priorities != null ? priorities[pid] : 1;
-            try {
-                byPid[pid] = procs.spawn(stream.nameOf(pid), priority, List.of(new Region.Spec("trace pages", pages, true)),
-                        size);
-            } catch (ProcessException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
-        }
-        boolean future = registry.info(policy).needsFuture();
-        int[] nextUse = future ? stream.nextUse(config.scope()) : null;
-        MmuStats.Snapshot before = kernel.mmu().stats().snapshot();
-        long switches = 0;
-        Process running = null;
-        long start = System.nanoTime();
+        Session session = Session.start(stream, policy, config, registry, options);
         int length = stream.length();
         for (int from = 0; from < length; from += CHUNK) {
             int to = Math.min(length, from + CHUNK);
-            for (int i = from; i < to; i++) {
-                int page = stream.pageAt(i);
-                Process p = byPid[stream.processOf(page)];
-                if (p != running) {
-                    running = p;
-                    switches++;
-                }
-                long use = nextUse == null || nextUse[i] == Integer.MAX_VALUE ? ReplacementPolicy.NEVER : nextUse[i];
-                if (procs.touch(p, userPage(stream.localIdOf(page)), stream.isWrite(i), use) == Processes.Outcome.KILLED) {
-                    throw new IllegalStateException(p + " was killed at reference " + i + ": " + p.killReport());
-                }
-            }
+            session.replay(from, to);
             done[0] += to - from;
             if (progress != null) {
                 progress.accept(done[0]);
             }
         }
-        long nanos = System.nanoTime() - start;
-        MmuStats.Snapshot mmu = kernel.mmu().stats().snapshot().minus(before);
-        List<ProcessResult> perProcess = new ArrayList<>();
-        long pageIns = 0;
-        long pageOuts = 0;
-        long avoided = 0;
-        for (int pid = 0; pid < processes; pid++) {
-            ProcessStats s = byPid[pid].stats();
-            perProcess.add(new ProcessResult(pid, stream.nameOf(pid), stream.pagesOf(pid), s.references(), s.faults(),
-                    s.pageOuts(), s.resident(), config.scope() == Scope.LOCAL ? s.quota() : -1));
-            pageIns += s.pageIns();
-            pageOuts += s.pageOuts();
-            avoided += s.writesAvoided();
+        return new One(session.result(), session.stats(), session.processes.allocation());
+    }
+
+    /**
+     * One policy's replay through one freshly booted kernel, a range of references at a time:
+     * what {@link #run} does for each policy, open to benchmarks that time the references alone
+     * (the boot and the spawns happen in {@link #start}). Not thread-safe.
+     */
+    public static final class Session {
+        private final ReferenceStream stream;
+        private final String policy;
+        private final ReplayConfig config;
+        private final Kernel kernel;
+        private final Processes processes;
+        private final Process[] byPid;
+        private final int[] nextUse;
+        private final long freeAtStart;
+        private final MmuStats.Snapshot mmuBefore;
+        private final MmuStats.Snapshot handlerBefore;
+        private final long handlerNanosBefore;
+        private Process running;
+        private long switches;
+        private long references;
+        private long nanos;
+
+        private Session(ReferenceStream stream, String policy, ReplayConfig config, Kernel kernel, Processes processes,
+                        Process[] byPid, int[] nextUse, long freeAtStart) {
+            this.stream = stream;
+            this.policy = policy;
+            this.config = config;
+            this.kernel = kernel;
+            this.processes = processes;
+            this.byPid = byPid;
+            this.nextUse = nextUse;
+            this.freeAtStart = freeAtStart;
+            this.mmuBefore = kernel.mmu().stats().snapshot();
+            this.handlerBefore = processes.handlerMmu();
+            this.handlerNanosBefore = processes.handlerNanos();
         }
-        FrameAllocation allocation = procs.allocation();
-        return new One(new PolicyResult(policy, perProcess),
-                new KernelStats(policy, procs.needsReferenceHook(), mmu, switches, pageIns, pageOuts, avoided,
-                        procs.swap().ioNanos(), nanos), allocation);
+
+        /**
+         * Boots {@code options.machine()} (a built-in machine's name, not {@link Options#AUTO_MACHINE}),
+         * installs {@link Processes} for {@code policy} and spawns the stream's processes.
+         *
+         * @throws IllegalArgumentException when the configuration cannot run on that machine
+         */
+        public static Session start(ReferenceStream stream, String policy, ReplayConfig config,
+                                    PolicyRegistry registry, Options options) {
+            int count = stream.processes();
+            Kernel kernel = Kernel.boot(options.machine(), options.kernel());
+            ProcessConfig pc = new ProcessConfig(policy, config.policy(), config.scope(), config.allocation(),
+                    config.frames(), config.minimumFrames(), swapSlots(stream, options), options.ioCostNanos(),
+                    options.skipInvlpg());
+            Processes procs;
+            try {
+                procs = Processes.install(kernel, pc, registry);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (machine " + options.machine() + ")", e);
+            }
+            long freeAtStart = kernel.allocator().freeFrames();
+            long[] sizes = config.sizes();
+            long[] priorities = config.priorities();
+            Process[] byPid = new Process[count];
+            for (int pid = 0; pid < count; pid++) {
+                long pages = Math.max(1, stream.pagesOf(pid));
+                long size = sizes != null ? sizes[pid] : pages;
+                long priority = config.allocation() == AllocationMode.PRIORITY && priorities != null
+                        ? priorities[pid] : 1;
+                try {
+                    byPid[pid] = procs.spawn(stream.nameOf(pid), priority,
+                            List.of(new Region.Spec("trace pages", pages, true)), size);
+                } catch (ProcessException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
+            int[] nextUse = registry.info(policy).needsFuture() ? stream.nextUse(config.scope()) : null;
+            return new Session(stream, policy, config, kernel, procs, byPid, nextUse, freeAtStart);
+        }
+
+        /**
+         * Replays references {@code [from, to)} of the stream, each a {@link Processes#touch} of
+         * its process at its user page. Ranges are meant to follow one another from 0; a range
+         * replayed again is replayed as new references (a policy that needs the future then sees
+         * next uses that are in its past).
+         *
+         * @throws IllegalStateException when a process is killed (the swap device is full)
+         */
+        public void replay(int from, int to) {
+            long start = System.nanoTime();
+            ReferenceStream s = stream;
+            Processes procs = processes;
+            Process[] pids = byPid;
+            int[] next = nextUse;
+            Process last = running;
+            long loads = 0;
+            Cpu cpu = kernel.cpu();
+            int cpl = cpu.cpl();
+            // User mode for the whole range: touch then leaves the CPL alone (the handler still runs at CPL 0).
+            cpu.setCpl(3);
+            try {
+                for (int i = from; i < to; i++) {
+                    int page = s.pageAt(i);
+                    Process p = pids[s.processOf(page)];
+                    if (p != last) {
+                        last = p;
+                        loads++;
+                    }
+                    long use = next == null || next[i] == Integer.MAX_VALUE ? ReplacementPolicy.NEVER : next[i];
+                    if (procs.touch(p, userPage(s.localIdOf(page)), s.isWrite(i), use) == Processes.Outcome.KILLED) {
+                        throw new IllegalStateException(p + " was killed at reference " + i + ": " + p.killReport());
+                    }
+                }
+            } finally {
+                cpu.setCpl(cpl);
+                running = last;
+            }
+            switches += loads;
+            references += to - from;
+            nanos += System.nanoTime() - start;
+        }
+
+        /**
+         * Replays the whole stream from reference 0, in ranges of {@value KernelReplay#CHUNK} as
+         * {@link KernelReplay#run} does (a method that runs for long in one call is compiled by
+         * on-stack replacement only, and runs slower than one called often).
+         */
+        public void replayAll() {
+            int length = stream.length();
+            for (int from = 0; from < length; from += CHUNK) {
+                replay(from, Math.min(length, from + CHUNK));
+            }
+        }
+
+        /** The kernel (for looking at, not for driving). */
+        public Kernel kernel() {
+            return kernel;
+        }
+
+        /** The replay's counts so far, as the fast engine reports them. */
+        public PolicyResult result() {
+            List<ProcessResult> perProcess = new ArrayList<>();
+            for (int pid = 0; pid < byPid.length; pid++) {
+                ProcessStats s = byPid[pid].stats();
+                perProcess.add(new ProcessResult(pid, stream.nameOf(pid), stream.pagesOf(pid), s.references(),
+                        s.faults(), s.pageOuts(), s.resident(), config.scope() == Scope.LOCAL ? s.quota() : -1));
+            }
+            return new PolicyResult(policy, perProcess);
+        }
+
+        /** The kernel's counts so far. */
+        public KernelStats stats() {
+            List<ProcessStats> counts = new ArrayList<>();
+            long pageIns = 0;
+            long pageOuts = 0;
+            long avoided = 0;
+            long faults = 0;
+            long resident = 0;
+            for (Process p : byPid) {
+                ProcessStats s = p.stats();
+                counts.add(s);
+                pageIns += s.pageIns();
+                pageOuts += s.pageOuts();
+                avoided += s.writesAvoided();
+                faults += s.faults();
+                resident += s.resident();
+            }
+            long kernelFrames = freeAtStart - kernel.allocator().freeFrames() - resident;
+            return new KernelStats(policy, processes.needsReferenceHook(), references, faults,
+                    kernel.mmu().stats().snapshot().minus(mmuBefore), processes.handlerMmu().minus(handlerBefore),
+                    switches, pageIns, pageOuts, avoided, processes.swap().ioNanos(), kernelFrames, counts,
+                    processes.handlerNanos() - handlerNanosBefore, nanos);
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.pagelab.event.KernelEvent.Eviction;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Cpu;
 import dev.pagelab.hw.FaultHandler;
+import dev.pagelab.hw.MmuStats;
 import dev.pagelab.hw.PageFault;
 import dev.pagelab.hw.PageFaultException;
 import dev.pagelab.hw.PhysicalMemory;
@@ -143,8 +144,19 @@ public final class Processes {
     private int framesInUse;
     private long suspensions;
     private long admissions;
+    /** What the MMU did inside the fault handler: the kernel's own accesses to page tables and windows. */
+    private MmuStats.Snapshot handlerMmu = MmuStats.Snapshot.ZERO;
+    private long handlerNanos;
     private Fault lastFault;
     private boolean uninstalled;
+    /**
+     * Why the running process must die once the policy call under way returns (a variable-allocation
+     * policy released a dirty page and swap had no slot for it), or null. A policy cannot be stopped
+     * half way through its own bookkeeping, so the kill waits for it to return.
+     */
+    private String pendingKill;
+    /** The owner of the page whose release failed: the one killed when no process runs. */
+    private Process pendingKillOwner;
 
     private Processes(Kernel kernel, ProcessConfig config, PolicyRegistry registry) {
         this.kernel = kernel;
@@ -338,16 +350,24 @@ public final class Processes {
      * @param nextUse the pool time of this page's next reference, for OPT; {@link ReplacementPolicy#NEVER} when unknown
      */
     public Outcome touch(Process p, long vaddr, boolean write, long nextUse) {
-        PagePool pool = enter(p, nextUse);
+        PagePool pool = enter(p, vaddr, nextUse);
+        if (pool == null) {
+            return Outcome.KILLED;
+        }
         long before = faultsResolved;
         int cpl = cpu.cpl();
-        cpu.setCpl(3);
+        // A caller that replays many references puts the CPU at CPL 3 once (KernelReplay does).
+        if (cpl != 3) {
+            cpu.setCpl(3);
+        }
         try {
             cpu.touch(vaddr, write);
         } catch (PageFaultException e) {
             return failed(p, e);
         } finally {
-            cpu.setCpl(cpl);
+            if (cpl != 3) {
+                cpu.setCpl(cpl);
+            }
         }
         return completed(p, pool, vaddr, write, before);
     }
@@ -363,7 +383,11 @@ public final class Processes {
      * @throws ProcessException when the access killed the process (its kill report says why)
      */
     public int read8(Process p, long vaddr) {
-        PagePool pool = enter(p, ReplacementPolicy.NEVER);
+        PagePool pool = enter(p, vaddr, ReplacementPolicy.NEVER);
+        if (pool == null) {
+            throw new ProcessException(p + " was killed at a tick before its access to " + Addresses.hex(vaddr) + ": "
+                    + p.killReport);
+        }
         long before = faultsResolved;
         int cpl = cpu.cpl();
         cpu.setCpl(3);
@@ -371,12 +395,13 @@ public final class Processes {
         try {
             value = cpu.read8(vaddr);
         } catch (PageFaultException e) {
-            failed(p, e);
-            throw new ProcessException(p + " was killed reading " + Addresses.hex(vaddr) + ": " + p.killReport);
+            throw notDone(p, failed(p, e), "reading", vaddr);
         } finally {
             cpu.setCpl(cpl);
         }
-        completed(p, pool, vaddr, false, before);
+        if (completed(p, pool, vaddr, false, before) == Outcome.KILLED) {
+            throw notDone(p, Outcome.KILLED, "reading", vaddr);
+        }
         return value;
     }
 
@@ -386,22 +411,37 @@ public final class Processes {
      * @throws ProcessException when the access killed the process (its kill report says why)
      */
     public Outcome write8(Process p, long vaddr, int value) {
-        PagePool pool = enter(p, ReplacementPolicy.NEVER);
+        PagePool pool = enter(p, vaddr, ReplacementPolicy.NEVER);
+        if (pool == null) {
+            throw new ProcessException(p + " was killed at a tick before its access to " + Addresses.hex(vaddr) + ": "
+                    + p.killReport);
+        }
         long before = faultsResolved;
         int cpl = cpu.cpl();
         cpu.setCpl(3);
         try {
             cpu.write8(vaddr, value);
         } catch (PageFaultException e) {
-            failed(p, e);
-            throw new ProcessException(p + " was killed writing " + Addresses.hex(vaddr) + ": " + p.killReport);
+            throw notDone(p, failed(p, e), "writing", vaddr);
         } finally {
             cpu.setCpl(cpl);
         }
-        return completed(p, pool, vaddr, true, before);
+        Outcome outcome = completed(p, pool, vaddr, true, before);
+        if (outcome == Outcome.KILLED) {
+            throw notDone(p, outcome, "writing", vaddr);
+        }
+        return outcome;
     }
 
-    private PagePool enter(Process p, long use) {
+    private static ProcessException notDone(Process p, Outcome outcome, String what, long vaddr) {
+        return outcome == Outcome.SUSPENDED
+                ? new ProcessException(p + " was suspended by load control " + what + " " + Addresses.hex(vaddr)
+                + "; resume it and the access runs again")
+                : new ProcessException(p + " was killed " + what + " " + Addresses.hex(vaddr) + ": " + p.killReport);
+    }
+
+    /** Starts an access of {@code p}: switch, pool time, tick; null when the tick's policy call killed it. */
+    private PagePool enter(Process p, long vaddr, long use) {
         if (p.state.ended() || p.state == Process.State.SUSPENDED) {
             throw new IllegalStateException(p + " cannot run: it is " + p.state.name().toLowerCase(java.util.Locale.ROOT)
                     + (p.killReport == null ? "" : " (" + p.killReport + ")"));
@@ -414,11 +454,32 @@ public final class Processes {
         if (t == pool.nextTick) {
             pool.nextTick += pool.tickInterval;
             pool.policy.tick(t);
+            if (pendingKill != null) {
+                killNow(p, vaddr);
+                return null;
+            }
         }
         now = t;
         nextUse = use;
         p.references++;
         return pool;
+    }
+
+    private String takePendingKill() {
+        String why = pendingKill;
+        pendingKill = null;
+        pendingKillOwner = null;
+        return why;
+    }
+
+    /** Kills {@code p} outside a fault for the pending reason (see {@link #pendingKill}). */
+    private void killNow(Process p, long vaddr) {
+        String why = takePendingKill();
+        p.killReport = new Process.KillReport(vaddr, 0, p.regionOf(vaddr), why);
+        if (events.enabled()) {
+            events.emit(new KernelEvent.ProcessKilled(p.pid, vaddr, 0, why));
+        }
+        teardown(p, Process.State.KILLED);
     }
 
     private Outcome completed(Process p, PagePool pool, long vaddr, boolean write, long before) {
@@ -427,6 +488,10 @@ public final class Processes {
         }
         if (pool.everyReference) {
             pool.policy.hit(p.poolId(Process.indexOf(vaddr)), write, now, nextUse);
+            if (pendingKill != null) {
+                killNow(p, vaddr);
+                return Outcome.KILLED;
+            }
         }
         return Outcome.HIT;
     }
@@ -444,21 +509,46 @@ public final class Processes {
         throw new IllegalStateException("kernel bug: " + p + "'s fault was neither resolved nor fatal: " + e.getMessage(), e);
     }
 
-    /** Calls every pool's policy's tick now (NRU clears A bits, aging shifts, working set trims). */
+    /**
+     * Calls every pool's policy's tick now (NRU clears A bits, aging shifts, working set trims). A
+     * tick that cannot release a dirty page for want of a swap slot kills the running process (or,
+     * when none runs, the page's owner).
+     */
     public void tick() {
         if (global != null) {
             global.policy.tick(global.time);
+            killPendingAfterTick(null);
         }
-        for (Process p : live) {
-            if (p.pool != null) {
+        for (Process p : List.copyOf(live)) {
+            if (p.pool != null && !p.state.ended()) {
                 p.pool.policy.tick(p.pool.time);
+                killPendingAfterTick(p);
             }
+        }
+    }
+
+    private void killPendingAfterTick(Process poolProcess) {
+        if (pendingKill != null) {
+            Process victim = poolProcess != null ? poolProcess : current != null ? current : pendingKillOwner;
+            killNow(victim, victim.regions.get(0).start());
         }
     }
 
     // ---------------------------------------------------------------- the handler
 
+    /** The handler, its MMU accesses and its time counted apart ({@link #handlerMmu}, {@link #handlerNanos}). */
     private FaultHandler.Resolution handle(PageFault f) {
+        MmuStats.Snapshot before = cpu.mmu().stats().snapshot();
+        long start = System.nanoTime();
+        try {
+            return resolve(f);
+        } finally {
+            handlerNanos += System.nanoTime() - start;
+            handlerMmu = handlerMmu.plus(cpu.mmu().stats().snapshot().minus(before));
+        }
+    }
+
+    private FaultHandler.Resolution resolve(PageFault f) {
         Process p = current;
         if (p == null || !f.isUser()) {
             return FaultHandler.Resolution.UNHANDLED;
@@ -492,6 +582,9 @@ public final class Processes {
         boolean victimDirty = false;
         if (pool.resident >= pool.capacity) {
             int victim = pool.policy.victim(page, now, nextUse);
+            if (pendingKill != null) {
+                return kill(p, f, r, takePendingKill());
+            }
             if (victim == page || victim < 0 || victim >= pool.pages || pool.frameOf[victim] < 0) {
                 throw new IllegalStateException("policy " + config.policy() + " chose victim " + victim + " for page "
                         + page + " at pool time " + now + ", which is not a resident page other than the incoming one");
@@ -542,6 +635,9 @@ public final class Processes {
         p.faults++;
         faultsResolved++;
         pool.policy.loaded(page, frame, f.isWrite(), now, nextUse);
+        if (pendingKill != null) {
+            return kill(p, f, r, takePendingKill());
+        }
         lastFault = new Fault(p.pid, vaddr, pfn, slot, victimPid, victimVaddr, victimDirty);
         if (events.enabled()) {
             events.emit(new KernelEvent.PageLoaded(p.pid, vaddr, pfn, frame, slot));
@@ -597,9 +693,13 @@ public final class Processes {
         int frame = pool.frameOf[page];
         long pfn = pool.pfnAt[frame];
         if (evict(pool, page, Eviction.RELEASED) == NO_SLOT) {
-            throw new ProcessException("the swap device is full (" + swap.slots() + " slots): page "
-                    + Addresses.hex(pool.vaddrOf(page)) + " of " + pool.ownerOf[page]
-                    + " cannot be released, it is dirty and has no slot");
+            if (pendingKill == null) {
+                pendingKillOwner = pool.ownerOf[page];
+                pendingKill = "the swap device is full (" + swap.slots() + " slots): page "
+                        + Addresses.hex(pool.vaddrOf(page)) + " of " + pool.ownerOf[page]
+                        + ", which the policy released, is dirty and has no slot";
+            }
+            return;
         }
         giveBack(pfn);
         pool.frameLeftEmpty(frame);
@@ -611,12 +711,15 @@ public final class Processes {
         framesInUse--;
     }
 
-    /** {@link PagePool#testAndClearReferenced}: the PTE's A bit, cleared with the INVLPG a kernel needs. */
+    /**
+     * {@link PagePool#testAndClearReferenced}: the PTE's A bit, cleared with the INVLPG a kernel
+     * needs, or without it under the lesson switch. Only the clear of A skips it: a victim's PTE is
+     * always invalidated, or the process would go on using a stale translation to a frame that now
+     * holds another page (a different bug, which corrupts memory instead of degrading Clock).
+     */
     boolean testAndClearAccessed(Process q, long vaddr) {
         boolean wasSet;
         if (config.skipInvlpg()) {
-            // The lesson skips this INVLPG only: an eviction's must stay, or the evicted page would
-            // still translate to the frame its successor now holds.
             q.space.setSkipInvlpg(true);
             try {
                 wasSet = q.space.entries().testAndClearAccessed(vaddr);
@@ -959,6 +1062,20 @@ public final class Processes {
     /** The faults the handler has resolved. */
     public long faultsResolved() {
         return faultsResolved;
+    }
+
+    /**
+     * The MMU's counts inside the page-fault handler so far: the kernel's own accesses (page
+     * tables through its windows, the temporary slot) and the INVLPGs it issued, apart from the
+     * processes' references. The MMU's own {@link dev.pagelab.hw.Mmu#stats()} counts both.
+     */
+    public MmuStats.Snapshot handlerMmu() {
+        return handlerMmu;
+    }
+
+    /** Wall-clock nanoseconds spent in the page-fault handler so far (the simulator's time, not simulated time). */
+    public long handlerNanos() {
+        return handlerNanos;
     }
 
     /** The pages of {@code p} in frames now, as addresses, in the order of their pool frames. */

@@ -8,6 +8,7 @@ import dev.pagelab.hw.Pte;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.paging.KernelLayout;
 import dev.pagelab.pmm.FrameOwner;
+import dev.pagelab.replace.PolicyConfig;
 import dev.pagelab.replace.PolicyRegistry;
 import dev.pagelab.replay.AllocationMode;
 import dev.pagelab.replay.FrameAllocation;
@@ -177,6 +178,40 @@ class ProcessesTest {
         procs.exit(owner);
         procs.uninstall();
         assertThat(KernelLedger.of(kernel)).isEqualTo(boot);
+    }
+
+    @Test
+    void variableAllocationRelease_fullSwapDevice_killsTheRunningProcessOnceThePolicyReturns() {
+        for (String policy : List.of("ws", "pff")) {
+            ProcessConfig c = config(Scope.LOCAL, 16, 2).withPolicy(policy)
+                    .withPolicyConfig(PolicyConfig.DEFAULTS.withWindow(2).withPffTau(1));
+            Processes procs = install(c);
+            Process p = procs.spawn("writer", 1, layout());
+            Process other = procs.spawn("other", 1, layout());
+            procs.write8(other, page(2), 7);
+            Processes.Outcome last = null;
+            int i = 2;
+            for (; i < 9 && !p.state().ended(); i++) {
+                try {
+                    last = procs.write8(p, page(i), i);
+                    for (int k = 0; k < 2 && last != Processes.Outcome.KILLED; k++) {
+                        last = procs.touch(p, page(i), false);
+                    }
+                } catch (ProcessException e) {
+                    assertThat(e).as(policy).hasMessageContaining("was killed writing");
+                    last = Processes.Outcome.KILLED;
+                }
+            }
+            assertThat(last).as(policy + ": the writes ended in a kill").isEqualTo(Processes.Outcome.KILLED);
+            assertThat(p.state()).as(policy).isEqualTo(Process.State.KILLED);
+            assertThat(p.killReport().why()).as(policy).contains("the swap device is full (2 slots)")
+                    .contains("which the policy released, is dirty and has no slot");
+            procs.checkInvariants();
+            assertThat(procs.read8(other, page(2))).as(policy + ": the other process runs on").isEqualTo(7);
+            procs.exit(other);
+            procs.uninstall();
+            assertThat(KernelLedger.of(kernel)).as(policy).isEqualTo(boot);
+        }
     }
 
     // ---------------------------------------------------------------- spawn and exit

@@ -474,6 +474,22 @@ public final class Mmu {
         return WalkExplanation.of(this, vaddr);
     }
 
+    /**
+     * {@link #explain} under another page directory, as if CR3 held {@code otherCr3}: how a
+     * debugger looks at a process that is not running. CR3 is not loaded (the TLB keeps what it
+     * holds), nothing is written and nothing counted.
+     */
+    public WalkExplanation explain(long vaddr, long otherCr3) {
+        check32("explain", otherCr3);
+        long loaded = cr3;
+        cr3 = otherCr3;
+        try {
+            return WalkExplanation.of(this, vaddr);
+        } finally {
+            cr3 = loaded;
+        }
+    }
+
     /** Whether CR4.PSE is set: a PDE with PS=1 maps 4 MiB. */
     boolean largePagesEnabled() {
         return pse;

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
         description = {
             "Read a scenario (YAML: the machine, the kernel's configuration and a list of steps"
                     + " such as allocFrame, mapPage, kmmap, kmalloc, read, write, explain, invlpg, snapshot;"
-                    + " see examples/README.md), check all of it, then boot the machine and run the steps."
+                    + " with a processes: block, processes too: spawn, access, read and write in a process, exit,"
+                    + " ps; see examples/README.md), check all of it, then boot the machine and run the steps."
                     + " Each step prints one line: what it did, its result, and what changed (frames by"
                     + " owner, pages mapped, page tables, heap blocks); then its trace and details. A final"
                     + " report gives frames by owner, the heap and the MMU's counters.",
@@ -31,6 +32,7 @@ import picocli.CommandLine.Parameters;
             "  pagelab run examples/seeds-walkthrough.yaml --no-tlb   (every access walks)",
             "  pagelab run examples/heap-fragmentation.yaml --json --check",
             "  pagelab run examples/stale-tlb.yaml --table-access recursive --trace",
+            "  pagelab run examples/demand-paging.yaml   (faults, A and D bits, swap)",
             "  pagelab run my.yaml --on-error continue --trace"})
 final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The scenario file.")

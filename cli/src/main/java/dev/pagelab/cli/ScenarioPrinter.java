@@ -1,5 +1,6 @@
 package dev.pagelab.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonSerializer;
@@ -13,11 +14,16 @@ import dev.pagelab.boot.BootReport;
 import dev.pagelab.boot.Printable;
 import dev.pagelab.kernel.KernelView;
 import dev.pagelab.kernel.KernelConfig;
+import dev.pagelab.scenario.Changes;
+import dev.pagelab.scenario.ProcessReport;
+import dev.pagelab.scenario.ProcessSetup;
+import dev.pagelab.scenario.RunReport;
 import dev.pagelab.scenario.RunResult;
 import dev.pagelab.scenario.Scenario;
 import dev.pagelab.scenario.StepEvent;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 
 /** What {@code pagelab run} and {@code pagelab demo} print: a header, a line a step, a final report; or JSON. */
@@ -41,6 +47,10 @@ final class ScenarioPrinter {
         out.printf(Locale.ROOT, "Booted %s: %,d of %,d usable frames free for the allocator. The kernel starts (%s):%n",
                 report.source(), report.freeFrames(), report.usableFrames(), kernel.config());
         kernel.startupLog().forEach(line -> out.println("  " + line));
+        if (scenario.processes() != null) {
+            out.println();
+            out.println("Processes: " + scenario.processes().describe());
+        }
         out.println();
         out.println("Steps (on error: " + scenario.onError().key() + "):");
     }
@@ -78,7 +88,9 @@ final class ScenarioPrinter {
     static String json(RunResult result) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .registerModule(new SimpleModule().addSerializer(Enum.class, new EnumValue())
-                        .addKeySerializer(Enum.class, new EnumKey()));
+                        .addKeySerializer(Enum.class, new EnumKey()))
+                .addMixIn(Changes.class, ChangesWithoutProcesses.class)
+                .addMixIn(RunReport.class, ReportWithoutProcesses.class);
         ObjectNode root = mapper.createObjectNode();
         Scenario scenario = result.scenario();
         ObjectNode s = root.putObject("scenario");
@@ -86,6 +98,13 @@ final class ScenarioPrinter {
         KernelConfig config = scenario.config();
         s.putObject("kernel").put("allocator", config.allocator()).put("tableAccess", config.tableAccess().label())
                 .put("largePages", config.largePages()).putPOJO("tlb", config.tlb());
+        if (scenario.processes() != null) {
+            ProcessSetup setup = scenario.processes();
+            ObjectNode p = s.putObject("processes");
+            p.putPOJO("config", setup.config());
+            p.put("referenceHook", setup.referenceHook());
+            p.put("summary", setup.describe());
+        }
         s.put("onError", scenario.onError().key());
         root.putPOJO("boot", result.kernel().view().startupLog());
         ArrayNode events = root.putArray("events");
@@ -101,6 +120,18 @@ final class ScenarioPrinter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("run: the event log cannot be written as JSON", e);
         }
+    }
+
+    /** A run without processes prints no {@code processPages}: the log stays what it was before processes. */
+    private interface ChangesWithoutProcesses {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        List<Changes.ProcessPageChange> processPages();
+    }
+
+    /** A run without processes prints no {@code processes} in its report. */
+    private interface ReportWithoutProcesses {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        ProcessReport processes();
     }
 
     /** {@code PAGE_TABLE} as {@code page-table}, as scenario files spell enum constants. */

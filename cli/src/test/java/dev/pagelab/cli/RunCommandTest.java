@@ -68,6 +68,36 @@ class RunCommandTest {
     }
 
     @Test
+    void run_processes_headerTraceAndTheirPagesInTextAndJson() throws IOException {
+        CliRun text = CliRun.of("run", "../examples/demand-paging.yaml", "--trace");
+        CliRun json = CliRun.of("run", "../examples/demand-paging.yaml", "--json");
+        CliRun old = CliRun.of("run", STALE_TLB, "--json");
+
+        assertThat(text.status()).as(text.err()).isZero();
+        assertThat(text.out()).contains("\nProcesses: clock (hardware bits: A and D), local scope, equal allocation of 2"
+                        + " frames (at least 6 a process when several share them), swap 8 slots, 8 ms a transfer\n")
+                .contains("| A bit of page 0x00002000 of process 1 was set: cleared")
+                .contains("| page 0x00002000 of process 1 evicted from frame ")
+                .contains("(victim of a fault): dirty, written back to swap slot 0")
+                .contains("| page 0x00002000 of process 1 loaded into frame ")
+                .contains("| process 1 killed: a write to the read-only region code")
+                .containsPattern("process 1 pages 0x00002000 0x[0-9A-F]{8} RW USR -> swap slot 0")
+                .contains("  processes: clock (hardware bits: A and D)", "    process 1 (a) killed: 8 references");
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        assertThat(root.at("/scenario/processes/config/frames").asInt()).isEqualTo(2);
+        assertThat(root.at("/scenario/processes/referenceHook").asBoolean()).isFalse();
+        assertThat(root.at("/report/processes/processes/0/stats/pageOuts").asInt()).isEqualTo(2);
+        JsonNode evicted = root.at("/events/7/changes/processPages/0");
+        assertThat(evicted.get("pid").asInt()).isEqualTo(1);
+        assertThat(evicted.get("vaddr").asLong()).isEqualTo(0x2000);
+        assertThat(evicted.at("/after/slot").asInt()).isZero();
+        assertThat(root.at("/events/1/changes").has("processPages")).as("a step that changed no process page").isFalse();
+        JsonNode before = new ObjectMapper().readTree(old.out());
+        assertThat(before.at("/scenario").has("processes")).isFalse();
+        assertThat(before.at("/report").has("processes")).isFalse();
+    }
+
+    @Test
     void run_aStepFails_exitOneAndStopsOrGoesOn(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("s.yaml");
         Files.writeString(file, """

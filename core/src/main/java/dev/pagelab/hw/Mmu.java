@@ -91,6 +91,10 @@ public final class Mmu {
     private long cr0;
     private long cr2;
     private long cr3;
+    /** Nesting depth of {@link #observe}, and the pages INVLPG'd meanwhile, to invalidate again after the restore. */
+    private int observers;
+    private long[] invalidatedPages = new long[16];
+    private int invalidatedWhileObserved;
     private long cr4;
     private int cpl;
     private boolean paging;
@@ -232,6 +236,12 @@ public final class Mmu {
         Addresses.checkLinear("invlpg", vaddr);
         counters.invlpgs++;
         tlb.invalidatePage(vaddr);
+        if (observers > 0) {
+            if (invalidatedWhileObserved == invalidatedPages.length) {
+                invalidatedPages = java.util.Arrays.copyOf(invalidatedPages, 2 * invalidatedPages.length);
+            }
+            invalidatedPages[invalidatedWhileObserved++] = vaddr;
+        }
     }
 
     /** The physical memory this MMU translates into. */
@@ -474,6 +484,22 @@ public final class Mmu {
         return WalkExplanation.of(this, vaddr);
     }
 
+    /**
+     * {@link #explain} under another page directory, as if CR3 held {@code otherCr3}: how a
+     * debugger looks at a process that is not running. CR3 is not loaded (the TLB keeps what it
+     * holds), nothing is written and nothing counted.
+     */
+    public WalkExplanation explain(long vaddr, long otherCr3) {
+        check32("explain", otherCr3);
+        long loaded = cr3;
+        cr3 = otherCr3;
+        try {
+            return WalkExplanation.of(this, vaddr);
+        } finally {
+            cr3 = loaded;
+        }
+    }
+
     /** Whether CR4.PSE is set: a PDE with PS=1 maps 4 MiB. */
     boolean largePagesEnabled() {
         return pse;
@@ -541,7 +567,9 @@ public final class Mmu {
 
     /**
      * Runs {@code work} as an observer, the way a debugger reads a machine: after it, the TLB
-     * holds what it held (recency included), and the counters, CR2 and the last fault are as
+     * holds what it held (recency included) but the pages {@code work} invalidated with INVLPG
+     * (a window onto another directory's tables that the kernel pointed elsewhere: its old
+     * translation must not come back), and the counters, CR2 and the last fault are as
      * they were, whatever {@code work} read through this MMU. For invariant checks and reports
      * that read kernel memory at its virtual addresses, so that looking does not change what is
      * looked at. The Accessed and Dirty flags its walks set stay set: the memory was used. Work
@@ -555,10 +583,19 @@ public final class Mmu {
         int faultErrorCode = lastFaultErrorCode;
         PageFault.Cause faultCause = lastFaultCause;
         long faultEntry = lastFaultEntry;
+        int invalidatedBefore = invalidatedWhileObserved;
+        observers++;
         try {
             return work.get();
         } finally {
             tlb.restore(saved);
+            // What the work invalidated stays invalid: a window it repointed must not come back stale.
+            for (int i = invalidatedBefore; i < invalidatedWhileObserved; i++) {
+                tlb.invalidatePage(invalidatedPages[i]);
+            }
+            if (--observers == 0) {
+                invalidatedWhileObserved = 0;
+            }
             counters.restore(counted);
             cr2 = savedCr2;
             lastFaultVaddr = faultVaddr;

@@ -84,8 +84,33 @@ public record WalkExplanation(long vaddr, long cr0, long cr3, long cr4, List<Ste
         return verdicts.get(0).outcome();
     }
 
+    /**
+     * What an operating system keeps in the bits of a not-present entry, for {@link #render(OsBits)}:
+     * the MMU stops at P = 0 and never reads them (SDM vol. 3A 4.3, "ignored"), so a kernel may
+     * store its own value there, as Linux keeps a swap entry.
+     */
+    @FunctionalInterface
+    public interface OsBits {
+        /** No kernel's format known: the bits are only said to be the kernel's. */
+        OsBits NONE = (vaddr, level, entry) -> null;
+
+        /**
+         * One line on what the not-present, non-zero {@code entry} of the walk for {@code vaddr}
+         * means to the kernel, or null when it is nothing the kernel knows.
+         */
+        String describe(long vaddr, Level level, int entry);
+    }
+
     /** The explanation as lines of text for a person. */
     public String render() {
+        return render(OsBits.NONE);
+    }
+
+    /**
+     * The explanation as lines of text for a person, a not-present entry's other bits decoded by
+     * {@code osBits} when they are not 0.
+     */
+    public String render(OsBits osBits) {
         StringBuilder out = new StringBuilder();
         out.append("linear address ").append(Addresses.hex(vaddr)).append(": directory index ")
                 .append(Addresses.directoryIndex(vaddr)).append(" (bits 31:22), table index ")
@@ -98,7 +123,7 @@ public record WalkExplanation(long vaddr, long cr0, long cr3, long cr4, List<Ste
             out.append("paging is off (CR0.PG=0): the linear address is the physical address\n");
         }
         for (Step step : steps) {
-            renderStep(out, step);
+            renderStep(out, step, osBits);
         }
         Mmu.Outcome read = supervisorRead();
         if (read.translates()) {
@@ -121,13 +146,20 @@ public record WalkExplanation(long vaddr, long cr0, long cr3, long cr4, List<Ste
         return out.toString();
     }
 
-    private static void renderStep(StringBuilder out, Step step) {
+    private void renderStep(StringBuilder out, Step step, OsBits osBits) {
         String name = step.level() == Level.DIRECTORY ? "PDE" : "PTE";
         out.append(String.format("%s %d at %s = %s%n", name, step.index(), Addresses.hex(step.entryPaddr()),
                 Addresses.hex(step.entry() & 0xFFFF_FFFFL)));
         int e = step.entry();
         if (!Pte.isPresent(e)) {
             out.append("    P   = 0  not present: the walk stops here\n");
+            if (e != 0) {
+                out.append("    bits 31:1 are not 0: the MMU ignores them, the value is the kernel's own\n");
+                String meaning = osBits.describe(vaddr, step.level(), e);
+                if (meaning != null) {
+                    out.append("    ").append(meaning).append('\n');
+                }
+            }
             return;
         }
         for (EntryBit bit : step.bits()) {

@@ -311,6 +311,16 @@ public final class AddressSpace {
         return user.tablesAllocated + shared.kernelTables.tablesAllocated;
     }
 
+    /** Page tables of this space's own user half allocated so far (the shared kernel half's not counted). */
+    public long userTablesAllocated() {
+        return user.tablesAllocated;
+    }
+
+    /** Page tables of this space's own user half freed so far. */
+    public long userTablesFreed() {
+        return user.tablesFreed;
+    }
+
     /** Page tables freed so far because they became empty: this space's user tables and the kernel half's. */
     public long tablesFreed() {
         return user.tablesFreed + shared.kernelTables.tablesFreed;

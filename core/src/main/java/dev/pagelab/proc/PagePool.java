@@ -126,9 +126,10 @@ final class PagePool implements Pool {
      * Starts the pool afresh with {@code newCapacity} frames and a new policy: the resident pages
      * keep their physical frames and their A and D bits, and move to pool frames 0, 1, … in the
      * order of their old pool frames; the policy is told of each as loaded. The caller has already
-     * removed the pages that do not fit.
+     * removed the pages that do not fit. The policy is made once the pool has its new capacity,
+     * which policies size their state by.
      */
-    void rebuild(int newCapacity, ReplacementPolicy newPolicy) {
+    void rebuild(int newCapacity, java.util.function.Supplier<ReplacementPolicy> newPolicy) {
         if (resident > newCapacity) {
             throw new IllegalStateException(resident + " pages resident in a pool rebuilt with " + newCapacity + " frames");
         }
@@ -152,7 +153,7 @@ final class PagePool implements Pool {
             }
         }
         fill = next;
-        installPolicy(newPolicy);
+        installPolicy(newPolicy.get());
         for (int f = 0; f < next; f++) {
             policy.loaded(pageAt[f], f, false, time, ReplacementPolicy.NEVER);
         }

@@ -913,7 +913,7 @@ public final class Processes {
                 allocation = null;
             }
         } else {
-            global.rebuild(global.capacity, registry.create(config.policy(), config.policyConfig(), global));
+            global.rebuild(global.capacity, () -> registry.create(config.policy(), config.policyConfig(), global));
         }
     }
 
@@ -984,7 +984,7 @@ public final class Processes {
                         pool.frameLeftEmpty(f);
                     }
                 }
-                pool.rebuild(quota, registry.create(config.policy(), config.policyConfig(), pool));
+                pool.rebuild(quota, () -> registry.create(config.policy(), config.policyConfig(), pool));
             }
         }
     }

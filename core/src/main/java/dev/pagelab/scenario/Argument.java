@@ -23,7 +23,11 @@ record Argument(String key, Type type, Quantity quantity, boolean otherwise) {
         /** A frame owner a scenario may name ({@code allocated}, {@code kernel-data}), optional. */
         OWNER,
         /** Any node, optional, read by the kind's own reader (text, a list, a number with rules of its own). */
-        NODE
+        NODE,
+        /** The name of a process an earlier step spawned, required. */
+        PROCESS,
+        /** The name of a process an earlier step spawned, optional. */
+        OPTIONAL_PROCESS
     }
 
     /** A required number standing for {@code quantity}. */
@@ -44,6 +48,11 @@ record Argument(String key, Type type, Quantity quantity, boolean otherwise) {
     /** An optional frame owner, {@code allocated} when not given. */
     static Argument owner(String key) {
         return new Argument(key, Type.OWNER, null, false);
+    }
+
+    /** The name of a process spawned by an earlier step; {@code required} or not. */
+    static Argument process(String key, boolean required) {
+        return new Argument(key, required ? Type.PROCESS : Type.OPTIONAL_PROCESS, null, false);
     }
 
     /** An optional node the kind reads itself. */

@@ -1,5 +1,6 @@
 package dev.pagelab.scenario;
 
+import com.carrotsearch.hppc.IntLongHashMap;
 import com.carrotsearch.hppc.LongHashSet;
 import com.carrotsearch.hppc.LongIntHashMap;
 import com.carrotsearch.hppc.LongObjectHashMap;
@@ -10,9 +11,12 @@ import dev.pagelab.hw.Mmu;
 import dev.pagelab.hw.Pde;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.hw.Pte;
+import dev.pagelab.paging.KernelLayout;
 import dev.pagelab.pmm.FrameOwner;
+import dev.pagelab.proc.SwapDevice;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +30,7 @@ import java.util.Map;
  *       {@link KernelEvent.FrameOwnerChanged} moves a frame from one owner to another; a frame's
  *       first owner in the step and its last are compared, so a frame taken and given back is
  *       no change.</li>
- *   <li><b>Pages</b> of the address space loaded in CR3, as {@link dev.pagelab.paging.PageTableDump}
+ *   <li><b>Pages</b> of the kernel's own address space, as {@link dev.pagelab.paging.PageTableDump}
  *       shows them (a page is its physical page, its rights combined over both levels, and
  *       whether a 4 MiB entry maps it). Every {@link KernelEvent.EntryWritten} is a write of
  *       entry {@code i} of one frame of paging structures (the directory for a PDE, the table a
@@ -45,11 +49,17 @@ import java.util.Map;
  *   <li><b>Heap blocks</b>: {@link KernelEvent.HeapBlockAllocated} and
  *       {@link KernelEvent.HeapBlockFreed}; a block handed out and given back in the same step
  *       (the same address and size) cancels.</li>
+ *   <li><b>Pages of processes</b>: the same, in each process's own directory, for its user half
+ *       (below 0xC0000000; the kernel half is shared and reported once, above): an entry written
+ *       in a process's directory is that process's, whatever CR3 held (a global replacement evicts
+ *       another process's page; an access switches CR3 first). A not-present entry that holds
+ *       pagelab's swap entry is reported as the swap slot it names; a process that ended in the
+ *       step has nothing mapped after it. Processes are known from {@link KernelEvent.ProcessSpawned}
+ *       and {@link KernelEvent.ProcessExited}, which name their directories.</li>
  * </ul>
- * A step is one kernel call on the loaded address space: the recorder does not follow a CR3 load
- * in the middle of a step (no step does one). Reads physical memory directly, as a debugger does:
- * recording changes nothing. Not thread-safe; one recorder a runner, {@link #start} before each
- * step.
+ * The pages above are those of the kernel's own directory, the one the boot built, whichever is
+ * loaded. Reads physical memory directly, as a debugger does: recording changes nothing. Not
+ * thread-safe; one recorder a runner, {@link #start} before each step.
  */
 final class ChangeRecorder implements KernelEventListener {
     private static final FrameOwner[] OWNERS = FrameOwner.values();
@@ -62,8 +72,16 @@ final class ChangeRecorder implements KernelEventListener {
     private static final int ENTRIES = Addresses.ENTRIES_PER_TABLE;
     private static final int INDEX_BITS = 10;
 
+    /** Marks a user page whose not-present PTE holds a swap entry, in a target: {@code SWAPPED - slot}. */
+    private static final long SWAPPED = -2;
+    private static final int USER_PDES = KernelLayout.KERNEL_PDE;
+
     private final Mmu mmu;
-    private long directoryPfn;
+    /** The kernel's own directory, whose pages {@link Changes#pages()} reports. */
+    private final long directoryPfn;
+    /** Each process's directory: its pid, and the other way; kept from step to step. */
+    private final LongIntHashMap pidOfDirectory = new LongIntHashMap();
+    private final IntLongHashMap directoryOfPid = new IntLongHashMap();
 
     private final LongIntHashMap frameSlots = new LongIntHashMap();
     private long[] framePfns = new long[16];
@@ -81,18 +99,32 @@ final class ChangeRecorder implements KernelEventListener {
     private final long[] writtenPdes = new long[ENTRIES / Long.SIZE];
     private boolean anyPdeWritten;
 
+    /** Process directories written in the step: the user pages whose PTE was, and the user PDEs. */
+    private final LongObjectHashMap<DirectoryWrites> processWrites = new LongObjectHashMap<>();
+    /** Process directories destroyed in the step (their process ended): nothing is mapped after it. */
+    private final LongHashSet destroyed = new LongHashSet();
+
     private long tablesMade;
     private long tablesFreed;
     /** Heap blocks: +1 handed out, -1 given back, in the order first seen. */
     private final Map<Changes.Block, Integer> blocks = new LinkedHashMap<>();
 
-    ChangeRecorder(Mmu mmu) {
+    /** What the step wrote in one process's directory: its user pages whose PTE was, and its PDEs (both halves). */
+    private static final class DirectoryWrites {
+        final LongHashSet pages = new LongHashSet();
+        final long[] pdes = new long[ENTRIES / Long.SIZE];
+    }
+
+    /** A recorder for the kernel whose own directory is in frame {@code kernelDirectoryPfn}. */
+    ChangeRecorder(Mmu mmu, long kernelDirectoryPfn) {
         this.mmu = mmu;
+        this.directoryPfn = kernelDirectoryPfn;
     }
 
     /** Forgets the last step: from now on, events count for the next one. */
     void start() {
-        directoryPfn = Addresses.paddrToPfn(mmu.cr3() & Pde.TABLE_MASK & 0xFFFF_FFFFL);
+        processWrites.clear();
+        destroyed.clear();
         frameSlots.clear();
         frames = 0;
         entriesBefore.clear();
@@ -116,6 +148,15 @@ final class ChangeRecorder implements KernelEventListener {
             case KernelEvent.TableFreed t -> tablesFreed++;
             case KernelEvent.HeapBlockAllocated b -> blocks.merge(new Changes.Block(b.vaddr(), b.bytes()), 1, Integer::sum);
             case KernelEvent.HeapBlockFreed b -> blocks.merge(new Changes.Block(b.vaddr(), b.bytes()), -1, Integer::sum);
+            case KernelEvent.ProcessSpawned p -> {
+                pidOfDirectory.put(p.directoryPfn(), p.pid());
+                directoryOfPid.put(p.pid(), p.directoryPfn());
+            }
+            case KernelEvent.ProcessExited p -> {
+                if (directoryOfPid.containsKey(p.pid())) {
+                    destroyed.add(directoryOfPid.get(p.pid()));
+                }
+            }
             default -> {
                 // INVLPG, CR3, the temporary slot, faults and the heap's inner steps change no frame, page or block.
             }
@@ -124,7 +165,8 @@ final class ChangeRecorder implements KernelEventListener {
 
     /** What changed since {@link #start}. */
     Changes changes() {
-        return new Changes(frameChanges(), pageChanges(), tablesMade, tablesFreed, blocks(1), blocks(-1));
+        return new Changes(frameChanges(), pageChanges(), processPageChanges(), tablesMade, tablesFreed, blocks(1),
+                blocks(-1));
     }
 
     // ---------------------------------------------------------------- recording
@@ -146,13 +188,18 @@ final class ChangeRecorder implements KernelEventListener {
     }
 
     private void entry(KernelEvent.EntryWritten e) {
+        boolean kernels = e.directoryPfn() == directoryPfn;
         if (e.isDirectoryEntry()) {
-            if (e.directoryPfn() == directoryPfn) {
+            if (kernels) {
                 writtenPdes[e.pdi() >>> 6] |= 1L << e.pdi();
                 anyPdeWritten = true;
-                if (isTable(e.before())) {
-                    keepTable(Pde.tablePfn(e.before()));
-                }
+            } else {
+                // Both halves: the kernel's directory may show this one through its alternate entry.
+                DirectoryWrites w = writesOf(e.directoryPfn());
+                w.pdes[e.pdi() >>> 6] |= 1L << e.pdi();
+            }
+            if ((kernels || e.pdi() < USER_PDES) && isTable(e.before())) {
+                keepTable(Pde.tablePfn(e.before()));
             }
             logFirst(e.directoryPfn(), e.pdi(), e.before());
             return;
@@ -161,8 +208,23 @@ final class ChangeRecorder implements KernelEventListener {
         int pde = ram(e.directoryPfn(), e.pdi());
         if (isTable(pde)) {
             logFirst(Pde.tablePfn(pde), e.pti(), e.before());
-            writtenPages.add((long) e.pdi() << INDEX_BITS | e.pti());
+            long vpn = (long) e.pdi() << INDEX_BITS | e.pti();
+            // A kernel-half table is shared by every directory: its pages are the kernel's.
+            if (kernels || e.pdi() >= USER_PDES) {
+                writtenPages.add(vpn);
+            } else {
+                writesOf(e.directoryPfn()).pages.add(vpn);
+            }
         }
+    }
+
+    private DirectoryWrites writesOf(long directory) {
+        DirectoryWrites w = processWrites.get(directory);
+        if (w == null) {
+            w = new DirectoryWrites();
+            processWrites.put(directory, w);
+        }
+        return w;
     }
 
     private void logFirst(long framePfn, int index, int before) {
@@ -204,7 +266,7 @@ final class ChangeRecorder implements KernelEventListener {
 
     private List<Changes.PageChange> pageChanges() {
         LongHashSet candidates = new LongHashSet(writtenPages);
-        if (anyPdeWritten) {
+        if (anyPdeWritten || !processWrites.isEmpty()) {
             for (int pdi = 0; pdi < ENTRIES; pdi++) {
                 boolean written = pdeWritten(pdi);
                 if (written) {
@@ -212,14 +274,10 @@ final class ChangeRecorder implements KernelEventListener {
                         candidates.add((long) pdi << INDEX_BITS | pti);
                     }
                 }
-                // A directory entry that points back at the directory shows every directory entry as a page.
-                if (pointsAtDirectory(entry(directoryPfn, pdi, true)) || pointsAtDirectory(entry(directoryPfn, pdi, false))) {
-                    for (int written2 = 0; written2 < ENTRIES; written2++) {
-                        if (pdeWritten(written2)) {
-                            candidates.add((long) pdi << INDEX_BITS | written2);
-                        }
-                    }
-                }
+                // A directory entry that points at a directory (back at this one: the recursive
+                // entry; at another: the alternate one) shows each of that directory's entries as a page.
+                windowOnto(entry(directoryPfn, pdi, true), pdi, candidates);
+                windowOnto(entry(directoryPfn, pdi, false), pdi, candidates);
             }
         }
         long[] vpns = candidates.toArray();
@@ -241,8 +299,25 @@ final class ChangeRecorder implements KernelEventListener {
         return (writtenPdes[pdi >>> 6] & 1L << pdi) != 0;
     }
 
-    private boolean pointsAtDirectory(int pde) {
-        return isTable(pde) && Pde.tablePfn(pde) == directoryPfn;
+    /**
+     * Adds the pages that directory entry {@code pdi}, holding {@code pde}, shows of the entries
+     * written in the directory it points at, when it points at one whose entries were written.
+     */
+    private void windowOnto(int pde, int pdi, LongHashSet candidates) {
+        if (!isTable(pde)) {
+            return;
+        }
+        long table = Pde.tablePfn(pde);
+        long[] written = table == directoryPfn ? (anyPdeWritten ? writtenPdes : null)
+                : processWrites.containsKey(table) ? processWrites.get(table).pdes : null;
+        if (written == null) {
+            return;
+        }
+        for (int w = 0; w < ENTRIES; w++) {
+            if ((written[w >>> 6] & 1L << w) != 0) {
+                candidates.add((long) pdi << INDEX_BITS | w);
+            }
+        }
     }
 
     /**
@@ -265,6 +340,71 @@ final class ChangeRecorder implements KernelEventListener {
         }
         int rights = (pde & pte & (Pte.WRITABLE | Pte.USER)) | (pte & COMPARED_FLAGS & ~(Pte.WRITABLE | Pte.USER));
         return Pte.paddr(pte) | rights;
+    }
+
+    /**
+     * The user pages of process directories whose entries say something else after the step:
+     * by pid, then by address.
+     */
+    private List<Changes.ProcessPageChange> processPageChanges() {
+        if (processWrites.isEmpty()) {
+            return List.of();
+        }
+        boolean pse = (mmu.cr4() & Mmu.CR4_PSE) != 0;
+        List<Changes.ProcessPageChange> out = new ArrayList<>();
+        for (var cursor : processWrites) {
+            long directory = cursor.key;
+            DirectoryWrites w = cursor.value;
+            LongHashSet candidates = new LongHashSet(w.pages);
+            for (int pdi = 0; pdi < USER_PDES; pdi++) {
+                if ((w.pdes[pdi >>> 6] & 1L << pdi) != 0) {
+                    for (int pti = 0; pti < ENTRIES; pti++) {
+                        candidates.add((long) pdi << INDEX_BITS | pti);
+                    }
+                }
+            }
+            int pid = pidOfDirectory.getOrDefault(directory, 0);
+            boolean gone = destroyed.contains(directory);
+            for (var vpn : candidates) {
+                long before = userTarget(directory, vpn.value, true, pse);
+                long after = gone ? NOT_MAPPED : userTarget(directory, vpn.value, false, pse);
+                if (before != after) {
+                    out.add(new Changes.ProcessPageChange(pid, vpn.value << Addresses.PAGE_SHIFT, state(before),
+                            state(after)));
+                }
+            }
+        }
+        out.sort(Comparator.comparingInt(Changes.ProcessPageChange::pid).thenComparingLong(Changes.ProcessPageChange::vaddr));
+        return out;
+    }
+
+    /**
+     * What user page {@code vpn} of the directory in {@code directory} holds, before the step or
+     * after it: as {@link #target}, or {@code SWAPPED - slot} for a swap entry.
+     */
+    private long userTarget(long directory, long vpn, boolean before, boolean pse) {
+        int pdi = (int) (vpn >>> INDEX_BITS);
+        int pde = entry(directory, pdi, before);
+        if (!Pde.isPresent(pde)) {
+            return NOT_MAPPED;
+        }
+        if (Pde.isLarge(pde) && pse) {
+            return Pde.largePaddr(pde) + ((vpn & (ENTRIES - 1)) << Addresses.PAGE_SHIFT) | (pde & COMPARED_FLAGS) | LARGE;
+        }
+        int pte = entry(Pde.tablePfn(pde), (int) (vpn & (ENTRIES - 1)), before);
+        if (Pte.isPresent(pte)) {
+            int rights = (pde & pte & (Pte.WRITABLE | Pte.USER)) | (pte & COMPARED_FLAGS & ~(Pte.WRITABLE | Pte.USER));
+            return Pte.paddr(pte) | rights;
+        }
+        int slot = SwapDevice.slotOf(pte);
+        return slot >= 0 ? SWAPPED - slot : NOT_MAPPED;
+    }
+
+    private static Changes.PageState state(long target) {
+        if (target <= SWAPPED) {
+            return new Changes.PageState(-1, 0, (int) (SWAPPED - target));
+        }
+        return new Changes.PageState(page(target), rights(target), -1);
     }
 
     /** Entry {@code index} of the paging structure in frame {@code framePfn}, before the step or now. */

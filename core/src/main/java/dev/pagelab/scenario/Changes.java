@@ -2,6 +2,7 @@ package dev.pagelab.scenario;
 
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.Pte;
+import dev.pagelab.paging.KernelLayout;
 import dev.pagelab.pmm.FrameOwner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,20 +18,23 @@ import java.util.Map;
  * not what was meant to, at the cost of what the step did.
  *
  * @param frames        frames whose owner changed, in frame order
- * @param pages         pages whose mapping changed, in address order
- * @param tablesMade    page tables allocated during the step
+ * @param pages         pages of the kernel's own address space whose mapping changed, in address order
+ * @param processPages  user pages of processes whose entries say something else now (mapped, to or
+ *                      from swap, unmapped), by process and address
+ * @param tablesMade    page tables allocated during the step (the processes' included)
  * @param tablesFreed   page tables freed during the step
  * @param heapAllocated heap blocks in use after the step and not before
  * @param heapFreed     heap blocks in use before the step and not after
  */
-public record Changes(List<FrameChange> frames, List<PageChange> pages, long tablesMade, long tablesFreed,
-                      List<Block> heapAllocated, List<Block> heapFreed) {
+public record Changes(List<FrameChange> frames, List<PageChange> pages, List<ProcessPageChange> processPages,
+                      long tablesMade, long tablesFreed, List<Block> heapAllocated, List<Block> heapFreed) {
     /** No change at all. */
-    public static final Changes NONE = new Changes(List.of(), List.of(), 0, 0, List.of(), List.of());
+    public static final Changes NONE = new Changes(List.of(), List.of(), List.of(), 0, 0, List.of(), List.of());
 
     public Changes {
         frames = List.copyOf(frames);
         pages = List.copyOf(pages);
+        processPages = List.copyOf(processPages);
         heapAllocated = List.copyOf(heapAllocated);
         heapFreed = List.copyOf(heapFreed);
     }
@@ -59,13 +63,71 @@ public record Changes(List<FrameChange> frames, List<PageChange> pages, long tab
         }
     }
 
+    /**
+     * What a process's user page is, as its page-table entry says: in a frame with rights, in a
+     * swap slot (pagelab's swap entry, P = 0), or nothing.
+     *
+     * @param paddr the physical page, or -1 when not present
+     * @param flags the rights when present (R/W, U/S, PWT, PCD, G), else 0
+     * @param slot  the swap slot a not-present entry names, or -1
+     */
+    public record PageState(long paddr, int flags, int slot) {
+        /** Not present, no swap entry. */
+        public static final PageState NONE = new PageState(-1, 0, -1);
+
+        /** Whether the page is in a frame. */
+        public boolean present() {
+            return paddr >= 0;
+        }
+
+        /** Whether the entry is a swap entry. */
+        public boolean swapped() {
+            return slot >= 0;
+        }
+
+        @Override
+        public String toString() {
+            return present() ? Addresses.hex(paddr) + rights(flags) : swapped() ? "swap slot " + slot : "nothing";
+        }
+    }
+
+    /** User page {@code vaddr} of process {@code pid} (0: a directory of no process) went from {@code before} to {@code after}. */
+    public record ProcessPageChange(int pid, long vaddr, PageState before, PageState after) {
+        /** Whether the page came into a frame. */
+        public boolean loaded() {
+            return !before.present() && after.present();
+        }
+
+        /** Whether the page left its frame. */
+        public boolean evicted() {
+            return before.present() && !after.present();
+        }
+
+        /** {@code 0x00001000 nothing -> 0x00345000 RW USR}. */
+        String text() {
+            return Addresses.hex(vaddr) + " " + before + " -> " + after;
+        }
+    }
+
     /** A heap block: the address of its user data and its size. */
     public record Block(long vaddr, long bytes) {
     }
 
-    /** Whether the step left frames, mappings and heap as they were (tables made and freed again do not count). */
+    /**
+     * Whether the step left frames, mappings and heap as they were. Tables made and freed again do
+     * not count, nor do the recursive strategy's windows onto another directory (the pages under
+     * PDE 1022 and the alternate directory's page at 0xFFFFE000): the kernel points its alternate
+     * entry at whichever directory it reaches last, a call that fails included, and leaves it, as a
+     * cache is left.
+     */
     public boolean unchanged() {
-        return frames.isEmpty() && pages.isEmpty() && heapAllocated.isEmpty() && heapFreed.isEmpty();
+        return frames.isEmpty() && pages.stream().allMatch(p -> isAlternateWindow(p.vaddr())) && processPages.isEmpty()
+                && heapAllocated.isEmpty() && heapFreed.isEmpty();
+    }
+
+    private static boolean isAlternateWindow(long vaddr) {
+        return vaddr >= KernelLayout.ALTERNATE_TABLES && vaddr < KernelLayout.RECURSIVE_TABLES
+                || vaddr == KernelLayout.ALTERNATE_DIRECTORY;
     }
 
     /** Frames that went from free to held. */
@@ -95,7 +157,8 @@ public record Changes(List<FrameChange> frames, List<PageChange> pages, long tab
      * them again (a kmmap that failed half way and undid itself) changed nothing.
      */
     public String summary() {
-        if (unchanged()) {
+        if (frames.isEmpty() && pages.isEmpty() && processPages.isEmpty() && heapAllocated.isEmpty()
+                && heapFreed.isEmpty()) {
             return "nothing changed";
         }
         List<String> parts = new ArrayList<>();
@@ -105,6 +168,7 @@ public record Changes(List<FrameChange> frames, List<PageChange> pages, long tab
         if (!pages.isEmpty()) {
             parts.add("pages " + pageSummary());
         }
+        parts.addAll(processPageSummary());
         if (tablesMade > 0 || tablesFreed > 0) {
             parts.add("page tables" + (tablesMade > 0 ? " +" + tablesMade : "") + (tablesFreed > 0 ? " -" + tablesFreed : ""));
         }
@@ -157,6 +221,32 @@ public record Changes(List<FrameChange> frames, List<PageChange> pages, long tab
                     : " rights" + rights(p.flagsBefore()) + " ->" + rights(p.flagsAfter())));
         }
         return String.join(", ", out);
+    }
+
+    /**
+     * {@code process 1 pages 0x00001000 nothing -> 0x00345000 RW USR}, one part a process; past
+     * four pages, counts: {@code process 2 pages +3 loaded, -5 evicted, 1 other}.
+     */
+    private List<String> processPageSummary() {
+        Map<Integer, List<ProcessPageChange>> byPid = new LinkedHashMap<>();
+        for (ProcessPageChange c : processPages) {
+            byPid.computeIfAbsent(c.pid(), k -> new ArrayList<>()).add(c);
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<Integer, List<ProcessPageChange>> e : byPid.entrySet()) {
+            List<ProcessPageChange> changes = e.getValue();
+            String what;
+            if (changes.size() <= 4) {
+                what = String.join(", ", changes.stream().map(ProcessPageChange::text).toList());
+            } else {
+                long loaded = changes.stream().filter(ProcessPageChange::loaded).count();
+                long evicted = changes.stream().filter(ProcessPageChange::evicted).count();
+                long other = changes.size() - loaded - evicted;
+                what = "+" + loaded + " loaded, -" + evicted + " evicted" + (other > 0 ? ", " + other + " other" : "");
+            }
+            out.add("process " + e.getKey() + " pages " + what);
+        }
+        return out;
     }
 
     private static String span(List<PageChange> pages) {

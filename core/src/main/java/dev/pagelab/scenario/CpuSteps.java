@@ -7,6 +7,7 @@ import dev.pagelab.hw.MmuStats;
 import dev.pagelab.hw.Pte;
 import dev.pagelab.hw.Tlb;
 import dev.pagelab.hw.WalkExplanation;
+import dev.pagelab.proc.Process;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ final class CpuSteps {
         } finally {
             mmu.setCpl(0);
         }
-        access(c, vaddr, false, cpl, before, stats, r);
+        access(c, vaddr, false, cpl, before, stats, null, r);
     }
 
     static void write(Op.Write write, StepContext c, StepResult r) {
@@ -71,20 +72,33 @@ final class CpuSteps {
         } finally {
             mmu.setCpl(0);
         }
-        access(c, vaddr, true, cpl, before, stats, r);
+        access(c, vaddr, true, cpl, before, stats, null, r);
     }
 
+    /**
+     * The walk for the address in the loaded directory, or with {@code process:} in that process's
+     * (loaded or not: {@link Mmu#explain(long, long)} walks it without loading CR3).
+     */
     static void explain(Op.Explain op, StepContext c, StepResult r) {
         long vaddr = c.resolve(op.vaddr());
-        WalkExplanation walk = c.mmu().explain(vaddr);
-        r.details().addAll(walk.render().lines().toList());
+        Process p = op.process() == null ? null : c.process(op.process());
+        if (p != null && p.state().ended()) {
+            throw new IllegalStateException("explain: " + p + " has ended (" + p.state().name().toLowerCase(
+                    java.util.Locale.ROOT) + "): its page directory is gone");
+        }
+        WalkExplanation walk = p == null ? c.mmu().explain(vaddr) : c.mmu().explain(vaddr, p.space().directoryPaddr());
+        r.details().addAll(walk.render(ProcessSteps.SWAP_ENTRIES).lines().toList());
         Mmu.Outcome read = walk.supervisorRead();
         r.put(Field.MAPPED, read.translates());
+        String where = Addresses.hex(vaddr) + (p == null ? "" : " in " + p.name());
         if (read.translates()) {
             r.paddr(read.paddr());
-            r.text(Addresses.hex(vaddr) + " -> " + Addresses.hex(read.paddr()));
+            r.text(where + " -> " + Addresses.hex(read.paddr()));
         } else {
-            r.text(Addresses.hex(vaddr) + " is not mapped: " + read.fault().cause().text());
+            r.text(where + " is not mapped: " + read.fault().cause().text());
+        }
+        if (p != null) {
+            ProcessSteps.pteFields(walk, r);
         }
     }
 
@@ -101,12 +115,12 @@ final class CpuSteps {
      * without one, the walk) used, the TLB's part, the A and D flags it set, and whether the
      * TLB's translation disagrees with the tables (a stale entry).
      */
-    private static void access(StepContext c, long vaddr, boolean write, int cpl, WalkExplanation before,
-                               MmuStats.Snapshot stats, StepResult r) {
+    static void access(StepContext c, long vaddr, boolean write, int cpl, WalkExplanation before,
+                       MmuStats.Snapshot stats, String tlbOutcome, StepResult r) {
         Mmu mmu = c.mmu();
         MmuStats.Snapshot delta = mmu.stats().snapshot().minus(stats);
-        String tlb = delta.tlbHits() > 0 ? "hit" : delta.tlbRewalks() > 0 ? "rewalk" : delta.tlbMisses() > 0 ? "miss"
-                : delta.walks() > 0 ? "walk" : "none";
+        String tlb = tlbOutcome != null ? tlbOutcome : delta.tlbHits() > 0 ? "hit" : delta.tlbRewalks() > 0 ? "rewalk"
+                : delta.tlbMisses() > 0 ? "miss" : delta.walks() > 0 ? "walk" : "none";
         long cached = cachedPaddr(mmu, vaddr);
         Mmu.Outcome walk = mmu.probe(vaddr, write, cpl);
         long paddr = cached >= 0 ? cached : walk.paddr();
@@ -132,13 +146,16 @@ final class CpuSteps {
         return -1;
     }
 
-    /** The A and D flags that went from 0 to 1 in the entries of the walk: {@code "A set in PDE 1"}. */
+    /**
+     * The A and D flags that went from 0 to 1 in the entries of the walk: {@code "A set in PDE 1"};
+     * an entry the walk did not reach before (a page-fault handler made its table) counts as 0.
+     */
     private static List<String> flagsSet(WalkExplanation before, WalkExplanation after) {
         List<String> set = new ArrayList<>();
-        for (int i = 0; i < Math.min(before.steps().size(), after.steps().size()); i++) {
-            WalkExplanation.Step b = before.steps().get(i);
-            int newly = after.steps().get(i).entry() & ~b.entry();
-            String name = (b.level() == WalkExplanation.Level.DIRECTORY ? "PDE " : "PTE ") + b.index();
+        for (int i = 0; i < after.steps().size(); i++) {
+            WalkExplanation.Step a = after.steps().get(i);
+            int newly = a.entry() & ~(i < before.steps().size() ? before.steps().get(i).entry() : 0);
+            String name = (a.level() == WalkExplanation.Level.DIRECTORY ? "PDE " : "PTE ") + a.index();
             if ((newly & Pte.ACCESSED) != 0) {
                 set.add("A set in " + name);
             }

@@ -2,7 +2,7 @@ package dev.pagelab.scenario;
 
 /**
  * Why a step did not do what it asked. The kernel guarantees that a failed operation changed
- * nothing; the runner checks it.
+ * nothing (but {@link Kind#KILLED}: a killed process's memory went back); the runner checks it.
  *
  * @param kind    what kind of failure
  * @param message what the kernel said
@@ -22,6 +22,12 @@ public record Failure(Kind kind, String message) {
         ALREADY_MAPPED,
         /** A {@code $name} whose step failed, so that it has no value. */
         NO_VALUE,
+        /**
+         * The kernel killed the process for a fault it could not resolve (no region, a read-only
+         * region, a kernel page, no frame or swap slot). The one failure that changes things: the
+         * process is gone, and its frames, page tables and swap slots went back.
+         */
+        KILLED,
         /** {@code --check} found a broken invariant after the step: a bug in the kernel. */
         INVARIANT;
 

@@ -41,7 +41,55 @@ public enum Field {
     /** Heap blocks in use after the step. */
     HEAP_BLOCKS(Type.NUMBER),
     /** Frames the heap holds after the step. */
-    HEAP_FRAMES(Type.NUMBER);
+    HEAP_FRAMES(Type.NUMBER),
+
+    // ---- a process's access (access, read and write with process:)
+    /** Whether a process's access hit a resident page: false for a page fault (resolved, or the process killed). */
+    HIT(Type.BOOLEAN),
+    /** Whether the faulting page was zero-filled, its first touch. */
+    ZERO_FILLED(Type.BOOLEAN),
+    /** The swap slot the faulting page was read back from (a page-in). */
+    FROM_SLOT(Type.NUMBER),
+    /** The page evicted to make room: {@code none}, or the process's name and the page, {@code a 0x00003000}. */
+    VICTIM(Type.TEXT),
+    /** Whether the victim was dirty and written to swap. */
+    WRITTEN_BACK(Type.BOOLEAN),
+    /** The swap slot holding the victim's copy after it left (written now, or still valid). */
+    TO_SLOT(Type.NUMBER),
+    /** Why the kernel killed the process: {@code null-pointer}, {@code kernel-page}, {@code no-region}, ... */
+    KILLED(Type.TEXT),
+
+    // ---- a process after the step (spawn, exit, access, read, write, ps)
+    /** Its pages in frames: a list of addresses, compared as a set. */
+    RESIDENT(Type.PAGES),
+    /** Its page faults resolved so far. */
+    FAULTS(Type.NUMBER),
+    /** Of those, pages zero-filled on first touch. */
+    ZERO_FILLS(Type.NUMBER),
+    /** Of those, pages read back from swap. */
+    PAGE_INS(Type.NUMBER),
+    /** Its dirty pages written to swap when they left their frames. */
+    PAGE_OUTS(Type.NUMBER),
+    /** Its clean pages dropped because swap held a valid copy. */
+    WRITES_AVOIDED(Type.NUMBER),
+    /** Its pages that left their frames. */
+    EVICTIONS(Type.NUMBER),
+    /** Its frames under local replacement (absent under global). */
+    QUOTA(Type.NUMBER),
+    /** Swap slots in use on the device after the step. */
+    SWAP_USED(Type.NUMBER),
+
+    // ---- explain in a process
+    /** The page-table entry, all 32 bits (0 when no table covers the page). */
+    PTE(Type.NUMBER),
+    /** The PTE's P bit. */
+    PRESENT(Type.BOOLEAN),
+    /** The PTE's A bit (false when not present). */
+    ACCESSED(Type.BOOLEAN),
+    /** The PTE's D bit (false when not present). */
+    DIRTY(Type.BOOLEAN),
+    /** The swap slot a not-present PTE names (pagelab's swap entry). */
+    SWAP_SLOT(Type.NUMBER);
 
     /** How an expected value is written. */
     public enum Type {
@@ -54,7 +102,9 @@ public enum Field {
         /** {@code true}, {@code false} or a failure kind ({@code out-of-memory}, ...). */
         FAILS,
         /** {@code true}, {@code false} or an error code. */
-        FAULT
+        FAULT,
+        /** A list of page addresses, compared as a set. */
+        PAGES
     }
 
     /** The fields every step reports. */

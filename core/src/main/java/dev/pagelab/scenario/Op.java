@@ -1,7 +1,9 @@
 package dev.pagelab.scenario;
 
 import dev.pagelab.pmm.FrameOwner;
+import dev.pagelab.proc.Region;
 import java.lang.reflect.RecordComponent;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -137,25 +139,41 @@ public sealed interface Op {
      * A read through the MMU at CPL 0, or 3 with {@code user}: a 1, 2 or 4-byte value, or
      * {@code length} bytes shown as text when {@code length > 0}.
      */
-    record Read(Value vaddr, int size, int length, boolean user) implements Op {
+    record Read(Value vaddr, int size, int length, boolean user, String process) implements Op {
         @Override
         public String describe() {
+            if (process != null) {
+                return "read " + vaddr + " in " + process;
+            }
             return "read " + vaddr + (length > 0 ? " " + length + " bytes" : size == 4 ? "" : " size " + size)
                     + (user ? " user" : "");
         }
     }
 
-    /** A write through the MMU of a 1, 2 or 4-byte {@code value}, or of the bytes of {@code string}. */
-    record Write(Value vaddr, Value value, int size, String string, boolean user) implements Op {
+    /**
+     * A write through the MMU of a 1, 2 or 4-byte {@code value}, or of the bytes of {@code string};
+     * with {@code process}, one byte written by that process through the kernel.
+     */
+    record Write(Value vaddr, Value value, int size, String string, boolean user, String process) implements Op {
         @Override
         public String describe() {
+            if (process != null) {
+                return "write " + vaddr + " " + value + " in " + process;
+            }
             return "write " + vaddr + (string != null ? " \"" + string + "\"" : " " + value
                     + (size == 4 ? "" : " size " + size)) + (user ? " user" : "");
         }
     }
 
-    /** Every step of the MMU's walk for {@code vaddr}, and what each access would do; changes nothing. */
-    record Explain(Value vaddr) implements Op {
+    /**
+     * Every step of the MMU's walk for {@code vaddr}, and what each access would do; changes
+     * nothing. With {@code process}, the walk in that process's directory, loaded or not.
+     */
+    record Explain(Value vaddr, String process) implements Op {
+        @Override
+        public String describe() {
+            return "explain " + vaddr + (process == null ? "" : " in " + process);
+        }
     }
 
     /** The INVLPG instruction: drops the TLB's entry for {@code vaddr}'s page. */
@@ -164,6 +182,59 @@ public sealed interface Op {
 
     /** The lesson switch: mapPage, unmapPage and updateFlags skip their INVLPG while it is on. */
     record SkipInvlpg(boolean skip) implements Op {
+    }
+
+    // ---------------------------------------------------------------- processes
+
+    /**
+     * {@link dev.pagelab.proc.Processes#spawn}: a process with its own page directory and these
+     * regions, placed in order from 0x1000; nothing is mapped until touched. The result is its pid.
+     *
+     * @param process its name (the step's own name is {@link #name()})
+     * @param size its size for proportional and priority allocation, or -1 for its regions' pages
+     */
+    record Spawn(String process, long priority, long size, List<Region.Spec> regions) implements Op {
+        public Spawn {
+            regions = List.copyOf(regions);
+        }
+
+        @Override
+        public String describe() {
+            StringBuilder out = new StringBuilder("spawn " + process + " (");
+            for (Region.Spec r : regions) {
+                out.append(r.name()).append(' ').append(r.pages()).append(r.writable() ? " rw" : " ro").append(", ");
+            }
+            out.append("priority ").append(priority);
+            return out.append(size < 0 ? "" : ", size " + size).append(')').toString();
+        }
+    }
+
+    /** {@link dev.pagelab.proc.Processes#exit}: the process ends; its frames, tables and slots go back. */
+    record Exit(String process) implements Op {
+    }
+
+    /** {@link dev.pagelab.proc.Processes#switchTo}: CR3 gets the process's directory. */
+    record Switch(String process) implements Op {
+    }
+
+    /** A reference of {@code process} to {@code vaddr} that moves no data, through the kernel (faults handled). */
+    record Access(String process, Value vaddr, boolean write) implements Op {
+        @Override
+        public String describe() {
+            return "access " + vaddr + (write ? " (write)" : "") + " in " + process;
+        }
+    }
+
+    /** {@link dev.pagelab.proc.Processes#tick}: every pool's policy ticks (NRU clears A, aging shifts, WS trims). */
+    record Tick() implements Op {
+    }
+
+    /** The processes as the kernel keeps them, or one of them: regions, pages, PTEs, swap slots, counts. */
+    record Ps(String process) implements Op {
+        @Override
+        public String describe() {
+            return "ps" + (process == null ? "" : " " + process);
+        }
     }
 
     // ---------------------------------------------------------------- looking

@@ -26,10 +26,12 @@ import java.util.Map;
  * @param expectedFailures      steps that failed as their {@code expect:} said
  * @param failed                steps that failed unexpectedly or missed an expectation
  * @param notRun                steps not run because the run stopped
+ * @param processes             the processes at the end, or null when the scenario has no {@code processes:}
  */
 public record RunReport(Map<FrameOwner, Long> framesByOwner, String allocator, long freeFrames, long totalFrames,
                         HeapFigures heap, MmuStats.Snapshot mmu, TlbConfig tlb, int tlbEntries,
-                        long temporarySlotMappings, int ok, int expectedFailures, int failed, int notRun) {
+                        long temporarySlotMappings, int ok, int expectedFailures, int failed, int notRun,
+                        ProcessReport processes) {
     public RunReport {
         Map<FrameOwner, Long> ordered = new EnumMap<>(FrameOwner.class);
         ordered.putAll(framesByOwner);
@@ -46,6 +48,9 @@ public record RunReport(Map<FrameOwner, Long> framesByOwner, String allocator, l
             lines.addAll(heap.render());
         }
         lines.addAll(Views.mmu(mmu, tlb, tlbEntries, temporarySlotMappings));
+        if (processes != null) {
+            lines.addAll(processes.render());
+        }
         return lines;
     }
 }

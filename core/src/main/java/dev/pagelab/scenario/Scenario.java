@@ -12,28 +12,29 @@ import java.util.List;
  * @param description a paragraph for the reader of the output, or null
  * @param machine     where the machine comes from
  * @param config      how the kernel is built
+ * @param processes   the process subsystem to install on it, or null when the file has no {@code processes:}
  * @param onError     what a run does after a step fails unexpectedly
  * @param trace       whether every step records the entries the kernel writes
  * @param steps       in order
  */
 public record Scenario(String source, String title, String description, MachineSource machine, KernelConfig config,
-                       OnError onError, boolean trace, List<Step> steps) {
+                       ProcessSetup processes, OnError onError, boolean trace, List<Step> steps) {
     public Scenario {
         steps = List.copyOf(steps);
     }
 
     /** This scenario on another machine. */
     public Scenario withMachine(MachineSource other) {
-        return new Scenario(source, title, description, other, config, onError, trace, steps);
+        return new Scenario(source, title, description, other, config, processes, onError, trace, steps);
     }
 
     /** This scenario with another kernel configuration. */
     public Scenario withConfig(KernelConfig other) {
-        return new Scenario(source, title, description, machine, other, onError, trace, steps);
+        return new Scenario(source, title, description, machine, other, processes, onError, trace, steps);
     }
 
     /** This scenario with another failure policy. */
     public Scenario withOnError(OnError other) {
-        return new Scenario(source, title, description, machine, config, other, trace, steps);
+        return new Scenario(source, title, description, machine, config, processes, other, trace, steps);
     }
 }

@@ -33,6 +33,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  *  title: ...                     description: ...
  *  machine: qemu-pc-16M           (or e820: FILE, relative to the scenario)
  *  kernel: {allocator: bitmap, table-access: temporary-mapping, large-pages: false, tlb: off}
+ *  processes: {policy: clock, scope: local, frames: 4, swap-slots: 16}    (for spawn, access, ...)
  *  on-error: stop | continue      trace: false
  *  steps:
  *    - allocFrame:                a step is NAME: ARGUMENTS, the arguments a scalar (the first
@@ -44,7 +45,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * Numbers: {@code 4096}, {@code 4K} (also M, G), {@code 0xC1000000} ({@code _} allowed), or
  * {@code $name}, {@code $name+0x10}, {@code $name-4}.
  *
- * <p>This class reads the document and its header (title, machine, kernel, on-error, trace);
+ * <p>This class reads the document and its header (title, machine, kernel, on-error, trace;
+ * {@link ProcessSetupReader} the processes block);
  * {@link StepReader} reads the steps, each as its kind in the {@link StepCatalog} declares it;
  * {@link YamlNodes} makes every message about a node.
  */
@@ -56,7 +58,7 @@ public final class ScenarioReader {
     public static final List<String> STEP_NAMES = StepCatalog.names();
 
     private static final List<String> TOP_KEYS = List.of("title", "description", "machine", "e820", "kernel",
-            "on-error", "trace", "steps");
+            "processes", "on-error", "trace", "steps");
     private static final List<String> KERNEL_KEYS = List.of("allocator", "table-access", "large-pages", "tlb");
     private static final List<String> TLB_KEYS = List.of("entries", "ways", "large-entries");
 
@@ -117,6 +119,8 @@ public final class ScenarioReader {
         String description = nodes.text(top, "description");
         MachineSource machine = machine(top);
         KernelConfig config = kernel(top.get("kernel"));
+        ProcessSetup processes = top.containsKey("processes") ? ProcessSetupReader.read(nodes, top.get("processes"))
+                : null;
         OnError onError = top.containsKey("on-error")
                 ? nodes.checked(top.get("on-error").getValueNode(), () -> OnError.byKey(nodes.scalar(top.get("on-error")
                         .getValueNode(), "on-error", "stop or continue")))
@@ -130,12 +134,12 @@ public final class ScenarioReader {
             throw nodes.error(stepsKey.getValueNode(), "'steps:' must be a list of at least one step ('- kmalloc:"
                     + " 100'), got " + YamlNodes.describe(stepsKey.getValueNode()));
         }
-        StepReader steps = new StepReader(nodes);
+        StepReader steps = new StepReader(nodes, processes != null);
         List<Step> read = new ArrayList<>();
         for (Node item : list.getValue()) {
             read.add(steps.step(item, read.size() + 1));
         }
-        return new Scenario(nodes.source(), title, description, machine, config, onError, trace, read);
+        return new Scenario(nodes.source(), title, description, machine, config, processes, onError, trace, read);
     }
 
     private MachineSource machine(Map<String, NodeTuple> top) {

@@ -9,6 +9,9 @@ import dev.pagelab.hw.PageFaultException;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.pmm.FrameAllocatorException;
 import dev.pagelab.pmm.FrameOwner;
+import dev.pagelab.proc.ProcessException;
+import dev.pagelab.proc.Processes;
+import dev.pagelab.replace.PolicyRegistry;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -19,7 +22,8 @@ import java.util.function.Consumer;
  * Runs a {@link Scenario} on a kernel, one step after the other, and keeps an event log.
  *
  * <ol>
- *   <li>Boot the scenario's machine and start the kernel with its configuration; reset the MMU's
+ *   <li>Boot the scenario's machine and start the kernel with its configuration, and install the
+ *       process subsystem of its {@code processes:} block, if any; reset the MMU's
  *       counters and take the count of temporary-slot loads as the start, so that reports count
  *       the steps only.</li>
  *   <li>For each step: listen to the kernel's {@linkplain dev.pagelab.event.KernelEvent events},
@@ -33,8 +37,9 @@ import java.util.function.Consumer;
  *   <li>A failed call is one of the kernel's documented results (NULL, FAILED, NO_FRAME,
  *       NotMapped, ...) or an exception for misuse or a page fault; either way the kernel has
  *       changed nothing, and with {@link Options#check()} the runner verifies it, as well as
- *       every invariant, after every step. (Not with an allocator that cannot free, the bump
- *       allocator: the frames a failed kmmap took stay allocated, and its page tables stay.)</li>
+ *       every invariant (the processes' too), after every step. (Not with an allocator that
+ *       cannot free, the bump allocator: the frames a failed kmmap took stay allocated, and its
+ *       page tables stay. Nor for a process the kernel killed: everything it held went back.)</li>
  *   <li>The result is compared with the step's {@code expect:}; a name given by {@code as:} is
  *       bound to the result when the call succeeded.</li>
  *   <li>A step that fails unexpectedly stops the run under {@link OnError#STOP}; a broken
@@ -63,20 +68,41 @@ public final class ScenarioRunner {
     private final StepContext context;
     private final ChangeRecorder recorder;
 
-    private ScenarioRunner(Scenario scenario, Options options, Kernel kernel) {
+    private ScenarioRunner(Scenario scenario, Options options, Kernel kernel, Processes processes) {
         this.scenario = scenario;
         this.options = options;
         this.kernel = kernel;
         this.mmu = kernel.mmu();
-        this.context = new StepContext(kernel);
-        this.recorder = new ChangeRecorder(mmu);
+        this.context = new StepContext(kernel, processes);
+        this.recorder = new ChangeRecorder(mmu, kernel.space().directoryPfn());
     }
 
-    /** Boots the scenario's machine and starts its kernel, ready to {@link #run(Consumer)} the steps. */
+    /**
+     * Boots the scenario's machine and starts its kernel, with the process subsystem of its
+     * {@code processes:} block installed, ready to {@link #run(Consumer)} the steps.
+     *
+     * @throws ScenarioException at the {@code processes:} block when the machine has fewer free
+     *                           frames than it asks for
+     */
     public static ScenarioRunner boot(Scenario scenario, Options options) {
         Kernel kernel = scenario.machine().boot(scenario.config());
+        Processes processes = null;
+        ProcessSetup setup = scenario.processes();
+        if (setup != null) {
+            try {
+                processes = Processes.install(kernel, setup.config(), PolicyRegistry.builtIn());
+            } catch (IllegalArgumentException e) {
+                throw new ScenarioException(scenario.source(), setup.line(), setup.column(), "processes: "
+                        + e.getMessage() + " (" + scenario.machine() + ", " + kernel.allocator().name() + " allocator)");
+            }
+        }
         kernel.mmu().resetStats();
-        return new ScenarioRunner(scenario, options, kernel);
+        return new ScenarioRunner(scenario, options, kernel, processes);
+    }
+
+    /** The process subsystem the steps run processes with, or null when the scenario has no {@code processes:}. */
+    public Processes processes() {
+        return context.processesOrNull();
     }
 
     /** Boots and runs with the default options. */
@@ -136,6 +162,8 @@ public final class ScenarioRunner {
             r.fail(Failure.Kind.NO_VALUE, e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException | FrameAllocatorException e) {
             r.fail(Failure.Kind.MISUSE, e.getMessage());
+        } catch (ProcessException e) {
+            r.fail(Failure.Kind.OUT_OF_MEMORY, e.getMessage());
         } finally {
             kernel.events().listen(previous);
         }
@@ -144,7 +172,8 @@ public final class ScenarioRunner {
             try {
                 context.checkInvariants();
                 // An allocator that cannot free (bump) keeps what a failed call took and gave back: a leak, not a half-applied step.
-                if (r.failure() != null && !changes.unchanged() && kernel.allocator().canFree()) {
+                if (r.failure() != null && r.failure().kind() != Failure.Kind.KILLED && !changes.unchanged()
+                        && kernel.allocator().canFree()) {
                     throw new AssertionError("the step failed (" + r.failure() + ") and yet changed: " + changes.summary());
                 }
             } catch (AssertionError e) {
@@ -202,6 +231,7 @@ public final class ScenarioRunner {
                 kernel.allocator().totalFrames(), context.heapUsed() ? HeapFigures.of(context.heapStats()) : null,
                 mmu.stats().snapshot(), mmu.tlb().config(), mmu.tlb().size(), context.slotLoads(),
                 counts[StepEvent.Outcome.OK.ordinal()], counts[StepEvent.Outcome.EXPECTED_FAILURE.ordinal()],
-                counts[StepEvent.Outcome.FAILED.ordinal()], notRun);
+                counts[StepEvent.Outcome.FAILED.ordinal()], notRun,
+                context.processesOrNull() == null ? null : ProcessReport.of(context.processesOrNull()));
     }
 }

@@ -62,6 +62,11 @@ final class StepArguments {
                 case REQUIRED_FLAG -> nodes.bool(take(key, true), key);
                 case OWNER -> readOwner(key);
                 case NODE -> take(key, false);
+                case PROCESS -> reader.process(take(key, true), key);
+                case OPTIONAL_PROCESS -> {
+                    Node node = take(key, false);
+                    yield node == null ? null : reader.process(node, key);
+                }
             };
             if (value != null) {
                 values.put(key, value);
@@ -87,6 +92,26 @@ final class StepArguments {
     /** The node given for {@code key}, or null. */
     Node node(String key) {
         return (Node) values.get(key);
+    }
+
+    /** The process named for {@code key}, or null when an optional one was not given. */
+    String process(String key) {
+        return (String) values.get(key);
+    }
+
+    /** Whether the file gave {@code key} (not only its default). */
+    boolean given(String key) {
+        return keys.containsKey(key) || scalarTaken && known.iterator().next().equals(key);
+    }
+
+    /** Refuses a second process called {@code name}, at {@code node}. */
+    void checkNewProcess(Node node, String name) {
+        reader.checkNewProcess(node, name);
+    }
+
+    /** Refuses the step when the scenario has no {@code processes:} block. */
+    void requireProcesses() {
+        reader.requireProcesses(stepNode, step);
     }
 
     /** The step's name. */

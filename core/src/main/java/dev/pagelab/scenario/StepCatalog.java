@@ -3,6 +3,7 @@ package dev.pagelab.scenario;
 import static dev.pagelab.scenario.Argument.flag;
 import static dev.pagelab.scenario.Argument.node;
 import static dev.pagelab.scenario.Argument.number;
+import static dev.pagelab.scenario.Argument.process;
 
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.paging.KernelLayout;
@@ -23,10 +24,23 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * in {@link Op}, one entry here and the method that runs it; nothing else switches on the kinds.
  *
  * <p>The entries read most steps from their arguments alone; {@code read}, {@code write} and
- * {@code snapshot}, whose arguments depend on each other, have readers of their own below.
+ * {@code snapshot}, whose arguments depend on each other, have readers of their own below, and
+ * {@code spawn} has one in {@link ProcessSteps}. {@code read}, {@code write} and {@code explain}
+ * with {@code process:} are a process's, run by {@link ProcessSteps}.
  */
 final class StepCatalog {
     private static final Set<Field> ADDRESS = EnumSet.of(Field.PADDR, Field.FRAME);
+    /** What a step reports of its process after it. */
+    private static final Set<Field> PROCESS = EnumSet.of(Field.RESIDENT, Field.FAULTS, Field.ZERO_FILLS, Field.PAGE_INS,
+            Field.PAGE_OUTS, Field.WRITES_AVOIDED, Field.EVICTIONS, Field.QUOTA, Field.SWAP_USED);
+    /** What a process's access reports: how it went, the victim, where it went, and its process after it. */
+    private static final Set<Field> IN_PROCESS = union(PROCESS, EnumSet.of(Field.HIT, Field.ZERO_FILLED,
+            Field.FROM_SLOT, Field.VICTIM, Field.WRITTEN_BACK, Field.TO_SLOT, Field.KILLED, Field.PADDR, Field.FRAME,
+            Field.TLB));
+    private static final Set<Field> IN_PROCESS_READ = union(IN_PROCESS, EnumSet.of(Field.VALUE));
+    /** What explain reports of a process's page-table entry. */
+    private static final Set<Field> EXPLAIN_IN_PROCESS = EnumSet.of(Field.PADDR, Field.FRAME, Field.MAPPED, Field.PTE,
+            Field.PRESENT, Field.ACCESSED, Field.DIRTY, Field.SWAP_SLOT);
     private static final int DEFAULT_BITMAP_PAGES = 32;
     private static final int MAX_READ_BYTES = Addresses.PAGE_BYTES;
 
@@ -65,19 +79,53 @@ final class StepCatalog {
                     Quantity.PHYSICAL_ADDRESS, ADDRESS, a -> new Op.GetFrameAddr(a.value("vaddr")),
                     PagingSteps::getFrameAddr),
             new StepKind<>("read", Op.Read.class, List.of(number("vaddr", Quantity.VIRTUAL_ADDRESS), node("size"),
-                    node("length"), flag("user", false)), r -> r.length() > 0 ? null : Quantity.NUMBER,
-                    r -> EnumSet.of(r.length() > 0 ? Field.STRING : Field.VALUE, Field.PADDR, Field.FRAME, Field.FAULT,
-                            Field.TLB), false, StepCatalog::read, CpuSteps::read),
-            kind("write", Op.Write.class, List.of(number("vaddr", Quantity.VIRTUAL_ADDRESS), node("value"),
-                    node("string"), node("size"), flag("user", false)), null, EnumSet.of(Field.PADDR, Field.FRAME,
-                    Field.FAULT, Field.TLB), StepCatalog::write, CpuSteps::write),
-            kind("explain", Op.Explain.class, List.of(number("vaddr", Quantity.VIRTUAL_ADDRESS)), null,
-                    EnumSet.of(Field.PADDR, Field.FRAME, Field.MAPPED), a -> new Op.Explain(a.value("vaddr")),
-                    CpuSteps::explain),
+                    node("length"), flag("user", false), process("process", false)),
+                    r -> r.length() > 0 ? null : Quantity.NUMBER,
+                    r -> r.process() != null ? IN_PROCESS_READ : EnumSet.of(r.length() > 0 ? Field.STRING : Field.VALUE,
+                            Field.PADDR, Field.FRAME, Field.FAULT, Field.TLB), false, StepCatalog::read,
+                    (op, c, r) -> {
+                        if (op.process() != null) {
+                            ProcessSteps.read(op, c, r);
+                        } else {
+                            CpuSteps.read(op, c, r);
+                        }
+                    }),
+            new StepKind<>("write", Op.Write.class, List.of(number("vaddr", Quantity.VIRTUAL_ADDRESS), node("value"),
+                    node("string"), node("size"), flag("user", false), process("process", false)), nothing(),
+                    w -> w.process() != null ? IN_PROCESS : EnumSet.of(Field.PADDR, Field.FRAME, Field.FAULT, Field.TLB),
+                    false, StepCatalog::write, (op, c, r) -> {
+                        if (op.process() != null) {
+                            ProcessSteps.write(op, c, r);
+                        } else {
+                            CpuSteps.write(op, c, r);
+                        }
+                    }),
+            new StepKind<>("explain", Op.Explain.class, List.of(number("vaddr", Quantity.VIRTUAL_ADDRESS),
+                    process("process", false)), nothing(), e -> e.process() != null ? EXPLAIN_IN_PROCESS
+                    : EnumSet.of(Field.PADDR, Field.FRAME, Field.MAPPED), false,
+                    a -> new Op.Explain(a.value("vaddr"), a.process("process")), CpuSteps::explain),
             kind("invlpg", Op.Invlpg.class, List.of(number("vaddr", Quantity.VIRTUAL_ADDRESS)), null, Set.of(),
                     a -> new Op.Invlpg(a.value("vaddr")), CpuSteps::invlpg),
             kind("skipInvlpg", Op.SkipInvlpg.class, List.of(Argument.requiredFlag("skip")), null, Set.of(),
                     a -> new Op.SkipInvlpg(a.flag("skip")), PagingSteps::skipInvlpg),
+            kind("spawn", Op.Spawn.class, List.of(node("name"), node("priority"), node("size"), node("regions")),
+                    Quantity.NUMBER, PROCESS, ProcessSteps::readSpawn, ProcessSteps::spawn),
+            kind("exit", Op.Exit.class, List.of(process("process", true)), null, PROCESS,
+                    a -> new Op.Exit(a.process("process")), ProcessSteps::exit),
+            kind("switch", Op.Switch.class, List.of(process("process", true)), null, Set.of(Field.SWAP_USED),
+                    a -> new Op.Switch(a.process("process")), ProcessSteps::switchTo),
+            kind("access", Op.Access.class, List.of(process("process", true), number("vaddr", Quantity.VIRTUAL_ADDRESS),
+                    flag("write", false)), null, IN_PROCESS,
+                    a -> new Op.Access(a.process("process"), a.value("vaddr"), a.flag("write")), ProcessSteps::access),
+            kind("tick", Op.Tick.class, List.of(), null, Set.of(Field.SWAP_USED), a -> {
+                a.requireProcesses();
+                return new Op.Tick();
+            }, ProcessSteps::tick),
+            new StepKind<>("ps", Op.Ps.class, List.of(process("process", false)), nothing(),
+                    p -> p.process() != null ? PROCESS : Set.of(Field.SWAP_USED), false, a -> {
+                        a.requireProcesses();
+                        return new Op.Ps(a.process("process"));
+                    }, ProcessSteps::ps),
             kind("snapshot", Op.Snapshot.class, List.of(node("label"), node("show"), node("bitmap-from"),
                     node("bitmap-pages")), null, Set.of(), StepCatalog::snapshot, LookSteps::snapshot),
             kind("check", Op.Check.class, List.of(), null, Set.of(), a -> new Op.Check(), LookSteps::check));
@@ -140,6 +188,12 @@ final class StepCatalog {
                 runner);
     }
 
+    private static Set<Field> union(Set<Field> a, Set<Field> b) {
+        Set<Field> out = EnumSet.copyOf(a);
+        out.addAll(b);
+        return out;
+    }
+
     private static <O extends Op> Function<O, Quantity> nothing() {
         return op -> null;
     }
@@ -162,7 +216,26 @@ final class StepCatalog {
         if (lengthNode != null && (length < 1 || length > MAX_READ_BYTES)) {
             throw nodes.error(lengthNode, "length: expected 1 to " + MAX_READ_BYTES + " bytes, got " + length);
         }
-        return new Op.Read(a.value("vaddr"), size(nodes, sizeNode), length, a.flag("user"));
+        String process = a.process("process");
+        if (process != null) {
+            refuseInProcess(a, "read", "length", "user");
+            int size = size(nodes, sizeNode, 1);
+            if (size != 1) {
+                throw nodes.error(sizeNode, "read in a process: one byte at a time (size 1), got size " + size);
+            }
+            return new Op.Read(a.value("vaddr"), 1, 0, false, process);
+        }
+        return new Op.Read(a.value("vaddr"), size(nodes, sizeNode, 4), length, a.flag("user"), null);
+    }
+
+    /** Refuses the arguments {@code keys} of {@code step} in a process, which reads and writes one byte at CPL 3. */
+    private static void refuseInProcess(StepArguments a, String step, String... keys) {
+        for (String key : keys) {
+            if (a.given(key)) {
+                throw a.nodes().error(a.stepNode(), step + " in a process: '" + key + "' does not go with 'process:'"
+                        + " (a process " + step + "s one byte at a time, at CPL 3)");
+            }
+        }
     }
 
     private static Op.Write write(StepArguments a) {
@@ -174,6 +247,17 @@ final class StepCatalog {
             throw nodes.error(stringNode != null ? stringNode : a.stepNode(), "write: give value: (a number) or"
                     + " string: (text), one of the two");
         }
+        String process = a.process("process");
+        if (process != null) {
+            refuseInProcess(a, "write", "string", "user");
+            int size = size(nodes, sizeNode, 1);
+            Value value = a.number(valueNode, "value", Quantity.NUMBER);
+            if (size != 1 || !value.isReference() && value.number() > 0xFF) {
+                throw nodes.error(size != 1 ? sizeNode : valueNode, "write in a process: one byte at a time (size 1,"
+                        + " a value of 0 to 0xFF), got " + (size != 1 ? "size " + size : "value " + value));
+            }
+            return new Op.Write(a.value("vaddr"), value, 1, null, false, process);
+        }
         if (stringNode != null) {
             if (sizeNode != null) {
                 throw nodes.error(sizeNode, "write: size goes with value:, not with string:");
@@ -182,20 +266,20 @@ final class StepCatalog {
             if (string.isEmpty()) {
                 throw nodes.error(stringNode, "string: expected at least one character");
             }
-            return new Op.Write(a.value("vaddr"), null, 4, string, a.flag("user"));
+            return new Op.Write(a.value("vaddr"), null, 4, string, a.flag("user"), null);
         }
-        int size = size(nodes, sizeNode);
+        int size = size(nodes, sizeNode, 4);
         Value value = a.number(valueNode, "value", Quantity.NUMBER);
         if (!value.isReference() && size < 4 && value.number() >= 1L << (8 * size)) {
             throw nodes.error(valueNode, "value: " + value + " does not fit in " + size + (size == 1 ? " byte"
                     : " bytes"));
         }
-        return new Op.Write(a.value("vaddr"), value, size, null, a.flag("user"));
+        return new Op.Write(a.value("vaddr"), value, size, null, a.flag("user"), null);
     }
 
-    private static int size(YamlNodes nodes, Node node) {
+    private static int size(YamlNodes nodes, Node node, int otherwise) {
         if (node == null) {
-            return 4;
+            return otherwise;
         }
         int size = nodes.integer(node, "size");
         if (size != 1 && size != 2 && size != 4) {

@@ -4,6 +4,8 @@ import dev.pagelab.heap.HeapStats;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.paging.AddressSpace;
+import dev.pagelab.proc.Process;
+import dev.pagelab.proc.Processes;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,9 +21,14 @@ final class StepContext {
     private final long slotLoadsAtStart;
     /** Whether a step has used the heap: until then reports leave it out (it does not exist in a C kernel either). */
     private boolean heapUsed;
+    /** The process subsystem, or null when the scenario has no {@code processes:} block. */
+    private final Processes processes;
+    /** The processes the steps spawned, by name. */
+    private final Map<String, Process> byName = new HashMap<>();
 
-    StepContext(Kernel kernel) {
+    StepContext(Kernel kernel, Processes processes) {
         this.kernel = kernel;
+        this.processes = processes;
         this.slotLoadsAtStart = kernel.space().temporarySlotMappings();
     }
 
@@ -83,12 +90,51 @@ final class StepContext {
         return mmu().probe(vaddr, false, 0).paddr();
     }
 
-    /** The kernel's invariant checks, as an observer: they read the page-range bitmaps through the MMU. */
+    /**
+     * The kernel's invariant checks, and the processes' (pools against page tables, frames and
+     * swap), as an observer: they read the page-range bitmaps and the processes' tables through
+     * the MMU. (Reaching a directory that is not loaded, the recursive strategy points the loaded
+     * directory's alternate entry, PDE 1022, at it; that entry stays, as the kernel left it.)
+     */
     void checkInvariants() {
         mmu().observe(() -> {
             kernel.checkInvariants();
+            if (processes != null) {
+                processes.checkInvariants();
+            }
             return null;
         });
+    }
+
+    /** The process subsystem (the reader let no process step through without a {@code processes:} block). */
+    Processes processes() {
+        if (processes == null) {
+            throw new IllegalStateException("this scenario has no processes: block");
+        }
+        return processes;
+    }
+
+    /** The process subsystem, or null. */
+    Processes processesOrNull() {
+        return processes;
+    }
+
+    /**
+     * The process a step spawned as {@code name}.
+     *
+     * @throws IllegalStateException when its spawn failed (the reader checked that a step spawns it)
+     */
+    Process process(String name) {
+        Process p = byName.get(name);
+        if (p == null) {
+            throw new IllegalStateException("process '" + name + "' does not exist: the step that spawns it failed");
+        }
+        return p;
+    }
+
+    /** Records that a step spawned {@code p} as {@code name}. */
+    void spawned(String name, Process p) {
+        byName.put(name, p);
     }
 
     /** Temporary-slot loads since the start-up. */

@@ -34,9 +34,14 @@ final class StepReader {
 
     private final YamlNodes nodes;
     private final Map<String, Binding> names = new HashMap<>();
+    /** Whether the scenario has a {@code processes:} block, which process steps need. */
+    private final boolean processes;
+    /** The processes spawned by the steps read so far, by name, in order. */
+    private final Map<String, Step> spawned = new java.util.LinkedHashMap<>();
 
-    StepReader(YamlNodes nodes) {
+    StepReader(YamlNodes nodes, boolean processes) {
         this.nodes = nodes;
+        this.processes = processes;
     }
 
     YamlNodes nodes() {
@@ -97,7 +102,40 @@ final class StepReader {
         if (as != null) {
             names.put(as, new Binding(op.result(), step));
         }
+        if (op instanceof Op.Spawn spawn) {
+            spawned.put(spawn.process(), step);
+        }
         return step;
+    }
+
+    // ---------------------------------------------------------------- processes
+
+    /** Refuses {@code step} at {@code node} when the scenario has no {@code processes:} block. */
+    void requireProcesses(Node node, String step) {
+        if (!processes) {
+            throw nodes.error(node, step + ": this scenario has no 'processes:' block to run processes with; add one"
+                    + " at the top level, such as 'processes: {policy: clock, frames: 4, swap-slots: 16}'");
+        }
+    }
+
+    /** The name of a process at {@code node}, given as {@code what}: spawned by an earlier step. */
+    String process(Node node, String what) {
+        requireProcesses(node, what);
+        String name = nodes.scalar(node, what, "the name of a process spawned by an earlier step").strip();
+        if (!spawned.containsKey(name)) {
+            throw nodes.error(node, what + ": no earlier step spawns a process called '" + name + "'" + (spawned.isEmpty()
+                    ? " (no step before is a spawn)" : " (spawned so far: " + String.join(", ", spawned.keySet()) + ")"));
+        }
+        return name;
+    }
+
+    /** Refuses a second process called {@code name}, at {@code node}. */
+    void checkNewProcess(Node node, String name) {
+        Step earlier = spawned.get(name);
+        if (earlier != null) {
+            throw nodes.error(node, "spawn: a process called '" + name + "' is spawned already by step "
+                    + earlier.number() + " (line " + earlier.line() + "); give each process its own name");
+        }
     }
 
     private String as(Node asNode, String step, Op op) {
@@ -136,21 +174,61 @@ final class StepReader {
             Object expected = switch (field.type()) {
                 case NUMBER -> number(v, key, Quantity.NUMBER);
                 case BOOLEAN -> nodes.bool(v, key);
-                case TEXT -> tlbOrText(v, field);
+                case TEXT -> text(v, field);
                 case FAILS -> failsValue(v);
                 case FAULT -> YamlNodes.isBoolean(v) ? (Object) nodes.bool(v, key) : number(v, key, Quantity.NUMBER);
+                case PAGES -> pages(v, key);
             };
             out.add(new Expectation(field, expected, YamlNodes.line(v)));
         }
         return out;
     }
 
-    private String tlbOrText(Node node, Field field) {
+    private String text(Node node, Field field) {
         String text = nodes.scalar(node, field.key(), "text");
-        if (field == Field.TLB && !TLB_OUTCOMES.contains(text)) {
-            throw nodes.error(node, YamlNodes.unknown("tlb outcome", text, TLB_OUTCOMES));
+        List<String> choices = switch (field) {
+            case TLB -> TLB_OUTCOMES;
+            case KILLED -> Keys.all(ProcessSteps.KillKind.class);
+            default -> null;
+        };
+        if (choices != null && !choices.contains(text.strip())) {
+            throw nodes.error(node, YamlNodes.unknown(field == Field.KILLED ? "kill reason" : "tlb outcome",
+                    text, choices));
         }
-        return text;
+        return field == Field.VICTIM ? victim(node, text) : choices != null ? text.strip() : text;
+    }
+
+    /** {@code none}, or a process and a page: {@code a 0x3000}, written as the runner writes it. */
+    private String victim(Node node, String text) {
+        String[] parts = text.strip().split("\\s+");
+        if (parts.length == 1 && parts[0].equals(ProcessSteps.NO_VICTIM)) {
+            return ProcessSteps.NO_VICTIM;
+        }
+        long vaddr = parts.length == 2 ? ScenarioReader.parseNumber(parts[1]) : -1;
+        if (vaddr < 0 || vaddr > Addresses.MAX_VADDR) {
+            throw nodes.error(node, "victim: expected none, or a process and a page such as 'a 0x3000', got '" + text
+                    + "'");
+        }
+        if (!spawned.containsKey(parts[0])) {
+            throw nodes.error(node, "victim: no earlier step spawns a process called '" + parts[0] + "'");
+        }
+        return ProcessSteps.victim(parts[0], vaddr);
+    }
+
+    /** A list of page addresses ({@code [0x1000, 0x2000]}, {@code []}), as the runner writes a resident set. */
+    private String pages(Node node, String key) {
+        List<Node> items = node instanceof org.snakeyaml.engine.v2.nodes.SequenceNode seq ? seq.getValue()
+                : List.of(node);
+        List<Long> pages = new ArrayList<>();
+        for (Node item : items) {
+            long vaddr = ScenarioReader.parseNumber(nodes.scalar(item, key, "a page address such as 0x1000"));
+            if (vaddr < 0 || vaddr > Addresses.MAX_VADDR) {
+                throw nodes.error(item, key + ": expected page addresses such as [0x1000, 0x2000], got "
+                        + YamlNodes.describe(item));
+            }
+            pages.add(vaddr);
+        }
+        return ProcessSteps.pages(pages);
     }
 
     private Object failsValue(Node node) {

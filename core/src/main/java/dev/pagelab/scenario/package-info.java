@@ -10,7 +10,8 @@
  *       expected), {@link dev.pagelab.scenario.ScenarioYaml} (the YAML parser, bounded).</li>
  *   <li>The steps: {@code StepCatalog}, one {@code StepKind} entry a kind (name, arguments, result,
  *       how it is read, how it runs), the records in {@link dev.pagelab.scenario.Op}, and the
- *       runners {@code HeapSteps}, {@code PagingSteps}, {@code CpuSteps}, {@code LookSteps}.</li>
+ *       runners {@code HeapSteps}, {@code PagingSteps}, {@code CpuSteps}, {@code ProcessSteps},
+ *       {@code LookSteps}.</li>
  *   <li>Running: {@link dev.pagelab.scenario.ScenarioRunner}; what a step changed is worked out from
  *       the kernel's {@link dev.pagelab.event.KernelEvent}s by {@code ChangeRecorder}, at the cost of
  *       the change ({@link dev.pagelab.scenario.Changes}); the log is
@@ -35,6 +36,10 @@
  *       <td>{@link dev.pagelab.hw.Mmu}</td></tr>
  *   <tr><td>{@code skipInvlpg}</td><td>{@code PagingSteps}</td>
  *       <td>{@link dev.pagelab.paging.AddressSpace#setSkipInvlpg}</td></tr>
+ *   <tr><td>{@code spawn}, {@code exit}, {@code switch}, {@code access}, {@code tick}, {@code ps};
+ *       {@code read}, {@code write}, {@code explain} with {@code process:}</td><td>{@code ProcessSteps}</td>
+ *       <td>{@link dev.pagelab.proc.Processes} (its page-fault handler resolves the faults), after a
+ *       {@code processes:} block ({@code ProcessSetupReader})</td></tr>
  *   <tr><td>{@code snapshot}, {@code check}</td><td>{@code LookSteps}</td>
  *       <td>the kernel's views; {@link dev.pagelab.kernel.Kernel#checkInvariants}</td></tr>
  * </table>

@@ -197,4 +197,44 @@ class MmuExplainTest {
 
         assertThat(text).contains("PDE 4").contains("#PF error code 0x9").contains("RSVD=1");
     }
+
+    @Test
+    void render_notPresentEntryWithOtherBits_saysTheyAreTheKernelsAndAsksTheDecoder() {
+        WalkExplanation walk = mmu.explain(ABSENT_PAGE);
+        long[] asked = {-1};
+
+        String plain = walk.render();
+        String decoded = walk.render((vaddr, level, entry) -> {
+            asked[0] = vaddr;
+            return level == WalkExplanation.Level.TABLE ? "slot " + (entry >>> 12) : null;
+        });
+
+        assertThat(plain).contains("bits 31:1 are not 0: the MMU ignores them, the value is the kernel's own\n")
+                .doesNotContain("slot");
+        assertThat(decoded).contains("the kernel's own\n    slot 2304\n");
+        assertThat(asked[0]).isEqualTo(ABSENT_PAGE);
+        assertThat(mmu.explain(ABSENT_TABLE).render(WalkExplanation.OsBits.NONE))
+                .as("an entry of 0 is only not present").doesNotContain("kernel's own");
+    }
+
+    @Test
+    void explain_anotherDirectory_walksItWithoutLoadingCr3() {
+        long other = 0x5000;
+        long otherTable = 0x6000;
+        memory.write32(other + 4 * 1, (int) otherTable | P | RW | US);
+        memory.write32(otherTable + 4 * 1, 0x00A0_0000 | P | US);
+        mmu.translate(USER_PAGE, false);
+        List<Tlb.Entry> tlbBefore = mmu.tlb().entries();
+        MmuStats.Snapshot statsBefore = mmu.stats().snapshot();
+
+        WalkExplanation walk = mmu.explain(USER_PAGE + 4, other);
+
+        assertThat(walk.cr3()).isEqualTo(other);
+        assertThat(walk.supervisorRead().paddr()).isEqualTo(0x00A0_0004L);
+        assertThat(walk.verdicts().get(3).outcome().translates()).as("CPL 3 write to a read-only page").isFalse();
+        assertThat(mmu.cr3()).isEqualTo(DIRECTORY);
+        assertThat(mmu.explain(USER_PAGE + 4).supervisorRead().paddr()).isEqualTo(0x0080_0004L);
+        assertThat(mmu.tlb().entries()).isEqualTo(tlbBefore);
+        assertThat(mmu.stats().snapshot()).isEqualTo(statsBefore);
+    }
 }

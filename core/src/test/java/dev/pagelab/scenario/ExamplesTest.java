@@ -26,9 +26,10 @@ class ExamplesTest {
     }
 
     @Test
-    void examples_includeTheThreeTheIssueAsksFor() throws IOException {
+    void examples_includeTheOnesTheIssuesAskFor() throws IOException {
         assertThat(examples()).extracting(p -> p.getFileName().toString())
-                .contains("seeds-walkthrough.yaml", "heap-fragmentation.yaml", "stale-tlb.yaml");
+                .contains("seeds-walkthrough.yaml", "heap-fragmentation.yaml", "stale-tlb.yaml", "demand-paging.yaml",
+                        "two-processes-local.yaml", "two-processes-global.yaml");
     }
 
     @ParameterizedTest

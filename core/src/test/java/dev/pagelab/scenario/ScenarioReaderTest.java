@@ -7,6 +7,11 @@ import dev.pagelab.hw.TlbConfig;
 import dev.pagelab.kernel.KernelConfig;
 import dev.pagelab.paging.TableAccessStrategy;
 import dev.pagelab.pmm.FrameOwner;
+import dev.pagelab.proc.ProcessConfig;
+import dev.pagelab.proc.Region;
+import dev.pagelab.replace.PolicyConfig;
+import dev.pagelab.replay.AllocationMode;
+import dev.pagelab.replay.Scope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +96,7 @@ class ScenarioReaderTest {
     @Test
     void parse_everyStep_scalarAndMappingForms() {
         Scenario s = parse("""
+                processes: {frames: 8}
                 steps:
                   - allocFrame:
                     as: f
@@ -123,6 +129,17 @@ class ScenarioReaderTest {
                   - snapshot: after
                   - snapshot: {show: [frames, mmu], bitmap-from: 0x1000, bitmap-pages: 8}
                   - check
+                  - spawn: a
+                  - spawn: {name: b, priority: 2, size: 10, regions: {code: 1, heap: {pages: 4}, ro: {pages: 2, writable: false}}}
+                  - switch: a
+                  - access: {process: a, vaddr: 0x2000, write: true}
+                  - read: {process: b, vaddr: 0x2000}
+                  - write: {process: b, vaddr: 0x2000, value: 0xFF}
+                  - explain: {vaddr: 0x2000, process: a}
+                  - tick
+                  - ps
+                  - ps: b
+                  - exit: a
                 """);
 
         List<Op> ops = s.steps().stream().map(Step::op).toList();
@@ -136,7 +153,7 @@ class ScenarioReaderTest {
         assertThat(((Op.Kfree) ops.get(11)).vaddr()).isEqualTo(new Value("$a+0x10", "a", 16));
         assertThat(ops.get(12)).isEqualTo(new Op.UpdateFlags(new Value("0x400000", null, 0x400000), true, true));
         assertThat(((Op.Read) ops.get(14)).vaddr()).isEqualTo(new Value("$buf-4", "buf", -4));
-        assertThat(ops.get(15)).isEqualTo(new Op.Read(new Value("0x400000", null, 0x400000), 1, 0, true));
+        assertThat(ops.get(15)).isEqualTo(new Op.Read(new Value("0x400000", null, 0x400000), 1, 0, true, null));
         assertThat(((Op.Read) ops.get(16)).length()).isEqualTo(5);
         assertThat(((Op.Write) ops.get(17)).size()).isEqualTo(2);
         assertThat(((Op.Write) ops.get(18)).string()).isEqualTo("hi");
@@ -147,7 +164,22 @@ class ScenarioReaderTest {
                 Op.Snapshot.Part.MMU), new Value("0x1000", null, 0x1000), 8));
         assertThat(s.steps().get(0).text()).isEqualTo("allocFrame as f");
         assertThat(s.steps().get(2).text()).isEqualTo("mapPage 0x0040_0000 frame $f read-only user");
-        assertThat(s.steps().get(2).line()).isEqualTo(5);
+        assertThat(s.steps().get(2).line()).isEqualTo(6);
+        assertThat(ops.get(26)).isEqualTo(new Op.Spawn("a", 1, -1, ProcessSteps.DEFAULT_REGIONS));
+        assertThat(ops.get(27)).isEqualTo(new Op.Spawn("b", 2, 10, List.of(Region.Spec.code(1), Region.Spec.heap(4),
+                new Region.Spec("ro", 2, false))));
+        assertThat(ops.get(28)).isEqualTo(new Op.Switch("a"));
+        assertThat(ops.get(29)).isEqualTo(new Op.Access("a", new Value("0x2000", null, 0x2000), true));
+        assertThat(ops.get(30)).isEqualTo(new Op.Read(new Value("0x2000", null, 0x2000), 1, 0, false, "b"));
+        assertThat(ops.get(31)).isEqualTo(new Op.Write(new Value("0x2000", null, 0x2000), new Value("0xFF", null, 0xFF),
+                1, null, false, "b"));
+        assertThat(ops.get(32)).isEqualTo(new Op.Explain(new Value("0x2000", null, 0x2000), "a"));
+        assertThat(ops.get(34)).isEqualTo(new Op.Ps(null));
+        assertThat(ops.get(36)).isEqualTo(new Op.Exit("a"));
+        assertThat(s.processes().config().frames()).isEqualTo(8);
+        assertThat(s.steps().get(27).text()).isEqualTo("spawn b (code 1 ro, heap 4 rw, ro 2 ro, priority 2, size 10)");
+        assertThat(s.steps().get(29).text()).isEqualTo("access 0x2000 (write) in a");
+        assertThat(s.steps().get(19).text()).as("the kernel's explain reads as before").isEqualTo("explain 0xC03FF000");
     }
 
     @Test
@@ -209,7 +241,7 @@ class ScenarioReaderTest {
     void parse_unknownTopKey_suggestsTheKnownOne() {
         assertThat(problem("machine: qemu-pc-16M\nstep:\n  - check\n", 2, 1).problem())
                 .isEqualTo("unknown scenario key 'step' (did you mean 'steps'?); expected one of: title, description,"
-                        + " machine, e820, kernel, on-error, trace, steps");
+                        + " machine, e820, kernel, processes, on-error, trace, steps");
     }
 
     @Test
@@ -331,6 +363,141 @@ class ScenarioReaderTest {
                 .startsWith("unknown tlb outcome 'hot' (did you mean 'hit'?)");
         assertThat(problem("steps:\n  - read: 0x1000\n    expect: 5\n", 3, 13).problem())
                 .startsWith("expect: expected a mapping");
+    }
+
+    // ---------------------------------------------------------------- processes
+
+    @Test
+    void parse_processesBlock_everyKeyRead() {
+        Scenario s = parse("""
+                processes:
+                  policy: nru
+                  scope: global
+                  allocation: proportional
+                  frames: 12
+                  min-frames: 3
+                  swap-slots: 0x40
+                  io-cost: 250us
+                  skip-invlpg: true
+                  seed: 7
+                  clock-load-bit: 0
+                  tick: 50
+                  aging-bits: 4
+                  tau: 9
+                  window: 11
+                  pff-tau: 13
+                steps: [tick]
+                """);
+
+        ProcessConfig c = s.processes().config();
+        assertThat(c).isEqualTo(ProcessConfig.DEFAULT.withPolicy("nru").withScope(Scope.GLOBAL)
+                .withAllocation(AllocationMode.PROPORTIONAL).withFrames(12).withMinimumFrames(3).withSwap(64, 250_000)
+                .withSkipInvlpg(true).withPolicyConfig(PolicyConfig.DEFAULTS.withSeed(7).withClockLoadBit(0)
+                        .withTickInterval(50).withAgingBits(4).withTau(9).withWindow(11).withPffTau(13)));
+        assertThat(s.processes().referenceHook()).isFalse();
+        assertThat(s.processes().line()).isEqualTo(1);
+        assertThat(s.processes().describe()).isEqualTo("nru (hardware bits: A and D), global scope, one pool of 12"
+                + " frames, swap 64 slots, 250 us a transfer, INVLPG skipped when A is cleared (the lesson switch)");
+        assertThat(parse("processes: {frames: 12, min-frames: 3}\nsteps: [tick]\n").processes().describe())
+                .isEqualTo("clock (hardware bits: A and D), local scope, equal allocation of 12 frames (at least 3 a"
+                        + " process), swap 4096 slots, 8 ms a transfer");
+    }
+
+    @Test
+    void parse_processesPolicies_optRefusedLruMarked() {
+        assertThat(problem("processes: {policy: opt}\nsteps: [tick]\n", 1, 21).problem())
+                .startsWith("policy: opt needs the future");
+        assertThat(problem("processes: {policy: clok}\nsteps: [tick]\n", 1, 21).problem())
+                .startsWith("unknown replacement policy 'clok' (did you mean 'clock'?)");
+        ProcessSetup lru = parse("processes: {policy: lru}\nsteps: [tick]\n").processes();
+        assertThat(lru.referenceHook()).isTrue();
+        assertThat(lru.describe()).startsWith("lru (" + ProcessSetup.NOT_IMPLEMENTABLE + ")");
+    }
+
+    @Test
+    void parse_processesBadValues_sayWhatWasExpected() {
+        assertThat(problem("processes: {scope: galactic}\nsteps: [tick]\n", 1, 20).problem())
+                .startsWith("unknown scope 'galactic'; expected one of: local, global");
+        assertThat(problem("processes: {frames: 0}\nsteps: [tick]\n", 1, 21).problem()).isEqualTo(
+                "frames: expected 1 to 2147483647, got 0");
+        assertThat(problem("processes: {io-cost: 8}\nsteps: [tick]\n", 1, 22).problem())
+                .startsWith("io-cost: expected a time with its unit, such as 8ms");
+        assertThat(problem("processes: {swap: 8}\nsteps: [tick]\n", 1, 13).problem())
+                .startsWith("unknown processes key 'swap'");
+        assertThat(parse("processes: {io-cost: 0}\nsteps: [tick]\n").processes().config().ioCostNanos()).isZero();
+    }
+
+    @Test
+    void parse_processStepWithoutProcesses_saysToAddTheBlock() {
+        assertThat(problem("steps:\n  - spawn: a\n", 2, 5).problem())
+                .startsWith("spawn: this scenario has no 'processes:' block");
+        assertThat(problem("steps:\n  - tick\n", 2, 5).problem()).startsWith("tick: this scenario has no");
+        assertThat(problem("steps:\n  - read: {vaddr: 0x1000, process: a}\n", 2, 36).problem())
+                .startsWith("process: this scenario has no");
+    }
+
+    @Test
+    void parse_processNames_mustBeSpawnedEarlierOnce() {
+        String head = "processes: {frames: 4}\nsteps:\n  - spawn: a\n";
+        assertThat(problem(head + "  - exit: b\n", 4, 11).problem())
+                .isEqualTo("process: no earlier step spawns a process called 'b' (spawned so far: a)");
+        assertThat(problem("processes: {frames: 4}\nsteps:\n  - exit: a\n  - spawn: a\n", 3, 11).problem())
+                .isEqualTo("process: no earlier step spawns a process called 'a' (no step before is a spawn)");
+        assertThat(problem(head + "  - spawn: {name: a}\n", 4, 19).problem())
+                .startsWith("spawn: a process called 'a' is spawned already by step 1 (line 3)");
+        assertThat(problem(head + "  - spawn: none\n", 4, 12).problem()).contains("is not a process name");
+        assertThat(problem(head + "  - spawn: {priority: 2}\n", 4, 5).problem()).startsWith("spawn needs 'name'");
+    }
+
+    @Test
+    void parse_spawnRegions_checked() {
+        String head = "processes: {frames: 4}\nsteps:\n  - spawn: {name: a, regions: ";
+        assertThat(problem(head + "{}}\n", 3, 31).problem()).contains("at least one region");
+        assertThat(problem(head + "{heap: 0}}\n", 3, 38).problem()).isEqualTo("heap: expected 1 to 786431 pages, got 0");
+        assertThat(problem(head + "{heap: 786431, stack: 1}}\n", 3, 31).problem()).contains("786432 pages in all");
+        assertThat(problem(head + "{heap: {writable: true}}}\n", 3, 38).problem()).contains("needs 'pages'");
+        assertThat(problem(head + "[code]}\n", 3, 31).problem()).startsWith("regions: expected a mapping");
+    }
+
+    @Test
+    void parse_accessesInAProcess_moveOneByte() {
+        String head = "processes: {frames: 4}\nsteps:\n  - spawn: a\n";
+        assertThat(problem(head + "  - read: {vaddr: 0x2000, process: a, size: 4}\n", 4, 45).problem())
+                .isEqualTo("read in a process: one byte at a time (size 1), got size 4");
+        assertThat(problem(head + "  - read: {vaddr: 0x2000, process: a, length: 4}\n", 4, 5).problem())
+                .startsWith("read in a process: 'length' does not go with 'process:'");
+        assertThat(problem(head + "  - write: {vaddr: 0x2000, process: a, value: 0x100}\n", 4, 47).problem())
+                .contains("got value 0x100");
+        assertThat(problem(head + "  - write: {vaddr: 0x2000, process: a, value: 1, user: true}\n", 4, 5).problem())
+                .startsWith("write in a process: 'user' does not go with 'process:'");
+    }
+
+    @Test
+    void parse_processExpectations_normalisedAndChecked() {
+        Scenario s = parse("""
+                processes: {frames: 4}
+                steps:
+                  - spawn: a
+                  - read: {process: a, vaddr: 0x2010}
+                    expect: {victim: a 0x3000, resident: [0x3000, 0x1000, 0x1010], hit: false, killed: read-only}
+                  - read: {process: a, vaddr: 0x2010}
+                    expect: {victim: none, resident: []}
+                """);
+
+        assertThat(s.steps().get(1).expect()).extracting(Expectation::expected)
+                .containsExactly("a 0x00003000", "[0x00001000, 0x00003000]", false, "read-only");
+        assertThat(s.steps().get(1).expectsFailure()).as("killed: asks for a kill").isTrue();
+        assertThat(s.steps().get(2).expect()).extracting(Expectation::expected).containsExactly("none", "[]");
+        String head = "processes: {frames: 4}\nsteps:\n  - spawn: a\n  - access: {process: a, vaddr: 0x2000}\n";
+        assertThat(problem(head + "    expect: {victim: b 0x3000}\n", 5, 22).problem())
+                .isEqualTo("victim: no earlier step spawns a process called 'b'");
+        assertThat(problem(head + "    expect: {victim: a}\n", 5, 22).problem()).startsWith("victim: expected none");
+        assertThat(problem(head + "    expect: {hit: miss}\n", 5, 19).problem()).startsWith("hit: expected true or false");
+        assertThat(problem(head + "    expect: {killed: crash}\n", 5, 22).problem())
+                .startsWith("unknown kill reason 'crash'; expected one of: null-pointer, kernel-page");
+        assertThat(problem(head + "    expect: {resident: [page]}\n", 5, 25).problem())
+                .startsWith("resident: expected page addresses");
+        assertThat(problem(head + "    expect: {pte: 1}\n", 5, 14).problem()).startsWith("unknown access result 'pte'");
     }
 
     @Test

@@ -805,7 +805,7 @@ public final class Processes {
                 pool.frameLeftEmpty(f);
             }
         }
-        pool.rebuild(pool.capacity, registry.create(config.policy(), config.policyConfig(), pool));
+        pool.rebuild(pool.capacity, () -> registry.create(config.policy(), config.policyConfig(), pool));
         p.state = Process.State.SUSPENDED;
         p.suspensions++;
         suspensions++;

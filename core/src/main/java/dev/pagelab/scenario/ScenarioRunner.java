@@ -160,10 +160,10 @@ public final class ScenarioRunner {
             r.fail(Failure.Kind.PAGE_FAULT, f.toString());
         } catch (Value.UnboundNameException e) {
             r.fail(Failure.Kind.NO_VALUE, e.getMessage());
-        } catch (IllegalArgumentException | IllegalStateException | FrameAllocatorException e) {
-            r.fail(Failure.Kind.MISUSE, e.getMessage());
         } catch (ProcessException e) {
             r.fail(Failure.Kind.OUT_OF_MEMORY, e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException | FrameAllocatorException e) {
+            r.fail(Failure.Kind.MISUSE, e.getMessage());
         } finally {
             kernel.events().listen(previous);
         }

@@ -74,6 +74,13 @@ import java.util.Objects;
  * does not fault calls the policy's {@code hit}, the simulator's reference hook
  * ({@link #needsReferenceHook}).
  *
+ * <h2>Size</h2>
+ * Over a thousand lines, because the handler, eviction, quotas, load control and the checks all
+ * work on one process table's state (the pools, the frame budget, the swap device, the pending
+ * kill). The planned split: a {@code Pager} (load, evict, release, the frame budget) and
+ * {@code ProcessChecks} over a package-private table record, once the scenario steps and the
+ * kernel replay that drive this class have settled.
+ *
  * <h2>Time</h2>
  * Each pool counts the references made through this class (its pool time, as in the replay
  * engine): a process's own under local scope, all of them under global scope. Ticks fall at

@@ -83,8 +83,8 @@ final class CpuSteps {
         long vaddr = c.resolve(op.vaddr());
         Process p = op.process() == null ? null : c.process(op.process());
         if (p != null && p.state().ended()) {
-            throw new IllegalStateException("explain: " + p + " has ended (" + p.state().name().toLowerCase(
-                    java.util.Locale.ROOT) + "): its page directory is gone");
+            throw new IllegalStateException("explain: " + p + " has ended (" + Keys.of(p.state())
+                    + "): its page directory is gone");
         }
         WalkExplanation walk = p == null ? c.mmu().explain(vaddr) : c.mmu().explain(vaddr, p.space().directoryPaddr());
         r.details().addAll(walk.render(ProcessSteps.SWAP_ENTRIES).lines().toList());

@@ -1,6 +1,8 @@
 package dev.pagelab.scenario;
 
 import dev.pagelab.proc.ProcessConfig;
+import dev.pagelab.replay.FrameAllocation;
+import dev.pagelab.replay.Scope;
 import java.util.Objects;
 
 /**
@@ -30,9 +32,9 @@ public record ProcessSetup(ProcessConfig config, boolean referenceHook, int line
      */
     public String describe() {
         ProcessConfig c = config;
-        boolean local = c.scope() == dev.pagelab.replay.Scope.LOCAL;
+        boolean local = c.scope() == Scope.LOCAL;
         String minimum = !local ? "" : c.minimumFrames() < 0 ? " (at least "
-                + dev.pagelab.replay.FrameAllocation.X86_INSTRUCTION_MINIMUM + " a process when several share them)"
+                + FrameAllocation.X86_INSTRUCTION_MINIMUM + " a process when several share them)"
                 : " (at least " + c.minimumFrames() + " a process)";
         return c.policy() + " (" + (referenceHook ? NOT_IMPLEMENTABLE : "hardware bits: A and D") + "), "
                 + c.scope().cliName() + " scope, " + (local ? c.allocation().cliName() + " allocation of " : "one pool of ") + c.frames() + " frame"

@@ -286,6 +286,11 @@ public final class KernelReplay {
         for (String name : policies) {
             registry.info(name);
         }
+        if (config.policy().clockLoadBit() == 0 && policies.contains("clock")) {
+            throw new IllegalArgumentException("clock with load bit 0 cannot run through the kernel: the handler tells"
+                    + " the policy of a loaded page before the retried access sets A, so the bit a policy clears at"
+                    + " load is set again (the kernel counts load bit 1's faults); use load bit 1 with --kernel");
+        }
         int processes = stream.processes();
         for (int pid = 0; pid < processes; pid++) {
             if (stream.pagesOf(pid) > Process.USER_AREA_PAGES) {

@@ -194,11 +194,16 @@ final class DirectoryAccess {
      * global under CR4.PGE (it survived the CR3 load that unloaded this directory).
      */
     void invalidate(long vaddr, int oldEntry, KernelEvent.Invlpg.Why why) {
+        invalidate(vaddr, oldEntry, why, false);
+    }
+
+    /** {@link #invalidate(long, int, KernelEvent.Invlpg.Why)}, skipped also when {@code skipThis}. */
+    void invalidate(long vaddr, int oldEntry, KernelEvent.Invlpg.Why why, boolean skipThis) {
         boolean global = (oldEntry & Pte.GLOBAL) != 0 && (mmu.cr4() & Mmu.CR4_PGE) != 0;
         if (!space.isLoaded() && !KernelLayout.isKernel(vaddr) && !global) {
             return;
         }
-        boolean skip = space.skipsInvlpg();
+        boolean skip = skipThis || space.skipsInvlpg();
         if (!skip) {
             mmu.invlpg(vaddr);
         }

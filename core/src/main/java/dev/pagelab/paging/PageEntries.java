@@ -104,7 +104,17 @@ public final class PageEntries {
      * @throws IllegalArgumentException when no present 4 KiB page is at {@code vaddr}
      */
     public boolean testAndClearAccessed(long vaddr) {
-        return clearBit(vaddr, Pte.ACCESSED, "testAndClearAccessed", KernelEvent.Invlpg.Why.ACCESSED_CLEARED);
+        return testAndClearAccessed(vaddr, true);
+    }
+
+    /**
+     * {@link #testAndClearAccessed(long)}, or, with {@code invlpg} false, without its INVLPG (an
+     * {@link KernelEvent.Invlpg} marked skipped instead): the replacement lesson in which the TLB
+     * keeps the page "recent" and Clock degrades. Only this INVLPG is left out; every other one of
+     * the space stays (see {@link AddressSpace#setSkipInvlpg} for leaving out all of them).
+     */
+    public boolean testAndClearAccessed(long vaddr, boolean invlpg) {
+        return clearBit(vaddr, Pte.ACCESSED, "testAndClearAccessed", KernelEvent.Invlpg.Why.ACCESSED_CLEARED, !invlpg);
     }
 
     /**
@@ -116,11 +126,14 @@ public final class PageEntries {
      * @throws IllegalArgumentException when no present 4 KiB page is at {@code vaddr}
      */
     public boolean clearDirty(long vaddr) {
-        return clearBit(vaddr, Pte.DIRTY, "clearDirty", KernelEvent.Invlpg.Why.ENTRY_CHANGED);
+        return clearBit(vaddr, Pte.DIRTY, "clearDirty", KernelEvent.Invlpg.Why.ENTRY_CHANGED, false);
     }
 
-    /** Clears {@code bit} (A or D) in the present PTE of {@code vaddr}; INVLPG as the class comment says. */
-    private boolean clearBit(long vaddr, int bit, String operation, KernelEvent.Invlpg.Why why) {
+    /**
+     * Clears {@code bit} (A or D) in the present PTE of {@code vaddr}; INVLPG as the class comment
+     * says, unless {@code skipInvlpg}.
+     */
+    private boolean clearBit(long vaddr, int bit, String operation, KernelEvent.Invlpg.Why why, boolean skipInvlpg) {
         space.checkPage(operation, vaddr);
         space.checkLive(operation);
         int cpl = enterKernel();
@@ -142,7 +155,7 @@ public final class PageEntries {
                     return false;
                 }
                 dir.writePte(table, pdi, pti, pte, pte & ~bit);
-                dir.invalidate(vaddr, pte, why);
+                dir.invalidate(vaddr, pte, why, skipInvlpg);
                 return true;
             } finally {
                 dir.closeTable(table);

@@ -14,13 +14,13 @@ import dev.pagelab.replay.FrameAllocation;
 import dev.pagelab.replay.PolicyResult;
 import dev.pagelab.replay.ProcessResult;
 import dev.pagelab.replay.ReferenceStream;
+import dev.pagelab.replay.Replay;
 import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.ReplayResult;
 import dev.pagelab.replay.Scope;
 import dev.pagelab.vmm.PageRangeAllocator;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -277,15 +277,7 @@ public final class KernelReplay {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(options, "options");
-        if (policies.isEmpty()) {
-            throw new IllegalArgumentException("no policy to replay");
-        }
-        if (new LinkedHashSet<>(policies).size() != policies.size()) {
-            throw new IllegalArgumentException("a policy is named twice in " + policies);
-        }
-        for (String name : policies) {
-            registry.info(name);
-        }
+        Replay.checkPolicies(policies, registry);
         if (config.policy().clockLoadBit() == 0 && policies.contains("clock")) {
             throw new IllegalArgumentException("clock with load bit 0 cannot run through the kernel: the handler tells"
                     + " the policy of a loaded page before the retried access sets A, so the bit a policy clears at"
@@ -299,14 +291,7 @@ public final class KernelReplay {
                         stream.nameOf(pid), stream.pagesOf(pid), Process.USER_AREA_PAGES));
             }
         }
-        long[] sizes = config.sizes();
-        long[] priorities = config.priorities();
-        if (sizes != null && sizes.length != processes) {
-            throw new IllegalArgumentException(sizes.length + " sizes given for " + processes + " processes");
-        }
-        if (priorities != null && priorities.length != processes) {
-            throw new IllegalArgumentException(priorities.length + " priorities given for " + processes + " processes");
-        }
+        config.checkProcesses(processes);
         long kernelFrames = kernelFrames(stream);
         long needed = config.frames() + kernelFrames;
         Machine chosen;

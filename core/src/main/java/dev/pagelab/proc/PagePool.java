@@ -1,6 +1,7 @@
 package dev.pagelab.proc;
 
 import dev.pagelab.hw.Pte;
+import dev.pagelab.replace.FreeFrames;
 import dev.pagelab.replace.Pool;
 import dev.pagelab.replace.ReplacementPolicy;
 import java.util.Arrays;
@@ -17,9 +18,9 @@ import java.util.Arrays;
  *   page id p (0, 1, … in order of first fault in this pool)
  *                                   frameOf[p] its pool frame, or −1
  *                                   ownerOf[p], indexOf[p]  the process and user page index it is
- *   frames [0, fill) have held a page; a frame below fill that a page left without another taking
- *   it (release, exit, quota) is set in freeBelowFill; the lowest free frame is the next one used,
- *   the replay engine's order, so Clock's circle is the frames in the order the pool received them
+ *   free pool frames: {@link FreeFrames}, lowest first as in the replay engine (a frame a page
+ *   left without another taking it, at a release, an exit or a new quota, goes back to it), so
+ *   Clock's circle is the frames in the order the pool received them
  * </pre>
  *
  * A pool frame holds a physical frame only while a page is in it: the frame comes from the
@@ -38,9 +39,7 @@ final class PagePool implements Pool {
     int[] indexOf = new int[0];
     int pages;
     int resident;
-    private int fill;
-    private long[] freeBelowFill;
-    private int freedCount;
+    private FreeFrames free;
 
     ReplacementPolicy policy;
     boolean everyReference;
@@ -57,7 +56,7 @@ final class PagePool implements Pool {
         this.pfnAt = new long[capacity];
         Arrays.fill(pageAt, -1);
         Arrays.fill(pfnAt, -1);
-        this.freeBelowFill = new long[(capacity + 63) >>> 6];
+        this.free = new FreeFrames(capacity, 0);
     }
 
     /** The id of {@code process}'s user page {@code index}, made at its first fault in this pool. */
@@ -82,18 +81,7 @@ final class PagePool implements Pool {
 
     /** The lowest-numbered free pool frame (the pool is not full). */
     int lowestFreeFrame() {
-        if (freedCount > 0) {
-            for (int w = 0; w < freeBelowFill.length; w++) {
-                long word = freeBelowFill[w];
-                if (word != 0) {
-                    int frame = (w << 6) + Long.numberOfTrailingZeros(word);
-                    freeBelowFill[w] = word & (word - 1);
-                    freedCount--;
-                    return frame;
-                }
-            }
-        }
-        return fill++;
+        return free.take();
     }
 
     /** Puts {@code page} into pool frame {@code frame}, backed by physical frame {@code pfn}. */
@@ -114,12 +102,7 @@ final class PagePool implements Pool {
     /** Marks pool frame {@code frame} free after its page left without another taking it. */
     void frameLeftEmpty(int frame) {
         pfnAt[frame] = -1;
-        if (frame == fill - 1) {
-            fill--;
-            return;
-        }
-        freeBelowFill[frame >>> 6] |= 1L << frame;
-        freedCount++;
+        free.free(frame);
     }
 
     /**
@@ -140,8 +123,6 @@ final class PagePool implements Pool {
         pfnAt = new long[newCapacity];
         Arrays.fill(pageAt, -1);
         Arrays.fill(pfnAt, -1);
-        freeBelowFill = new long[(newCapacity + 63) >>> 6];
-        freedCount = 0;
         int next = 0;
         for (int f = 0; f < oldPages.length; f++) {
             int page = oldPages[f];
@@ -152,7 +133,7 @@ final class PagePool implements Pool {
                 next++;
             }
         }
-        fill = next;
+        free = new FreeFrames(newCapacity, next);
         installPolicy(newPolicy.get());
         for (int f = 0; f < next; f++) {
             policy.loaded(pageAt[f], f, false, time, ReplacementPolicy.NEVER);

@@ -725,17 +725,7 @@ public final class Processes {
      * holds another page (a different bug, which corrupts memory instead of degrading Clock).
      */
     boolean testAndClearAccessed(Process q, long vaddr) {
-        boolean wasSet;
-        if (config.skipInvlpg()) {
-            q.space.setSkipInvlpg(true);
-            try {
-                wasSet = q.space.entries().testAndClearAccessed(vaddr);
-            } finally {
-                q.space.setSkipInvlpg(false);
-            }
-        } else {
-            wasSet = q.space.entries().testAndClearAccessed(vaddr);
-        }
+        boolean wasSet = q.space.entries().testAndClearAccessed(vaddr, !config.skipInvlpg());
         if (events.enabled()) {
             events.emit(new KernelEvent.AccessedTested(q.pid, vaddr, wasSet));
         }

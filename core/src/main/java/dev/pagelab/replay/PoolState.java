@@ -1,5 +1,6 @@
 package dev.pagelab.replay;
 
+import dev.pagelab.replace.FreeFrames;
 import dev.pagelab.replace.Pool;
 import dev.pagelab.replace.ReplacementPolicy;
 import java.util.Arrays;
@@ -13,9 +14,7 @@ import java.util.Arrays;
  *   pageAt[frame]  page in the frame, or −1          frames 0 … capacity−1
  *   frameOf[page]  frame of the page, or −1          pages 0 … (pages known)−1
  *   bits[page]     REFERENCED | DIRTY of a resident page
- *   frames [0, fill) have held a page; frames ≥ fill are free; a frame below fill freed by
- *   release() is set in freeBelowFill, so the lowest free frame is found without a scan of
- *   the pool in the common case (no policy releases, or nothing released)
+ *   free frames: {@link FreeFrames}, lowest first; release() gives a frame back to it
  * </pre>
  */
 final class PoolState implements Pool {
@@ -34,9 +33,7 @@ final class PoolState implements Pool {
     long nextTick = Long.MAX_VALUE;
     long tickInterval;
 
-    private int fill;
-    private final long[] freeBelowFill;
-    private int freedCount;
+    private final FreeFrames free;
 
     ReplacementPolicy policy;
     boolean everyReference;
@@ -48,7 +45,7 @@ final class PoolState implements Pool {
         this.pid = pid;
         this.pageAt = new int[capacity];
         Arrays.fill(pageAt, -1);
-        this.freeBelowFill = new long[(capacity + 63) >>> 6];
+        this.free = new FreeFrames(capacity, 0);
     }
 
     /** Makes room for page ids below {@code pages}. */
@@ -65,18 +62,7 @@ final class PoolState implements Pool {
 
     /** The lowest-numbered free frame (the pool is not full). */
     int lowestFreeFrame() {
-        if (freedCount > 0) {
-            for (int w = 0; w < freeBelowFill.length; w++) {
-                long word = freeBelowFill[w];
-                if (word != 0) {
-                    int frame = (w << 6) + Long.numberOfTrailingZeros(word);
-                    freeBelowFill[w] = word & (word - 1);
-                    freedCount--;
-                    return frame;
-                }
-            }
-        }
-        return fill++;
+        return free.take();
     }
 
     /** Puts {@code page} into {@code frame}, clean and referenced (dirty for a write). */
@@ -140,8 +126,7 @@ final class PoolState implements Pool {
         residentPage(page, "release");
         int frame = frameOf[page];
         run.evicted(this, page);
-        freeBelowFill[frame >>> 6] |= 1L << frame;
-        freedCount++;
+        free.free(frame);
     }
 
     private int residentPage(int page, String what) {

@@ -115,7 +115,12 @@ public final class Replay {
         return result(runs, source, config, allocation, inMemory);
     }
 
-    private static List<String> checkPolicies(List<String> policies, PolicyRegistry registry) {
+    /**
+     * The policies as given, checked: at least one, each known to {@code registry}, none twice.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static List<String> checkPolicies(List<String> policies, PolicyRegistry registry) {
         Objects.requireNonNull(registry, "registry");
         if (policies.isEmpty()) {
             throw new IllegalArgumentException("no policy to replay");
@@ -130,14 +135,9 @@ public final class Replay {
     }
 
     private static FrameAllocation divide(ReplayConfig config, int processes, ReferenceStream stream) {
+        config.checkProcesses(processes);
         long[] sizes = config.sizes();
-        if (sizes != null && sizes.length != processes) {
-            throw new IllegalArgumentException(sizes.length + " sizes given for " + processes + " processes");
-        }
         long[] priorities = config.priorities();
-        if (priorities != null && priorities.length != processes) {
-            throw new IllegalArgumentException(priorities.length + " priorities given for " + processes + " processes");
-        }
         if (sizes == null) {
             sizes = new long[processes];
             for (int pid = 0; pid < processes; pid++) {

@@ -77,6 +77,20 @@ public record ReplayConfig(int frames, Scope scope, AllocationMode allocation, l
         return priorities == null ? null : priorities.clone();
     }
 
+    /**
+     * Checks the sizes and priorities given, if any, against the number of processes.
+     *
+     * @throws IllegalArgumentException when one of them has another length
+     */
+    public void checkProcesses(int processes) {
+        if (sizes != null && sizes.length != processes) {
+            throw new IllegalArgumentException(sizes.length + " sizes given for " + processes + " processes");
+        }
+        if (priorities != null && priorities.length != processes) {
+            throw new IllegalArgumentException(priorities.length + " priorities given for " + processes + " processes");
+        }
+    }
+
     /** The minimum that applies to {@code processes} processes. */
     public int minimumFor(int processes) {
         if (minimumFrames != DEFAULT_MINIMUM) {

@@ -42,6 +42,10 @@ final class ScenarioOptions {
             + " page table its slot lives in).")
     boolean largePages;
 
+    @Option(names = "--global-pages", description = "Map the kernel half global (G=1) and set CR4.PGE, whatever the"
+            + " scenario says: a process switch's CR3 load then keeps the kernel's translations in the TLB.")
+    boolean globalPages;
+
     @Option(names = "--no-tlb", description = "Turn the TLB off, whatever the scenario says: every access walks the tables.")
     boolean noTlb;
 
@@ -56,6 +60,9 @@ final class ScenarioOptions {
         }
         if (largePages) {
             config = config.withLargePages(true);
+        }
+        if (globalPages) {
+            config = config.withGlobalKernelPages(true);
         }
         if (noTlb) {
             config = config.withTlb(TlbConfig.OFF);

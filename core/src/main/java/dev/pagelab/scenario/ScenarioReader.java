@@ -32,7 +32,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * <pre>
  *  title: ...                     description: ...
  *  machine: qemu-pc-16M           (or e820: FILE, relative to the scenario)
- *  kernel: {allocator: bitmap, table-access: temporary-mapping, large-pages: false, tlb: off}
+ *  kernel: {allocator: bitmap, table-access: temporary-mapping, large-pages: false, global-pages: false, tlb: off}
  *  processes: {policy: clock, scope: local, frames: 4, swap-slots: 16}    (for spawn, access, ...)
  *  on-error: stop | continue      trace: false
  *  steps:
@@ -59,7 +59,7 @@ public final class ScenarioReader {
 
     private static final List<String> TOP_KEYS = List.of("title", "description", "machine", "e820", "kernel",
             "processes", "on-error", "trace", "steps");
-    private static final List<String> KERNEL_KEYS = List.of("allocator", "table-access", "large-pages", "tlb");
+    private static final List<String> KERNEL_KEYS = List.of("allocator", "table-access", "large-pages", "global-pages", "tlb");
     private static final List<String> TLB_KEYS = List.of("entries", "ways", "large-entries");
 
     private static final Pattern DECIMAL = Pattern.compile("([0-9]+)([KMG]?)", Pattern.CASE_INSENSITIVE);
@@ -177,7 +177,7 @@ public final class ScenarioReader {
             return config;
         }
         Map<String, NodeTuple> keys = nodes.keys(nodes.mapping(tuple.getValueNode(), "kernel",
-                "a mapping with allocator, table-access, large-pages or tlb"), KERNEL_KEYS, "kernel key");
+                "a mapping with allocator, table-access, large-pages, global-pages or tlb"), KERNEL_KEYS, "kernel key");
         if (keys.containsKey("allocator")) {
             Node node = keys.get("allocator").getValueNode();
             String name = nodes.scalar(node, "allocator", "a frame allocator such as bitmap");
@@ -190,6 +190,9 @@ public final class ScenarioReader {
         }
         if (keys.containsKey("large-pages")) {
             config = config.withLargePages(nodes.bool(keys.get("large-pages").getValueNode(), "large-pages"));
+        }
+        if (keys.containsKey("global-pages")) {
+            config = config.withGlobalKernelPages(nodes.bool(keys.get("global-pages").getValueNode(), "global-pages"));
         }
         if (keys.containsKey("tlb")) {
             config = config.withTlb(tlb(keys.get("tlb").getValueNode()));

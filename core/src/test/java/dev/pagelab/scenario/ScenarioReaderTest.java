@@ -72,6 +72,7 @@ class ScenarioReaderTest {
                   allocator: buddy
                   table-access: recursive
                   large-pages: true
+                  global-pages: true
                   tlb: {entries: 32, ways: 2}
                 on-error: continue
                 trace: true
@@ -83,9 +84,14 @@ class ScenarioReaderTest {
         assertThat(s.description()).isEqualTo("two\nlines\n");
         assertThat(s.machine()).isEqualTo(new MachineSource.Builtin("qemu-pc-128M"));
         assertThat(s.config()).isEqualTo(new KernelConfig("buddy", TableAccessStrategy.RECURSIVE, true,
-                new TlbConfig(32, 2, 8)));
+                new TlbConfig(32, 2, 8), true));
         assertThat(s.onError()).isEqualTo(OnError.CONTINUE);
         assertThat(s.trace()).isTrue();
+    }
+
+    @Test
+    void parse_globalPagesLeftOut_isOff() {
+        assertThat(parse("kernel: {allocator: buddy}\nsteps: [check]").config().globalKernelPages()).isFalse();
     }
 
     @Test

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ExplainCommand.class,
             ReplayCommand.class,
             ThrashingCommand.class,
+            ServeCommand.class,
             OstepCommand.class,
             BenchCommand.class,
             TraceCommand.class,

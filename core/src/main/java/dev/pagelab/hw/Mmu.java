@@ -501,7 +501,7 @@ public final class Mmu {
     }
 
     /** Whether CR4.PSE is set: a PDE with PS=1 maps 4 MiB. */
-    boolean largePagesEnabled() {
+    public boolean largePagesEnabled() {
         return pse;
     }
 

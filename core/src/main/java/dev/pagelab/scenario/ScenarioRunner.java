@@ -67,6 +67,8 @@ public final class ScenarioRunner {
     private final Mmu mmu;
     private final StepContext context;
     private final ChangeRecorder recorder;
+    private int stepsRun;
+    private boolean stopped;
 
     private ScenarioRunner(Scenario scenario, Options options, Kernel kernel, Processes processes) {
         this.scenario = scenario;
@@ -118,20 +120,49 @@ public final class ScenarioRunner {
     /**
      * Runs the steps, giving {@code listener} each event as it happens; stops after a step that
      * fails unexpectedly when the scenario says {@code on-error: stop}, or breaks an invariant.
-     * Call it once.
+     * It goes on from the steps already run by {@link #nextStep()}.
      */
     public RunResult run(Consumer<StepEvent> listener) {
         List<StepEvent> events = new ArrayList<>();
-        for (Step step : scenario.steps()) {
-            StepEvent event = execute(step);
+        while (hasNextStep()) {
+            StepEvent event = nextStep();
             events.add(event);
             listener.accept(event);
-            boolean broken = event.failure() != null && event.failure().kind() == Failure.Kind.INVARIANT;
-            if (event.outcome() == StepEvent.Outcome.FAILED && (scenario.onError() == OnError.STOP || broken)) {
-                break;
-            }
         }
         return new RunResult(scenario, kernel, events, report(events, scenario.steps().size() - events.size()));
+    }
+
+    /**
+     * Whether {@link #nextStep()} has a step to run: there is one left, and the last one run did
+     * not stop the run (it failed unexpectedly under {@code on-error: stop}, or broke an invariant).
+     */
+    public boolean hasNextStep() {
+        return !stopped && stepsRun < scenario.steps().size();
+    }
+
+    /**
+     * Runs the next step, for a caller that goes one step at a time (the web page); {@link #run}
+     * is this in a loop. Mixing the two is allowed: {@code run} goes on from here.
+     *
+     * @throws IllegalStateException when {@link #hasNextStep()} is false
+     */
+    public StepEvent nextStep() {
+        if (!hasNextStep()) {
+            throw new IllegalStateException("nextStep: the run is over after " + stepsRun + " of "
+                    + scenario.steps().size() + " steps" + (stopped ? " (it stopped at a failed step)" : ""));
+        }
+        StepEvent event = execute(scenario.steps().get(stepsRun));
+        stepsRun++;
+        boolean broken = event.failure() != null && event.failure().kind() == Failure.Kind.INVARIANT;
+        if (event.outcome() == StepEvent.Outcome.FAILED && (scenario.onError() == OnError.STOP || broken)) {
+            stopped = true;
+        }
+        return event;
+    }
+
+    /** How many steps have run. */
+    public int stepsRun() {
+        return stepsRun;
     }
 
     // ---------------------------------------------------------------- one step

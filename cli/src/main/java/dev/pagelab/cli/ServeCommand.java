@@ -1,0 +1,86 @@
+package dev.pagelab.cli;
+
+import dev.pagelab.scenario.OnError;
+import dev.pagelab.scenario.Scenario;
+import dev.pagelab.scenario.ScenarioReader;
+import dev.pagelab.web.WebServer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code pagelab serve}: starts the web page on loopback and prints its address; runs until
+ * interrupted (Ctrl-C).
+ */
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        header = "A web page that shows the memory manager at work: frames, tables, the TLB, steps, replacement.",
+        description = {
+            "Start a web server on 127.0.0.1 (a free port unless --port), print the page's address, and"
+                    + " serve until Ctrl-C. Nothing opens by itself: open the address in a browser.",
+            "",
+            "The page loads SCENARIO (default: the seeds' walk-through, as 'pagelab demo' runs it) and shows"
+                    + " the machine after any of its steps: physical memory by owner, the kernel's and each"
+                    + " process's directory and tables decoded bit by bit, the walk of an address you type, the"
+                    + " TLB, the steps with play and step back, and replacement policies side by side. The"
+                    + " bundled examples and scenarios you upload run there too; the JSON API under /api/"
+                    + " is what the page uses (see the README)."},
+        footer = {"", "Examples: pagelab serve", "          pagelab serve examples/demand-paging.yaml --port 8080",
+            "          pagelab serve --machine qemu-pc-4G"})
+final class ServeCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
+            description = "A scenario file (YAML) to load first (default: the seeds' walk-through).")
+    Path file;
+
+    @Option(names = "--port", paramLabel = "N", description = "Listen on this port (default: a free one).")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS",
+            description = "Listen on this address instead of 127.0.0.1; the page has no login, so anyone who can"
+                    + " reach the address can use it (a warning says so).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--max-body", paramLabel = "BYTES",
+            description = "The largest request body (an uploaded scenario) accepted (default: ${DEFAULT-VALUE}).")
+    long maxBody = WebServer.Settings.DEFAULT_MAX_BODY_BYTES;
+
+    @Mixin
+    ScenarioChanges changes;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Scenario scenario = file == null ? DemoCommand.bundled(DemoCommand.EXAMPLE).withOnError(OnError.CONTINUE)
+                : ScenarioReader.read(file);
+        scenario = changes.apply(scenario);
+        WebServer.Settings settings = WebServer.Settings.of(scenario, BundledExamples.all()).withHost(host)
+                .withPort(port).withLimits(maxBody, WebServer.Settings.DEFAULT_MAX_SESSIONS);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        WebServer server = WebServer.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "pagelab-serve-stop"));
+        if (!server.isLoopbackOnly()) {
+            err.println("serve: warning: listening on " + host + ", not loopback: anyone who can reach this address"
+                    + " can use the page and its API (there is no login)");
+            err.flush();
+        }
+        out.println("pagelab serve: " + server.url());
+        out.println("  loaded " + scenario.source() + " (" + scenario.steps().size() + " steps, " + scenario.machine() + ")");
+        out.println("  open the address in a browser; Ctrl-C stops the server");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

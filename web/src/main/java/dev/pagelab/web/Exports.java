@@ -1,0 +1,54 @@
+package dev.pagelab.web;
+
+import dev.pagelab.scenario.StepEvent;
+import java.util.List;
+import java.util.Map;
+
+/** Results as CSV for spreadsheets: RFC 4180 quoting, a header row, one line a record. */
+final class Exports {
+    private Exports() {
+    }
+
+    /** One line a step: number, line, text, outcome, result, failure, what changed, the MMU's counts. */
+    static String steps(List<StepEvent> events) {
+        StringBuilder out = new StringBuilder("step,line,text,outcome,result,failure,changes,accesses,tlb_hits,"
+                + "tlb_misses,walks,faults,invlpgs\r\n");
+        for (StepEvent e : events) {
+            var m = e.mmu();
+            row(out, e.step(), e.line(), e.text(), e.outcome().name().toLowerCase(java.util.Locale.ROOT), e.result(),
+                    e.failure() == null ? "" : e.failure().kind().key() + ": " + e.failure().message(),
+                    e.changes().summary(), m.accesses(), m.tlbHits(), m.tlbMisses(), m.walks(), m.faults(), m.invlpgs());
+        }
+        return out.toString();
+    }
+
+    /** The memory view's runs: first and last frame, physical addresses, owner, process. */
+    @SuppressWarnings("unchecked")
+    static String memory(Map<String, Object> memory) {
+        StringBuilder out = new StringBuilder("first_pfn,end_pfn,frames,first_paddr,owner,pid\r\n");
+        for (Object o : (List<Object>) memory.get("runs")) {
+            List<Object> r = (List<Object>) o;
+            long start = (Long) r.get(0);
+            long end = (Long) r.get(1);
+            row(out, start, end, end - start, StateViews.hex(start << 12), r.get(2), r.get(3));
+        }
+        return out.toString();
+    }
+
+    static void row(StringBuilder out, Object... cells) {
+        for (int i = 0; i < cells.length; i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append(quote(cells[i] == null ? "" : String.valueOf(cells[i])));
+        }
+        out.append("\r\n");
+    }
+
+    static String quote(String cell) {
+        if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) {
+            return cell;
+        }
+        return '"' + cell.replace("\"", "\"\"") + '"';
+    }
+}

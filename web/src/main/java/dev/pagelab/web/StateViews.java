@@ -17,6 +17,7 @@ import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.proc.Process;
 import dev.pagelab.proc.Processes;
+import dev.pagelab.scenario.StepEvent;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -338,7 +339,8 @@ final class StateViews {
      * The TLB after step {@code step}: its entries, its size, the counters so far, and what the
      * step dropped and added compared with the step before, with the step's INVLPG and CR3 lines.
      */
-    static Map<String, Object> tlb(Kernel kernel, List<Tlb.Entry> before, List<Tlb.Entry> after, List<String> trace) {
+    static Map<String, Object> tlb(Kernel kernel, List<Tlb.Entry> before, List<Tlb.Entry> after, StepEvent step) {
+        List<String> trace = step == null ? List.of() : step.trace();
         Set<Tlb.Entry> was = new HashSet<>(before);
         Set<Tlb.Entry> is = new HashSet<>(after);
         List<Object> dropped = new ArrayList<>();
@@ -354,6 +356,11 @@ final class StateViews {
             entries.add(m);
         }
         List<String> flushes = new ArrayList<>();
+        // The steps that are themselves an INVLPG or a CR3 load (a process switch) say so in their result.
+        if (step != null && (step.text().startsWith("invlpg") || step.text().startsWith("switch")
+                || step.text().startsWith("spawn") || step.text().startsWith("exit"))) {
+            flushes.add(step.text() + "  =>  " + step.result());
+        }
         for (String line : trace) {
             String upper = line.toUpperCase(java.util.Locale.ROOT);
             if (upper.contains("INVLPG") || upper.contains("CR3") || upper.contains("FLUSH")) {

@@ -204,7 +204,7 @@ public final class WebServer implements AutoCloseable {
             ScenarioSession s = session(ctx);
             json(ctx, s.at(stepParam(ctx), (k, p, step) -> withStep(StateViews.tlb(k,
                     s.tlbAfter(Math.max(0, step - 1)), s.tlbAfter(step),
-                    step == 0 ? List.of() : s.events().get(step - 1).trace()), step)));
+                    step == 0 ? null : s.events().get(step - 1)), step)));
         });
         config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),

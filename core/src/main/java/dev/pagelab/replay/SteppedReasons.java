@@ -45,7 +45,7 @@ final class SteppedReasons {
             case "clock", "sieve" -> hand(victim, probes, "");
             case "esc" -> enhancedSecondChance(victim, probes);
             case "nru" -> notRecentlyUsed(victim, candidates);
-            case "wsclock" -> wsClock(victim, probes, config);
+            case "wsclock" -> wsClock(victim, probes, config, candidates.size());
             case "random" -> "page " + victim.page() + " was drawn at random (seed " + config.seed()
                     + "); nothing in its bits or counters singled it out";
             default -> null;
@@ -201,26 +201,33 @@ final class SteppedReasons {
         return (page.referenced() ? 2 : 0) | (page.dirty() ? 1 : 0);
     }
 
-    private static String wsClock(PageState victim, List<Probe> probes, PolicyConfig config) {
-        String path = hand(victim, probes, "in the working set by WSClock's own last-use times, or dirty and"
-                + " its write now scheduled");
-        if (path != null) {
-            return path + ", unused for more than tau=" + config.tau() + " by WSClock's own last-use times"
-                    + (victim.dirty() ? " and dirty with its write scheduled at the hand's previous visit" : "");
+    /**
+     * WSClock: the hand's path. Its round is {@code frames} steps, two rounds once it schedules a
+     * write; when the round runs out it takes the oldest page by its own last-use times. A victim
+     * found at the very last step of a round looks the same either way, so that case says both.
+     */
+    private static String wsClock(PageState victim, List<Probe> probes, PolicyConfig config, int frames) {
+        String path = hand(victim, probes, "in the working set, or dirty: write scheduled");
+        String old = "unused for more than tau=" + config.tau() + " by WSClock's own last-use times";
+        if (path != null && probes.size() != frames && probes.size() != 2 * frames) {
+            return path + ", " + old
+                    + (victim.dirty() ? " (dirty: its write was scheduled at an earlier visit of the hand)" : "");
         }
-        return "the hand went round without finding a page unused for more than tau=" + config.tau()
-                + "; WSClock took page " + victim.page() + ", the oldest by its own last-use times (clean pages first; "
-                + bits(victim) + ")";
+        if (path != null) {
+            return path + " at the end of its round: either " + old + ", or, when no page was, the oldest by them"
+                    + " (clean pages first)";
+        }
+        return "the hand went round without finding a page " + old + "; WSClock took page " + victim.page()
+                + ", the oldest by them (clean pages first; " + bits(victim) + ")";
     }
 
     /** The evidence without a rule: the victim's bits and counters, and the probes. */
     private static String unexplained(String policy, PageState victim, List<Probe> probes) {
         StringBuilder text = new StringBuilder(policy).append(" chose page ").append(victim.page())
                 .append(" by its own state, which the recorder does not see; the page had ").append(bits(victim))
-                .append(", was loaded at t=").append(victim.loadedAt()).append(", last used at t=")
-                .append(victim.lastUse()).append(", used ").append(victim.uses())
-                .append(victim.uses() == 1 ? " time" : " times").append(" since, and is ")
-                .append(victim.nextUse() == SteppedReplacement.NEVER ? "never used again"
+                .append(", was loaded at t=").append(victim.loadedAt()).append(" and used ").append(victim.uses())
+                .append(victim.uses() == 1 ? " time" : " times").append(" since (last at t=").append(victim.lastUse())
+                .append("), and is ").append(victim.nextUse() == SteppedReplacement.NEVER ? "never used again"
                         : "next used at t=" + victim.nextUse());
         List<Integer> cleared = new ArrayList<>();
         List<Integer> unset = new ArrayList<>();

@@ -42,15 +42,24 @@ import java.util.Objects;
  * <p>Storage: {@link SteppedRun}'s change log, about 40 bytes a reference whatever the frames;
  * {@link #step} rebuilds the frames from the nearest checkpoint (at most 1,024 references back).
  * Bounds: {@link SteppedString#MAX_REFERENCES} references, {@link #MAX_FRAMES} frames,
- * {@link #MAX_STEPS_AT_ONCE} steps a call of {@link #steps}. Not thread-safe to record; the
- * finished object is only read, and its answers are fresh objects.
+ * {@link #maxStepsAtOnce()} steps a call of {@link #steps} (1,000, fewer with many frames).
+ *
+ * <p>Threads: a finished recording is only read, and every answer is a fresh object, so it may be
+ * read from several threads once {@link #record} has returned.
  */
 public final class SteppedReplacement {
     /** The most frames a recording takes. */
     public static final int MAX_FRAMES = 1024;
 
-    /** The most steps {@link #steps} gives at once. */
+    /** The most steps {@link #steps} gives at once, with few frames. */
     public static final int MAX_STEPS_AT_ONCE = 1000;
+
+    /**
+     * The most frame entries (steps × frames) {@link #steps} gives at once: a step holds every frame
+     * and up to two records a resident page (after it, and as a candidate), so this keeps an answer
+     * to about a few MB of JSON.
+     */
+    public static final int MAX_FRAME_ENTRIES_AT_ONCE = 1 << 14;
 
     /** {@code nextUse} of a page that is not referenced again. */
     public static final int NEVER = -1;
@@ -261,18 +270,27 @@ public final class SteppedReplacement {
      * Steps {@code from} (inclusive) to {@code to} (exclusive).
      *
      * @throws IllegalArgumentException when the range is outside the string, empty or reversed, or
-     *                                  longer than {@link #MAX_STEPS_AT_ONCE}
+     *                                  longer than {@link #maxStepsAtOnce()}
      */
     public List<Step> steps(int from, int to) {
-        if (from < 0 || to > run.length || from >= to || to - from > MAX_STEPS_AT_ONCE) {
+        if (from < 0 || to > run.length || from >= to || to - from > maxStepsAtOnce()) {
             throw new IllegalArgumentException("steps " + from + " … " + to + " (exclusive): need 0 ≤ from < to ≤ "
-                    + run.length + " and at most " + MAX_STEPS_AT_ONCE + " at once");
+                    + run.length + " and at most " + maxStepsAtOnce() + " at once with " + run.machineFrames
+                    + " frames");
         }
         List<Step> steps = new ArrayList<>(to - from);
         for (int step = from; step < to; step++) {
             steps.add(step(step));
         }
         return steps;
+    }
+
+    /**
+     * The most steps one call of {@link #steps} gives: {@link #MAX_STEPS_AT_ONCE}, or fewer with
+     * many frames, {@link #MAX_FRAME_ENTRIES_AT_ONCE} / frames (at least 1).
+     */
+    public int maxStepsAtOnce() {
+        return Math.min(MAX_STEPS_AT_ONCE, Math.max(1, MAX_FRAME_ENTRIES_AT_ONCE / run.machineFrames));
     }
 
     private void checkStep(int step) {

@@ -158,6 +158,8 @@ class SteppedReplacementTest {
         SteppedReplacement lru = record(TEXTBOOK, 3, "lru");
         assertThatThrownBy(() -> lru.step(20)).hasMessageContaining("step 20 is outside the string's references 0 … 19");
         assertThatThrownBy(() -> lru.steps(0, 21)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(record(TEXTBOOK, 64, "lru").maxStepsAtOnce()).isEqualTo(256);
+        assertThat(lru.maxStepsAtOnce()).isEqualTo(SteppedReplacement.MAX_STEPS_AT_ONCE);
         assertThat(lru.steps(18, 20)).extracting(Step::index).containsExactly(18, 19);
     }
 

@@ -134,7 +134,7 @@ public final class Replay {
         return List.copyOf(policies);
     }
 
-    private static FrameAllocation divide(ReplayConfig config, int processes, ReferenceStream stream) {
+    static FrameAllocation divide(ReplayConfig config, int processes, ReferenceStream stream) {
         config.checkProcesses(processes);
         long[] sizes = config.sizes();
         long[] priorities = config.priorities();

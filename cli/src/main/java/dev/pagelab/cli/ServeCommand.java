@@ -5,7 +5,12 @@ import dev.pagelab.scenario.Scenario;
 import dev.pagelab.scenario.ScenarioReader;
 import dev.pagelab.web.WebServer;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -32,7 +37,8 @@ import picocli.CommandLine.Parameters;
                     + " bundled examples and scenarios you upload run there too; the JSON API under /api/"
                     + " is what the page uses (see the README)."},
         footer = {"", "Examples: pagelab serve", "          pagelab serve examples/demand-paging.yaml --port 8080",
-            "          pagelab serve --machine qemu-pc-4G"})
+            "          pagelab serve --machine qemu-pc-4G --allocator buddy",
+            "          pagelab serve --replay ls.lackey.gz"})
 final class ServeCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
             description = "A scenario file (YAML) to load first (default: the seeds' walk-through).")
@@ -46,6 +52,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " reach the address can use it (a warning says so).")
     String host = "127.0.0.1";
 
+    @Option(names = "--replay", paramLabel = "TRACE", arity = "1..*",
+            description = "Trace files (any format 'pagelab replay' reads) the replacement view can step through:"
+                    + " the first references of one, up to 100,000, with every policy's totals over the whole"
+                    + " trace on request.")
+    List<Path> traces = new ArrayList<>();
+
     @Option(names = "--max-body", paramLabel = "BYTES",
             description = "The largest request body (an uploaded scenario) accepted (default: ${DEFAULT-VALUE}).")
     long maxBody = WebServer.Settings.DEFAULT_MAX_BODY_BYTES;
@@ -56,13 +68,27 @@ final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The traces by file name (the folder added when two share a name); each must be a readable file. */
+    private Map<String, Path> traceNames() {
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (Path t : traces) {
+            if (!Files.isRegularFile(t) || !Files.isReadable(t)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--replay " + t + ": not a readable file");
+            }
+            String name = t.getFileName().toString();
+            out.put(out.containsKey(name) ? t.toString() : name, t);
+        }
+        return out;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         Scenario scenario = file == null ? DemoCommand.bundled(DemoCommand.EXAMPLE).withOnError(OnError.CONTINUE)
                 : ScenarioReader.read(file);
         scenario = changes.apply(scenario);
         WebServer.Settings settings = WebServer.Settings.of(scenario, BundledExamples.all()).withHost(host)
-                .withPort(port).withLimits(maxBody, WebServer.Settings.DEFAULT_MAX_SESSIONS);
+                .withPort(port).withLimits(maxBody, WebServer.Settings.DEFAULT_MAX_SESSIONS).withTraces(traceNames());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         WebServer server = WebServer.start(settings);
@@ -78,6 +104,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         out.println("pagelab serve: " + server.url());
         out.println("  loaded " + scenario.source() + " (" + scenario.steps().size() + " steps, " + scenario.machine() + ")");
+        if (!traces.isEmpty()) {
+            out.println("  traces for the replacement view: " + String.join(", ", traceNames().keySet()));
+        }
         out.println("  open the address in a browser; Ctrl-C stops the server");
         out.flush();
         stopped.await();

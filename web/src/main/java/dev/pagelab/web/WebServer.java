@@ -17,6 +17,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,9 +74,10 @@ public final class WebServer implements AutoCloseable {
      * @param maxSessions  the most sessions kept at once
      * @param initial      the scenario of session {@code s1}
      * @param examples     the bundled example scenarios by file name, as text (may be empty)
+     * @param traces       trace files the replacement view may read, by the name the page shows (may be empty)
      */
     public record Settings(String host, int port, long maxBodyBytes, int maxSessions, Scenario initial,
-                           Map<String, String> examples) {
+                           Map<String, String> examples, Map<String, Path> traces) {
         /** The default limit of a request body: 256 KiB, far more than any example. */
         public static final long DEFAULT_MAX_BODY_BYTES = 256 * 1024;
         /** The default number of sessions kept. */
@@ -90,29 +92,36 @@ public final class WebServer implements AutoCloseable {
                         + ": expected at least 1024 bytes and 1 session");
             }
             examples = Map.copyOf(examples);
+            traces = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(traces));
         }
 
         /** Loopback, a free port, the default limits. */
         public static Settings of(Scenario initial, Map<String, String> examples) {
-            return new Settings("127.0.0.1", 0, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SESSIONS, initial, examples);
+            return new Settings("127.0.0.1", 0, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SESSIONS, initial, examples, Map.of());
         }
 
         public Settings withHost(String other) {
-            return new Settings(other, port, maxBodyBytes, maxSessions, initial, examples);
+            return new Settings(other, port, maxBodyBytes, maxSessions, initial, examples, traces);
         }
 
         public Settings withPort(int other) {
-            return new Settings(host, other, maxBodyBytes, maxSessions, initial, examples);
+            return new Settings(host, other, maxBodyBytes, maxSessions, initial, examples, traces);
         }
 
         public Settings withLimits(long bodyBytes, int sessions) {
-            return new Settings(host, port, bodyBytes, sessions, initial, examples);
+            return new Settings(host, port, bodyBytes, sessions, initial, examples, traces);
+        }
+
+        /** These traces for the replacement view, by the name the page shows. */
+        public Settings withTraces(Map<String, Path> other) {
+            return new Settings(host, port, maxBodyBytes, maxSessions, initial, examples, other);
         }
     }
 
     private final Settings settings;
     private final ObjectMapper mapper = new ObjectMapper();
     private final StaticFiles files;
+    private final ReplacementApi replacement;
     private final Map<String, ScenarioSession> sessions = new LinkedHashMap<>(16, 0.75f, true);
     private final AtomicLong nextId = new AtomicLong(1);
     private final boolean loopback;
@@ -121,6 +130,7 @@ public final class WebServer implements AutoCloseable {
     private WebServer(Settings settings) {
         this.settings = settings;
         this.files = StaticFiles.load();
+        this.replacement = new ReplacementApi(mapper, settings.traces());
         this.loopback = isLoopback(settings.host());
     }
 
@@ -206,6 +216,9 @@ public final class WebServer implements AutoCloseable {
                     s.tlbAfter(Math.max(0, step - 1)), s.tlbAfter(step),
                     step == 0 ? null : s.events().get(step - 1)), step)));
         });
+        config.routes.get("/api/replacement/policies", ctx -> json(ctx, replacement.policies()));
+        config.routes.post("/api/replacement", ctx -> json(ctx, replacement.compare(ctx.bodyAsBytes())));
+        config.routes.post("/api/replacement/processes", ctx -> json(ctx, replacement.processes(ctx.bodyAsBytes())));
         config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
                 e.getStatus() == 413 ? "the request body is larger than " + settings.maxBodyBytes() + " bytes" : e.getMessage()));
@@ -345,7 +358,7 @@ public final class WebServer implements AutoCloseable {
     private Map<String, Object> info() {
         String version = WebServer.class.getPackage().getImplementationVersion();
         return ordered("name", "pagelab", "version", version == null ? "development build" : version,
-                "sessions", sessionList(), "examples", examples(), "owners", StateViews.owners(),
+                "sessions", sessionList(), "examples", examples(), "traces", replacement.traceList(), "owners", StateViews.owners(),
                 "entryBits", StateViews.entryBits(),
                 "limits", ordered("maxBodyBytes", settings.maxBodyBytes(), "maxSessions", settings.maxSessions()),
                 "endpoints", List.of(
@@ -357,7 +370,8 @@ public final class WebServer implements AutoCloseable {
                         "GET /api/sessions/{id}/spaces/{space}/directory[?step=K]",
                         "GET /api/sessions/{id}/spaces/{space}/tables/{index}[?step=K]",
                         "GET /api/sessions/{id}/walk?vaddr=0x...[&space=kernel|pid-N][&step=K]",
-                        "GET /api/sessions/{id}/tlb[?step=K]"));
+                        "GET /api/sessions/{id}/tlb[?step=K]", "GET /api/replacement/policies",
+                        "POST /api/replacement (body: JSON)", "POST /api/replacement/processes (body: JSON)"));
     }
 
     private List<Object> examples() {

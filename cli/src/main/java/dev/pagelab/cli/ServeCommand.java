@@ -68,6 +68,9 @@ final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Tests set this to be handed a way to stop the server once it listens; null otherwise. */
+    static volatile java.util.function.Consumer<Runnable> startedForTests;
+
     /** The traces by file name (the folder added when two share a name); each must be a readable file. */
     private Map<String, Path> traceNames() {
         Map<String, Path> out = new LinkedHashMap<>();
@@ -91,12 +94,28 @@ final class ServeCommand implements Callable<Integer> {
                 .withPort(port).withLimits(maxBody, WebServer.Settings.DEFAULT_MAX_SESSIONS).withTraces(traceNames());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        WebServer server = WebServer.start(settings);
+        WebServer server;
+        try {
+            server = WebServer.start(settings);
+        } catch (IllegalStateException e) {
+            err.println("serve: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable stop = () -> {
             server.close();
             stopped.countDown();
-        }, "pagelab-serve-stop"));
+        };
+        Thread hook = new Thread(stop, "pagelab-serve-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        java.util.function.Consumer<Runnable> watcher = startedForTests;
+        if (watcher != null) {
+            watcher.accept(() -> {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                stop.run();
+            });
+        }
         if (!server.isLoopbackOnly()) {
             err.println("serve: warning: listening on " + host + ", not loopback: anyone who can reach this address"
                     + " can use the page and its API (there is no login)");

@@ -97,6 +97,18 @@ class SteppedReplacementTest {
     }
 
     @Test
+    void step_clockLoadBitZero_probesOnlyTheHandsPath() {
+        // With load bit 0 clock clears A in loaded(): not part of any victim's choice.
+        PolicyConfig loadBitZero = PolicyConfig.DEFAULTS.withClockLoadBit(0);
+        SteppedReplacement clock = SteppedReplacement.record(SteppedString.parse("1 2 3 4 5"), 3, "clock", loadBitZero,
+                REGISTRY);
+        assertThat(clock.step(3).victim().probes()).containsExactly(new Probe(1, false));
+        assertThat(clock.step(4).victim().probes()).containsExactly(new Probe(2, false));
+        assertThat(clock.step(4).victim().reason()).isEqualTo("the hand found 2 with A=0");
+        assertThat(clock.step(4).resident()).extracting(PageState::referenced).containsExactly(false, false, false);
+    }
+
+    @Test
     void step_clockLongPath_keepsItsStartAndEndAndCountsAll() {
         int[] pages = new int[101];
         for (int i = 0; i < pages.length; i++) {

@@ -21,8 +21,40 @@ final class SteppedReasons {
     private SteppedReasons() {
     }
 
+    /**
+     * The probes of a choice: {@code kept} (in order; the middle of a long path left out, the last
+     * probe always kept), {@code count} of them in all, {@code cleared} of which found A set.
+     */
+    private record Path(List<Probe> kept, int count, int cleared) {
+        /** The pages of the kept probes but the last that found A {@code set}, and how many there were in all. */
+        Pages before(boolean set) {
+            List<Integer> pages = new ArrayList<>();
+            for (Probe probe : kept.subList(0, kept.size() - 1)) {
+                if (probe.referencedBefore() == set) {
+                    pages.add(probe.page());
+                }
+            }
+            Probe last = kept.getLast();
+            int lastCounts = last.referencedBefore() == set ? 1 : 0;
+            return new Pages(pages, (set ? cleared : count - cleared) - lastCounts);
+        }
+    }
+
+    /** Some of {@code total} pages. */
+    private record Pages(List<Integer> shown, int total) {
+        boolean isEmpty() {
+            return total == 0;
+        }
+
+        @Override
+        public String toString() {
+            return list(shown, total);
+        }
+    }
+
     static String reason(String policy, PolicyConfig config, int victimPage, List<PageState> candidates,
-                         List<Probe> probes) {
+                         List<Probe> kept, int count, int cleared) {
+        Path probes = new Path(kept, count, cleared);
         PageState victim = null;
         for (PageState candidate : candidates) {
             if (candidate.page() == victimPage) {
@@ -43,7 +75,7 @@ final class SteppedReasons {
             case "opt" -> farthest(victim, candidates);
             case "lfu" -> fewestUses(victim, candidates);
             case "clock", "sieve" -> hand(victim, probes, "");
-            case "esc" -> enhancedSecondChance(victim, probes);
+            case "esc" -> enhancedSecondChance(victim, probes, candidates.size());
             case "nru" -> notRecentlyUsed(victim, candidates);
             case "wsclock" -> wsClock(victim, probes, config, candidates.size());
             case "random" -> "page " + victim.page() + " was drawn at random (seed " + config.seed()
@@ -99,7 +131,7 @@ final class SteppedReasons {
             }
         }
         return "page " + victim.page() + " is never used again, nor " + (others.size() == 1 ? "is page " : "are pages ")
-                + list(others) + "; of these it was loaded first (t=" + victim.loadedAt() + ")";
+                + list(others, others.size()) + "; of these it was loaded first (t=" + victim.loadedAt() + ")";
     }
 
     /** LFU: the fewest uses since loaded; ties go to the least recently used. */
@@ -123,32 +155,29 @@ final class SteppedReasons {
     }
 
     /**
-     * A hand's path: every probe but the last found A set (and cleared it), or is {@code passed}
-     * (allowed only when {@code passedWhy} is not empty), and the last probe is the victim with A
-     * clear. Null when the probes do not look like that.
+     * A hand's path: every probe but the last found A set (and cleared it), or is passed (allowed
+     * only when {@code passedWhy} is not empty), and the last probe is the victim with A clear.
+     * Null when the probes do not look like that.
      */
-    private static String hand(PageState victim, List<Probe> probes, String passedWhy) {
-        if (probes.isEmpty()) {
+    private static String hand(PageState victim, Path probes, String passedWhy) {
+        if (probes.count() == 0) {
             return null;
         }
-        Probe last = probes.getLast();
+        Probe last = probes.kept().getLast();
         if (last.page() != victim.page() || last.referencedBefore()) {
             return null;
         }
-        List<Integer> cleared = new ArrayList<>();
-        List<Integer> passed = new ArrayList<>();
-        for (Probe probe : probes.subList(0, probes.size() - 1)) {
-            (probe.referencedBefore() ? cleared : passed).add(probe.page());
-        }
+        Pages cleared = probes.before(true);
+        Pages passed = probes.before(false);
         if (!passed.isEmpty() && passedWhy.isEmpty()) {
             return null;
         }
         StringBuilder text = new StringBuilder("the hand");
         if (!cleared.isEmpty()) {
-            text.append(" cleared A on ").append(list(cleared));
+            text.append(" cleared A on ").append(cleared);
         }
         if (!passed.isEmpty()) {
-            text.append(cleared.isEmpty() ? "" : ",").append(" passed ").append(list(passed)).append(" with A=0 (")
+            text.append(cleared.isEmpty() ? "" : ",").append(" passed ").append(passed).append(" with A=0 (")
                     .append(passedWhy).append(')');
         }
         text.append(cleared.isEmpty() && passed.isEmpty() ? " found " : " and found ").append(victim.page())
@@ -156,8 +185,13 @@ final class SteppedReasons {
         return text.toString();
     }
 
-    private static String enhancedSecondChance(PageState victim, List<Probe> probes) {
-        if (probes.isEmpty()) {
+    /**
+     * ESC: a (0, 0) page found without clearing anything; or the hand's path to a page with A=0;
+     * or, when every page had A set, one round that cleared them all ({@code frames} probes) and
+     * then the first clean page from the hand.
+     */
+    private static String enhancedSecondChance(PageState victim, Path probes, int frames) {
+        if (probes.count() == 0) {
             return !victim.referenced() && !victim.dirty() ? "the hand found page " + victim.page()
                     + " with A=0, D=0 (not referenced since its A was cleared, and clean) and cleared nothing" : null;
         }
@@ -165,16 +199,15 @@ final class SteppedReasons {
         if (path != null) {
             return "no page had A=0, D=0; " + path + (victim.dirty() ? " (D=1: it is written back)" : "");
         }
-        List<Integer> cleared = new ArrayList<>();
-        for (Probe probe : probes) {
-            if (!probe.referencedBefore()) {
-                return null;
+        if (probes.count() == frames && probes.cleared() == frames && !victim.dirty()) {
+            List<Integer> pages = new ArrayList<>();
+            for (Probe probe : probes.kept()) {
+                pages.add(probe.page());
             }
-            cleared.add(probe.page());
+            return "no page had A=0; the hand cleared A on " + list(pages, frames) + ", then took the first clean"
+                    + " page from where it started, " + victim.page();
         }
-        return !victim.dirty() && cleared.contains(victim.page())
-                ? "no page had A=0; the hand cleared A on " + list(cleared) + ", then took the first clean page from"
-                + " where it started, " + victim.page() : null;
+        return null;
     }
 
     private static String notRecentlyUsed(PageState victim, List<PageState> candidates) {
@@ -206,10 +239,10 @@ final class SteppedReasons {
      * write; when the round runs out it takes the oldest page by its own last-use times. A victim
      * found at the very last step of a round looks the same either way, so that case says both.
      */
-    private static String wsClock(PageState victim, List<Probe> probes, PolicyConfig config, int frames) {
+    private static String wsClock(PageState victim, Path probes, PolicyConfig config, int frames) {
         String path = hand(victim, probes, "in the working set, or dirty: write scheduled");
         String old = "unused for more than tau=" + config.tau() + " by WSClock's own last-use times";
-        if (path != null && probes.size() != frames && probes.size() != 2 * frames) {
+        if (path != null && probes.count() != frames && probes.count() != 2 * frames) {
             return path + ", " + old
                     + (victim.dirty() ? " (dirty: its write was scheduled at an earlier visit of the hand)" : "");
         }
@@ -222,7 +255,7 @@ final class SteppedReasons {
     }
 
     /** The evidence without a rule: the victim's bits and counters, and the probes. */
-    private static String unexplained(String policy, PageState victim, List<Probe> probes) {
+    private static String unexplained(String policy, PageState victim, Path probes) {
         StringBuilder text = new StringBuilder(policy).append(" chose page ").append(victim.page())
                 .append(" by its own state, which the recorder does not see; the page had ").append(bits(victim))
                 .append(", was loaded at t=").append(victim.loadedAt()).append(" and used ").append(victim.uses())
@@ -231,16 +264,17 @@ final class SteppedReasons {
                         : "next used at t=" + victim.nextUse());
         List<Integer> cleared = new ArrayList<>();
         List<Integer> unset = new ArrayList<>();
-        for (Probe probe : probes) {
+        for (Probe probe : probes.kept()) {
             (probe.referencedBefore() ? cleared : unset).add(probe.page());
         }
-        if (!probes.isEmpty()) {
+        if (probes.count() > 0) {
             text.append("; while choosing it");
-            if (!cleared.isEmpty()) {
-                text.append(" cleared A on ").append(list(cleared));
+            if (probes.cleared() > 0) {
+                text.append(" cleared A on ").append(list(cleared, probes.cleared()));
             }
-            if (!unset.isEmpty()) {
-                text.append(cleared.isEmpty() ? "" : " and").append(" found A=0 on ").append(list(unset));
+            if (probes.count() > probes.cleared()) {
+                text.append(probes.cleared() == 0 ? "" : " and").append(" found A=0 on ")
+                        .append(list(unset, probes.count() - probes.cleared()));
             }
         }
         return text.toString();
@@ -250,15 +284,15 @@ final class SteppedReasons {
         return "A=" + (page.referenced() ? 1 : 0) + ", D=" + (page.dirty() ? 1 : 0);
     }
 
-    /** "4, 1, 7"; past {@link #LISTED} pages, "4, 1, … (and 12 more)". */
-    static String list(List<Integer> pages) {
+    /** "4, 1, 7": some of {@code total} pages; past {@link #LISTED} shown, "4, 1, … (and 12 more)". */
+    static String list(List<Integer> pages, int total) {
         StringBuilder text = new StringBuilder();
         int shown = Math.min(pages.size(), LISTED);
         for (int i = 0; i < shown; i++) {
             text.append(i > 0 ? ", " : "").append(pages.get(i));
         }
-        if (shown < pages.size()) {
-            text.append(" (and ").append(pages.size() - shown).append(" more)");
+        if (shown < total) {
+            text.append(" (and ").append(total - shown).append(" more)");
         }
         return text.toString();
     }

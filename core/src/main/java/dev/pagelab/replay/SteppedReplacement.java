@@ -109,14 +109,18 @@ public final class SteppedReplacement {
     /**
      * The victim of a fault and why.
      *
-     * @param frame      its frame, which the faulting page took
-     * @param reason     one sentence
-     * @param probes     the A-bit tests of the choice, in order
-     * @param candidates the resident pages the policy chose among, by frame, with their bits when it
-     *                   was asked (after any tick of the step) and their counters before the reference
+     * @param frame        its frame, which the faulting page took
+     * @param reason       one sentence
+     * @param probes       the A-bit tests of the choice, in order: all of them when there were at
+     *                     most 64, else the first 48 and the last 16 (a hand's path may be 2 × frames)
+     * @param probeCount   the A-bit tests of the choice, all counted
+     * @param clearedCount of those, the tests that found A set (and cleared it)
+     * @param candidates   the resident pages the policy chose among, by frame, with their bits when
+     *                     it was asked (after any tick of the step) and their counters before the
+     *                     reference
      */
     public record Victim(int page, int frame, boolean writtenBack, String reason, List<Probe> probes,
-                         List<PageState> candidates) {
+                         int probeCount, int clearedCount, List<PageState> candidates) {
     }
 
     /**
@@ -252,9 +256,11 @@ public final class SteppedReplacement {
                 probes.add(new Probe(userPage[probe >>> 1], (probe & 1) != 0));
             }
             int page = userPage[run.victim[step]];
+            int count = run.probeCount[step];
+            int cleared = run.probesCleared[step];
             victim = new Victim(page, run.frameAfter[step], run.is(step, SteppedRun.WRITTEN_BACK),
-                    SteppedReasons.reason(run.policy, config, page, candidates, probes), List.copyOf(probes),
-                    candidates);
+                    SteppedReasons.reason(run.policy, config, page, candidates, probes, count, cleared),
+                    List.copyOf(probes), count, cleared, candidates);
         }
         List<Release> released = new ArrayList<>();
         for (int j = run.releaseStart[step]; j < run.releaseStart[step + 1]; j++) {

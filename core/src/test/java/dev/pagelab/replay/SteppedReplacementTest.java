@@ -97,6 +97,68 @@ class SteppedReplacementTest {
     }
 
     @Test
+    void step_clockLoadBitZero_probesOnlyTheHandsPath() {
+        // With load bit 0 clock clears A in loaded(): not part of any victim's choice.
+        PolicyConfig loadBitZero = PolicyConfig.DEFAULTS.withClockLoadBit(0);
+        SteppedReplacement clock = SteppedReplacement.record(SteppedString.parse("1 2 3 4 5"), 3, "clock", loadBitZero,
+                REGISTRY);
+        assertThat(clock.step(3).victim().probes()).containsExactly(new Probe(1, false));
+        assertThat(clock.step(4).victim().probes()).containsExactly(new Probe(2, false));
+        assertThat(clock.step(4).victim().reason()).isEqualTo("the hand found 2 with A=0");
+        assertThat(clock.step(4).resident()).extracting(PageState::referenced).containsExactly(false, false, false);
+    }
+
+    @Test
+    void step_clockLongPath_keepsItsStartAndEndAndCountsAll() {
+        int[] pages = new int[101];
+        for (int i = 0; i < pages.length; i++) {
+            pages[i] = i;
+        }
+        Victim victim = record(SteppedString.of(pages), 100, "clock").step(100).victim();
+        assertThat(victim.probeCount()).isEqualTo(101);
+        assertThat(victim.clearedCount()).isEqualTo(100);
+        assertThat(victim.probes()).hasSize(SteppedRun.PROBES_KEPT);
+        assertThat(victim.probes().get(47)).isEqualTo(new Probe(47, true));
+        // The last 16 of the 101 probes: pages 85 … 99, then 0.
+        assertThat(victim.probes().get(48)).isEqualTo(new Probe(85, true));
+        assertThat(victim.probes().getLast()).isEqualTo(new Probe(0, false));
+        assertThat(victim.reason()).isEqualTo("the hand cleared A on 0, 1, 2, 3, 4, 5, 6, 7 (and 92 more) and found 0"
+                + " with A=0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"clock", "sieve", "esc", "wsclock", "nru"})
+    void step_manyFrames_reasonStillNamesTheRule(String policy) {
+        int victims = 0;
+        int longPaths = 0;
+        for (int seed = 0; seed < 6; seed++) {
+            RandomGenerator random = ReplayPropertyTest.random(seed);
+            int[] pages = ReplayPropertyTest.string(random, 3_000, 400);
+            boolean[] writes = ReplayPropertyTest.writes(random, pages.length);
+            PolicyConfig config = PolicyConfig.DEFAULTS.withTau(50 + random.nextInt(300)).withTickInterval(100);
+            SteppedReplacement recorded = SteppedReplacement.record(new SteppedString(pages, writes), 80, policy, config,
+                    REGISTRY);
+            int[] victimOf = recorded.timeline().victims();
+            for (int k = 0; k < pages.length; k++) {
+                if (victimOf[k] >= 0) {
+                    Victim victim = recorded.step(k).victim();
+                    victims++;
+                    longPaths += victim.probeCount() > SteppedRun.PROBES_KEPT ? 1 : 0;
+                    assertThat(victim.probes()).as("%s seed %d step %d: kept probes", policy, seed, k)
+                            .hasSize(Math.min(victim.probeCount(), SteppedRun.PROBES_KEPT));
+                    assertThat(victim.reason()).as("%s seed %d step %d", policy, seed, k)
+                            .doesNotContain("by its own state");
+                }
+            }
+        }
+        assertThat(victims).as("%s: victims", policy).isGreaterThan(1_000);
+        // NRU tests no A bit while choosing; SIEVE loads pages unvisited, so its hand stops early.
+        if (!policy.equals("nru") && !policy.equals("sieve")) {
+            assertThat(longPaths).as("%s: paths longer than the probes kept", policy).isPositive();
+        }
+    }
+
+    @Test
     void step_escWithAnUnusedCleanPage_clearsNothing() {
         // After the first victim every A bit is clear; 2 is then written: the next fault finds 3 (A=0, D=0).
         Victim victim = record(SteppedString.parse("1 2 3 4 2w 5"), 3, "esc").step(5).victim();

@@ -165,6 +165,8 @@ final class ReplacementApi {
                 List<Object> candidates = new ArrayList<>();
                 v.candidates().forEach(c -> candidates.add(pageState(c)));
                 m.put("probes", probes);
+                m.put("probeCount", v.probeCount());
+                m.put("clearedCount", v.clearedCount());
                 m.put("candidates", candidates);
             }
             List<Object> released = new ArrayList<>();

@@ -7,6 +7,13 @@
  * victims. {@link dev.pagelab.replay.Replay}'s class comment is the contract; the kernel's own
  * processes (package {@code proc}) must give exactly the same counts.
  *
+ * <p>Beside the engine, for people rather than speed: {@link dev.pagelab.replay.SteppedReplacement}
+ * and {@link dev.pagelab.replay.SteppedProcesses} follow the same protocol over short strings
+ * ({@link dev.pagelab.replay.SteppedString}, at most 100,000 references) and keep every step: the
+ * frames, the victim and why (the A bits the policy tested, the recorder's own counters), the
+ * resident sets of several processes. {@code pagelab serve}'s replacement view draws them; their
+ * totals are the engine's.
+ *
  * <h2>Seed 001's words → code</h2>
  * <table>
  *   <caption>Where each notion of seed 001 ("Page Frame Allocation") lives</caption>

@@ -219,8 +219,8 @@ class BrowserPageTest {
         String id = body("session");
         JsonNode summary = api.get("api/sessions/" + id);
         assertThat(browser.find("#scenario-title").getText()).isEqualTo(summary.get("title").asText());
-        stepTo(8);
-        JsonNode memory = api.get("api/sessions/" + id + "/memory?step=8");
+        stepTo(3);
+        JsonNode memory = api.get("api/sessions/" + id + "/memory?step=3");
         JsonNode process = null;
         for (JsonNode run : memory.get("runs")) {
             if (run.get(2).asText().equals("process")) {
@@ -228,7 +228,7 @@ class BrowserPageTest {
                 break;
             }
         }
-        assertThat(process).as("the oracle: a process holds a frame after step 8").isNotNull();
+        assertThat(process).as("the oracle: a process holds a frame after step 3").isNotNull();
         int pid = process.get(3).asInt();
         long pfn = process.get(0).asLong();
         assertThat(browser.all("#mem-legend .legend-item[data-owner='process'][data-pid='" + pid + "']")).hasSize(1);
@@ -236,11 +236,15 @@ class BrowserPageTest {
         go.clear();
         go.sendKeys(String.format("0x%08X", pfn << 12), Keys.ENTER);
         waitAttribute("#mem-frame", "data-pfn", String.valueOf(pfn));
-        JsonNode frame = api.get("api/sessions/" + id + "/frames/" + pfn + "?step=8");
+        JsonNode frame = api.get("api/sessions/" + id + "/frames/" + pfn + "?step=3");
         String vaddr = frame.get("mappedBy").get(0).get("vaddr").asText();
         waitText("#mem-frame", vaddr);
         assertThat(browser.find("#mem-frame").getText()).contains("process " + pid);
-        browser.screenshot("memory", WIDTH, 1100);
+        WebElement cell = browser.find("#mem-map-svg rect.run[data-owner='process'][data-pid='" + pid + "']");
+        new Actions(browser.driver()).moveToElement(cell).perform();
+        waitText("#tip", vaddr);
+        browser.screenshot("memory", WIDTH, HEIGHT);
+        new Actions(browser.driver()).moveToElement(browser.find("h2")).perform();
     }
 
     // ---------------------------------------------------------------- address space
@@ -476,6 +480,23 @@ class BrowserPageTest {
 
     // ---------------------------------------------------------------- every view, exports
 
+    /** Copies the browser's downloads to target/screenshots/exports, to be looked at. */
+    private void keepExports() throws IOException {
+        Path out = Files.createDirectories(Path.of("target", "screenshots", "exports"));
+        browser.waiting().until(d -> {
+            try (Stream<Path> files = Files.list(browser.downloads())) {
+                return files.noneMatch(f -> f.toString().endsWith(".crdownload"));
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        try (Stream<Path> files = Files.list(browser.downloads())) {
+            for (Path f : files.toList()) {
+                Files.copy(f, out.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
     @Test
     void everyView_clickedThrough_drawsAndExports() throws IOException {
         open("view=memory&step=5");
@@ -485,15 +506,21 @@ class BrowserPageTest {
             assertThat(browser.all("#view-" + view + " svg").size()).as("drawings in %s", view).isPositive();
         }
         browser.find("#view-memory .export-svg").click();
-        Path svg = browser.downloads().resolve("memory.svg");
+        Path svg = browser.downloads().resolve("memory-step-5.svg");
         browser.waiting().until(d -> Files.isRegularFile(svg) && svg.toFile().length() > 1000);
         assertThat(Files.readString(svg)).startsWith("<?xml").contains("<svg").contains("Physical memory at step 5");
         browser.find("#view-memory .export-png").click();
-        Path png = browser.downloads().resolve("memory.png");
+        Path png = browser.downloads().resolve("memory-step-5.png");
         browser.waiting().until(d -> Files.isRegularFile(png) && png.toFile().length() > 1000);
         byte[] head = Files.readAllBytes(png);
         assertThat(head[1]).isEqualTo((byte) 'P');
         assertThat(head[2]).isEqualTo((byte) 'N');
+        for (String view : List.of("space", "tlb", "steps")) {
+            tab(view);
+            browser.find("#view-" + view + " .export-png").click();
+            browser.waiting().until(d -> browser.find("#view-" + view + " .export").getDomAttribute("data-exported") != null);
+        }
+        keepExports();
         tab("tlb");
         browser.find("#view-tlb .export-csv").click();
         Path csv = browser.downloads().resolve("tlb-step-5.csv");

@@ -143,10 +143,15 @@ final class BrowserSession implements AutoCloseable {
         Number pageHeight = (Number) script("return document.documentElement.scrollHeight");
         int height = Math.min(maxHeight, Math.max(600, pageHeight.intValue()));
         Dimension before = driver.manage().window().getSize();
-        driver.manage().window().setSize(new Dimension(width, height));
+        boolean resize = before.getWidth() != width || before.getHeight() != height;
+        if (resize) {
+            driver.manage().window().setSize(new Dimension(width, height));
+        }
         try {
-            // let the page redraw at the new size (a resize redraws after 150 ms)
-            Thread.sleep(500);
+            if (resize) {
+                // let the page redraw at the new size (a resize redraws after 150 ms)
+                Thread.sleep(500);
+            }
             byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
             Path dir = Files.createDirectories(Path.of("target", "screenshots"));
             Path file = dir.resolve(name + ".png");
@@ -158,7 +163,9 @@ final class BrowserSession implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while taking the screenshot " + name, e);
         } finally {
-            driver.manage().window().setSize(before);
+            if (resize) {
+                driver.manage().window().setSize(before);
+            }
         }
     }
 

@@ -78,21 +78,6 @@ export function hex(value, digits = 8) {
   return '0x' + Math.trunc(v).toString(16).toUpperCase().padStart(digits, '0');
 }
 
-/** Parses decimal or 0x-hexadecimal (underscores allowed); null when it is neither. */
-export function parseNumber(text) {
-  const t = String(text).trim().replace(/_/g, '');
-  if (/^0[xX][0-9a-fA-F]+$/.test(t)) {
-    return parseInt(t.slice(2), 16);
-  }
-  if (/^[0-9a-fA-F]*[a-fA-F][0-9a-fA-F]*$/.test(t)) {
-    return parseInt(t, 16);
-  }
-  if (/^[0-9]+$/.test(t)) {
-    return parseInt(t, 10);
-  }
-  return null;
-}
-
 /** A virtual or physical address typed by a person: hexadecimal, with or without 0x; null when not. */
 export function parseAddress(text) {
   const t = String(text).trim().replace(/[_\s]/g, '').replace(/^0[xX]/, '');
@@ -174,6 +159,16 @@ export function svgPoint(svg, ev) {
   };
 }
 
+/**
+ * A colour swatch. Its colour is set through the CSSOM (element.style), which the page's CSP
+ * allows, unlike a style attribute.
+ */
+export function swatch(color, hatched) {
+  const el = h('span', {class: ['swatch', hatched ? 'hatched' : null], 'aria-hidden': 'true', data: {color}});
+  el.style.backgroundColor = color;
+  return el;
+}
+
 /** A titled card. */
 export function card(title, ...children) {
   return h('div', {class: 'card'}, title ? h('h3', null, title) : null, children);
@@ -182,10 +177,4 @@ export function card(title, ...children) {
 /** A label: value line for fact lists. */
 export function fact(label, value, cls) {
   return h('div', {class: ['fact', cls]}, h('span', {class: 'k'}, label), h('span', {class: 'v'}, value));
-}
-
-/** Width available to drawings inside el (its content box), at least min. */
-export function widthOf(el, min = 320) {
-  const w = el.clientWidth;
-  return Math.max(min, w > 0 ? w : min);
 }

@@ -16,7 +16,7 @@ export const ENTRY_COLORS = {
 };
 
 /** The bit table that decodes entry at level 'pde' or 'pte'. */
-export function bitsFor(level, entry, largeEnabled) {
+function bitsFor(level, entry, largeEnabled) {
   const eb = state.info.entryBits;
   if (level === 'pte') {
     return eb.pte;

@@ -48,30 +48,35 @@ export function stack(title, parts) {
     placed);
 }
 
-export function svgText(svg) {
+function svgText(svg) {
   const copy = svg.cloneNode(true);
   copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   copy.setAttribute('xmlns:xlink', 'http://www.w3.org/1999/xlink');
   return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(copy);
 }
 
-export function download(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const a = h('a', {href: url, download: name});
+/** Follows a link as a download (name '' keeps the server's file name). */
+function follow(href, name) {
+  const a = h('a', {href, download: name});
   document.body.appendChild(a);
   a.click();
   a.remove();
+}
+
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  follow(url, name);
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-export function saveSvg(svg, name) {
+function saveSvg(svg, name) {
   const text = svgText(svg);
   download(new Blob([text], {type: 'image/svg+xml'}), name + '.svg');
   return text.length;
 }
 
 /** Draws svg on a canvas at twice its size; resolves to the PNG blob. */
-export function pngBlob(svg) {
+function pngBlob(svg) {
   const [w, hgt] = size(svg);
   const url = URL.createObjectURL(new Blob([svgText(svg)], {type: 'image/svg+xml'}));
   return new Promise((resolve, reject) => {
@@ -95,7 +100,7 @@ export function pngBlob(svg) {
   });
 }
 
-export async function savePng(svg, name) {
+async function savePng(svg, name) {
   const blob = await pngBlob(svg);
   download(blob, name + '.png');
   return blob.size;
@@ -107,19 +112,21 @@ function csvField(v) {
 }
 
 /** CSV text of rows (arrays), the first being the header. */
-export function csv(rows) {
+function csv(rows) {
   return rows.map(r => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
-export function saveCsv(rows, name) {
+function saveCsv(rows, name) {
   download(new Blob([csv(rows)], {type: 'text/csv'}), name + '.csv');
 }
 
 /**
  * The export buttons of a view: SVG and PNG of what drawing() returns, and CSV from csv()
+ * (name: the file name without extension, or a function giving it)
  * (rows, or a URL string of the server's CSV). Reports its last export in data-exported (for tests).
  */
 export function exportBar(name, drawing, csvSource, onError) {
+  const fileName = () => (typeof name === 'function' ? name() : name);
   const bar = h('div', {class: 'export', role: 'group', 'aria-label': 'export'});
   const note = (what, size) => {
     bar.dataset.exported = what + ':' + size;
@@ -132,26 +139,19 @@ export function exportBar(name, drawing, csvSource, onError) {
     }
   };
   bar.append(h('span', {class: 'label'}, 'export'),
-    h('button', {type: 'button', class: 'export-svg', on: {click: guard(() => note('svg', saveSvg(drawing(), name)))}}, 'SVG'),
-    h('button', {type: 'button', class: 'export-png', on: {click: guard(async () => note('png', await savePng(drawing(), name)))}}, 'PNG'));
+    h('button', {type: 'button', class: 'export-svg', on: {click: guard(() => note('svg', saveSvg(drawing(), fileName())))}}, 'SVG'),
+    h('button', {type: 'button', class: 'export-png', on: {click: guard(async () => note('png', await savePng(drawing(), fileName())))}}, 'PNG'));
   if (csvSource) {
     bar.append(h('button', {type: 'button', class: 'export-csv', on: {click: guard(() => {
       const src = csvSource();
       if (typeof src === 'string') {
-        downloadUrl(src);
+        follow(src, '');
         note('csv', src);
       } else {
-        saveCsv(src.rows, src.name || name);
+        saveCsv(src.rows, src.name || fileName());
         note('csv', src.rows.length);
       }
     })}}, 'CSV'));
   }
   return bar;
-}
-
-function downloadUrl(url) {
-  const a = h('a', {href: url, download: ''});
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
 }

@@ -5,7 +5,7 @@
 
 import {api, sessionPath} from './api.js';
 import {state, currentEvent, ownerColor, ownerLabel, processColor, runColor, inkOn} from './store.js';
-import {h, s, fill, hex, bytes, num, plural, showTip, moveTip, hideTip, card, fact, parseAddress, svgPoint} from './dom.js';
+import {h, s, fill, hex, bytes, num, plural, showTip, moveTip, hideTip, card, fact, parseAddress, svgPoint, swatch} from './dom.js';
 import {exportBar, stack} from './export.js';
 import {legendSvg} from './legend.js';
 
@@ -53,7 +53,7 @@ export function createMemoryView(panel, ctx) {
 
   fill(panel,
     h('div', {class: 'view-head'}, h('h2', null, 'Physical memory'), ui.summary,
-      exportBar('memory', drawing, () => sessionPath(state.session, '/memory.csv', state.step), ctx.showError)),
+      exportBar(() => 'memory-step-' + state.step, drawing, () => sessionPath(state.session, '/memory.csv', state.step), ctx.showError)),
     h('div', {class: 'card'}, ui.overview, h('div', {class: 'zoombar'}, zoomButtons, ui.range)),
     h('div', {class: 'split'},
       h('div', {class: 'card map-card'}, ui.map,
@@ -107,8 +107,10 @@ export function createMemoryView(panel, ctx) {
       ctx.showError('go to: ' + hex(paddr) + ' is above the map, which ends at ' + hex(mem.topPfn * 4096 - 1));
       return;
     }
-    const len = Math.min(range.len, 256);
-    setRange(pfn - len / 2, len);
+    if (pfn < range.start || pfn >= range.start + range.len) {
+      const len = Math.min(range.len, 256);
+      setRange(Math.floor(pfn / len) * len, len);
+    }
     select(pfn);
   }
 
@@ -145,21 +147,21 @@ export function createMemoryView(panel, ctx) {
 
   function geometry() {
     const width = Math.max(360, ui.map.clientWidth || 800) - GUTTER - 4;
-    const height = Math.max(300, Math.min(960, window.innerHeight - 190));
-    // frames a row: 8, 12, 16, 24, 32, 48, ... the fewest that keep the grid within the height
+    const height = Math.max(300, Math.min(900, window.innerHeight - 250));
+    // frames a row: the power of two that gives the largest cells within the width and the height
+    // (rows then start at round addresses)
+    const cellFor = c => Math.min(MAX_CELL, width / c, height / Math.ceil(range.len / c));
     let cols = 8;
-    const fits = c => {
-      const cell = Math.min(MAX_CELL, width / c);
-      return Math.ceil(range.len / c) * cell <= height * 1.05;
-    };
-    while (cols < range.len && !fits(cols)) {
-      cols = (cols & (cols - 1)) === 0 ? cols * 3 / 2 : cols / 3 * 4;
+    while (cols < range.len && cellFor(cols * 2) > cellFor(cols)) {
+      cols *= 2;
     }
-    const cell = Math.min(MAX_CELL, width / cols);
+    // cells as wide as the width allows, and as tall, up to square, as the height allows
+    const cw = Math.min(MAX_CELL, width / cols);
     const start = Math.floor(range.start / cols) * cols;
     const end = Math.min(mem.topPfn, range.start + range.len);
     const rows = Math.max(1, Math.ceil((end - start) / cols));
-    return {cols, cell, start, end, rows, width: cols * cell, height: rows * cell};
+    const ch = Math.min(cw, Math.max(cellFor(cols), height / rows));
+    return {cols, cw, ch, cell: Math.min(cw, ch), start, end, rows, width: cols * cw, height: rows * ch};
   }
 
   /** Rectangles covering frames [a, b) of the grid g, one per row piece. */
@@ -174,7 +176,7 @@ export function createMemoryView(panel, ctx) {
     const c0 = ra % g.cols;
     const r1 = Math.floor((rb - 1) / g.cols);
     const c1 = (rb - 1) % g.cols + 1;
-    const rect = (c, r, w, hgt) => out.push([GUTTER + c * g.cell, r * g.cell, w * g.cell, hgt * g.cell]);
+    const rect = (c, r, w, hgt) => out.push([GUTTER + c * g.cw, r * g.ch, w * g.cw, hgt * g.ch]);
     if (r0 === r1) {
       rect(c0, r0, c1 - c0, 1);
     } else {
@@ -194,7 +196,7 @@ export function createMemoryView(panel, ctx) {
     if (x < 0 || y < 0 || x >= g.width || y >= g.height) {
       return null;
     }
-    const pfn = g.start + Math.floor(y / g.cell) * g.cols + Math.floor(x / g.cell);
+    const pfn = g.start + Math.floor(y / g.ch) * g.cols + Math.floor(x / g.cw);
     return pfn < g.end && pfn >= range.start ? pfn : null;
   }
 
@@ -241,10 +243,10 @@ export function createMemoryView(panel, ctx) {
     if (g.cell >= 5) {
       let d = '';
       for (let c = 0; c <= g.cols; c++) {
-        d += `M${GUTTER + c * g.cell} 0V${g.height}`;
+        d += `M${GUTTER + c * g.cw} 0V${g.height}`;
       }
       for (let r = 0; r <= g.rows; r++) {
-        d += `M${GUTTER} ${r * g.cell}H${GUTTER + g.width}`;
+        d += `M${GUTTER} ${r * g.ch}H${GUTTER + g.width}`;
       }
       svg.append(s('path', {d, stroke: '#ffffff', 'stroke-width': g.cell >= 14 ? 1.5 : 1, fill: 'none'}));
     }
@@ -254,19 +256,19 @@ export function createMemoryView(panel, ctx) {
         const run = ownerAt(pfn);
         const color = run ? runColor(run[2], run[3]) : '#ffffff';
         const i = pfn - g.start;
-        const x = GUTTER + (i % g.cols + 0.5) * g.cell;
-        const y = Math.floor(i / g.cols) * g.cell;
-        labels.append(s('text', {x, y: y + g.cell / 2 - 1, fill: inkOn(color)}, hex(pfn, 3)),
-          s('text', {x, y: y + g.cell / 2 + 12, fill: inkOn(color), 'fill-opacity': 0.75},
-            run ? (run[2] === 'process' ? 'P' + run[3] : symbol(run[2])) : ''));
+        const x = GUTTER + (i % g.cols + 0.5) * g.cw;
+        const y = Math.floor(i / g.cols) * g.ch;
+        labels.append(s('text', {x, y: y + g.ch / 2 - 1, fill: inkOn(color)}, hex(pfn, 3)),
+          s('text', {x, y: y + g.ch / 2 + 12, fill: inkOn(color), 'fill-opacity': 0.75},
+            !run || run[2] === 'free' ? '' : run[2] === 'process' ? 'P' + run[3] : symbol(run[2])));
       }
       svg.append(labels);
     }
     // row labels: the physical address each row starts at, spaced to stay readable
-    const every = Math.max(1, Math.ceil(14 / g.cell));
+    const every = Math.max(1, Math.ceil(14 / g.ch));
     const rowLabels = s('g', {'font-size': 11, fill: '#5d6b7a', 'text-anchor': 'end'});
     for (let r = 0; r < g.rows; r += every) {
-      rowLabels.append(s('text', {x: GUTTER - 8, y: r * g.cell + Math.min(g.cell, 14) / 2 + 4}, hex((g.start + r * g.cols) * 4096)));
+      rowLabels.append(s('text', {x: GUTTER - 8, y: r * g.ch + (g.ch >= 14 ? g.ch / 2 : 7) + 4}, hex((g.start + r * g.cols) * 4096)));
     }
     svg.append(rowLabels);
     // this step's frames, and the selected one
@@ -332,11 +334,12 @@ export function createMemoryView(panel, ctx) {
   function outline(g, pfn, color, cls) {
     const i = pfn - g.start;
     const minSize = cls === 'changed' ? 12 : 10;
-    const size = Math.max(g.cell, minSize);
-    const x = GUTTER + (i % g.cols) * g.cell + g.cell / 2 - size / 2;
-    const y = Math.floor(i / g.cols) * g.cell + g.cell / 2 - size / 2;
-    return s('rect', {x: x + 1, y: y + 1, width: Math.max(1, size - 2), height: Math.max(1, size - 2), stroke: color,
-      'stroke-width': g.cell >= 10 ? 2.5 : 2, rx: g.cell >= 10 ? 2 : size / 2, class: cls, 'data-pfn': pfn});
+    const w = Math.max(g.cw, minSize);
+    const hgt = Math.max(g.ch, minSize);
+    const x = GUTTER + (i % g.cols) * g.cw + g.cw / 2 - w / 2;
+    const y = Math.floor(i / g.cols) * g.ch + g.ch / 2 - hgt / 2;
+    return s('rect', {x: x + 1, y: y + 1, width: Math.max(1, w - 2), height: Math.max(1, hgt - 2), stroke: color,
+      'stroke-width': g.cell >= 10 ? 2.5 : 2, rx: 2, class: cls, 'data-pfn': pfn});
   }
 
   function onHover(g, svg, e, band) {
@@ -426,10 +429,6 @@ export function createMemoryView(panel, ctx) {
     return list;
   }
 
-  function swatch(color, pattern) {
-    return h('span', {class: ['swatch', pattern ? 'hatched' : null], data: {color}, 'aria-hidden': 'true'});
-  }
-
   async function select(pfn) {
     selected = pfn;
     draw();
@@ -438,7 +437,7 @@ export function createMemoryView(panel, ctx) {
     const info = await loadFrame(pfn);
     if (mine === selectToken && info && selected === pfn) {
       fill(ui.frame, frameLines(pfn, info), h('button', {type: 'button', class: 'small',
-        on: {click: () => setRange(pfn - 32, 64)}}, 'zoom to it'));
+        on: {click: () => setRange(Math.floor(pfn / 64) * 64, 64)}}, 'zoom to it'));
       ui.frame.dataset.pfn = String(pfn);
       ui.frame.dataset.owner = info.owner;
     }
@@ -518,7 +517,6 @@ export function createMemoryView(panel, ctx) {
       + ' · ' + g.cols + ' frames a row');
     ui.range.dataset.start = String(range.start);
     ui.range.dataset.len = String(range.len);
-    paintSwatches(panel);
   }
 
   function legend() {
@@ -600,14 +598,14 @@ export function createMemoryView(panel, ctx) {
     const shown = list.slice(0, 40).map(f => h('li', null, h('button', {type: 'button', class: 'link mono',
       on: {click: () => {
         if (f.pfn < range.start || f.pfn >= range.start + range.len) {
-          setRange(f.pfn - 32, Math.max(64, Math.min(range.len, 1024)));
+          const len = Math.max(64, Math.min(range.len, 1024));
+          setRange(Math.floor(f.pfn / len) * len, len);
         }
         select(f.pfn);
       }}}, hex(f.pfn, 5)), ' ', swatch(ownerColor(f.before)), ' ', ownerLabel(f.before), ' → ',
     swatch(ownerColor(f.after)), ' ', ownerLabel(f.after)));
     fill(ui.changes, h('p', null, ev.changes.summary), h('ul', {class: 'changes-list', id: 'mem-changed'}, shown),
       list.length > 40 ? h('p', {class: 'muted'}, 'and ' + (list.length - 40) + ' more') : null);
-    paintSwatches(ui.changes);
   }
 
   function summaryLine() {
@@ -659,17 +657,10 @@ export function createMemoryView(panel, ctx) {
         return;
       }
       if (pfn < range.start || pfn >= range.start + range.len || range.len > 4096) {
-        setRange(pfn - 128, 256);
+        setRange(Math.floor(pfn / 256) * 256, 256);
       }
       select(pfn);
     },
     setRange,
   };
-}
-
-/** Sets each .swatch's colour from its data-color (classes cannot carry arbitrary colours). */
-export function paintSwatches(root) {
-  root.querySelectorAll('.swatch[data-color]').forEach(el => {
-    el.style.backgroundColor = el.dataset.color;
-  });
 }

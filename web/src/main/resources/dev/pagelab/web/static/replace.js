@@ -5,7 +5,7 @@
 
 import {api} from './api.js';
 import {state, processColor} from './store.js';
-import {h, s, fill, num, plural, showTip, hideTip} from './dom.js';
+import {h, s, fill, num, plural, showTip, hideTip, swatch} from './dom.js';
 import {exportBar, stack} from './export.js';
 import {legendSvg} from './legend.js';
 
@@ -391,14 +391,11 @@ export function createReplacementView(panel, ctx) {
       h('table', {class: 'totals'}, h('thead', null, h('tr', null, ['process', 'references', 'faults', 'write-backs']
         .map(t => h('th', null, t)))),
       h('tbody', null, r.processes.map(p => h('tr', {data: {pid: String(p.pid)}},
-        h('td', null, h('span', {class: 'swatch', data: {color: procColor(p.pid)}}), ' ' + p.pid),
+        h('td', null, swatch(procColor(p.pid)), ' ' + p.pid),
         h('td', {class: 'num'}, num(p.references)), h('td', {class: 'num'}, num(p.faults)), h('td', {class: 'num'}, num(p.writeBacks)))),
       r.totals ? h('tr', {class: 'total'}, h('td', null, 'all'), h('td', {class: 'num'}, num(r.totals.references || 0)),
         h('td', {class: 'num proc-total-faults'}, num(r.totals.faults || 0)), h('td', {class: 'num'}, num(r.totals.writeBacks || 0))) : null)));
     fill(ui.procCharts, block('local', local), block('global', global));
-    ui.procCharts.querySelectorAll('.swatch[data-color]').forEach(el => {
-      el.style.backgroundColor = el.dataset.color;
-    });
   }
 
   function procColor(pid) {

@@ -4,7 +4,7 @@
 
 import {api, sessionPath} from './api.js';
 import {state, currentEvent} from './store.js';
-import {h, s, fill, hex, plural, showTip, hideTip, card, parseAddress, svgPoint} from './dom.js';
+import {h, s, fill, hex, plural, showTip, hideTip, card, parseAddress, svgPoint, swatch} from './dom.js';
 import {exportBar, stack} from './export.js';
 import {legendSvg} from './legend.js';
 import {ENTRY_COLORS, decode, flagText, flagsOf, target, kind, notPresentText, ruler, isLarge} from './entries.js';
@@ -61,7 +61,7 @@ export function createSpaceView(panel, ctx) {
   fill(panel,
     h('div', {class: 'view-head'}, h('h2', null, 'Address space'),
       h('label', {class: 'field'}, h('span', null, 'space'), ui.select),
-      exportBar('address-space', drawing, csvRows, ctx.showError)),
+      exportBar(() => 'address-space-' + space + '-step-' + state.step, drawing, csvRows, ctx.showError)),
     h('div', {class: 'card walk-card'},
       h('form', {id: 'addr-form', class: 'addr-form', on: {submit: ev => {
         ev.preventDefault();
@@ -78,7 +78,7 @@ export function createSpaceView(panel, ctx) {
       card('Entry', ui.entry),
       h('div', null, card('This step in this space', ui.changes), card('Colours', ui.legend))));
   fill(ui.legend, LEGEND.map(l => h('span', {class: 'legend-item static'},
-    h('span', {class: 'swatch', data: {color: ENTRY_COLORS[l.key]}}), l.label)),
+    swatch(ENTRY_COLORS[l.key]), l.label)),
   h('span', {class: 'legend-item static'}, h('span', {class: 'mark-dot'}), 'A (accessed)'),
   h('span', {class: 'legend-item static'}, h('span', {class: 'mark-dot d'}), 'D (dirty)'),
   h('span', {class: 'legend-item static'}, h('span', {class: 'mark-large'}), '4 MiB page'),
@@ -509,9 +509,6 @@ export function createSpaceView(panel, ctx) {
     walkView();
     entryDetail();
     changesList();
-    panel.querySelectorAll('.swatch[data-color]').forEach(el => {
-      el.style.backgroundColor = el.dataset.color;
-    });
   }
 
   function drawing() {

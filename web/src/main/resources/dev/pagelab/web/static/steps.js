@@ -3,7 +3,7 @@
 // result, note, failure, mismatches, what it changed, its MMU counters, its trace and details.
 
 import {state, currentEvent, ownerColor, ownerLabel} from './store.js';
-import {h, s, fill, hex, num, plural, showTip, hideTip, svgPoint} from './dom.js';
+import {h, s, fill, hex, num, plural, showTip, hideTip, svgPoint, swatch} from './dom.js';
 import {exportBar, stack} from './export.js';
 import {legendSvg} from './legend.js';
 import {sessionPath} from './api.js';
@@ -107,11 +107,13 @@ export function createStepsView(panel, ctx) {
     const rows = state.steps.map(e => h('tr', {data: {step: String(e.step)}, class: ['step-row', 'o-' + e.outcome],
       on: {click: () => ctx.goTo(e.step)}},
     h('td', {class: 'num mono'}, String(e.step)), h('td', {class: 'num mono muted'}, String(e.line)),
-    h('td', {class: 'text mono'}, e.text), h('td', null, badge(e.outcome)),
+    h('td', {class: 'text mono', title: e.text}, e.text), h('td', null, badge(e.outcome)),
     h('td', {class: 'summary', title: e.changes.summary}, e.changes.summary === 'nothing changed' ? '' : e.changes.summary)));
     const booted = h('tr', {data: {step: '0'}, class: 'step-row', on: {click: () => ctx.goTo(0)}},
       h('td', {class: 'num mono'}, '0'), h('td', null, ''), h('td', {class: 'text'}, 'booted'), h('td', null, ''), h('td', null, ''));
     fill(ui.list, h('table', {class: 'steps'},
+      h('colgroup', null, h('col', {class: 'c-num'}), h('col', {class: 'c-line'}), h('col', {class: 'c-text'}),
+        h('col', {class: 'c-outcome'}), h('col', {class: 'c-summary'})),
       h('thead', null, h('tr', null, h('th', null, '#'), h('th', null, 'line'), h('th', null, 'step'), h('th', null, 'outcome'),
         h('th', null, 'changed'))),
       h('tbody', null, booted, rows)));
@@ -135,12 +137,6 @@ export function createStepsView(panel, ctx) {
     return h('section', {class: 'ev-section', id}, h('h4', null, title), children);
   }
 
-  function swatch(key) {
-    const el = h('span', {class: 'swatch'});
-    el.style.backgroundColor = ownerColor(key);
-    return el;
-  }
-
   function pageState(p) {
     if (p.present) {
       return p.paddr + ' ' + flagsOf(p.flags);
@@ -153,7 +149,7 @@ export function createStepsView(panel, ctx) {
     if (c.frames.length) {
       out.push(h('ul', {class: 'changes-list'}, c.frames.slice(0, 30).map(f => h('li', null,
         h('button', {type: 'button', class: 'link mono', on: {click: () => ctx.showFrame(f.pfn)}}, 'frame ' + hex(f.pfn, 5)),
-        ' ', swatch(f.before), ' ', ownerLabel(f.before), ' → ', swatch(f.after), ' ', ownerLabel(f.after)))),
+        ' ', swatch(ownerColor(f.before)), ' ', ownerLabel(f.before), ' → ', swatch(ownerColor(f.after)), ' ', ownerLabel(f.after)))),
       c.frames.length > 30 ? h('p', {class: 'muted'}, 'and ' + (c.frames.length - 30) + ' more frames') : null);
     }
     const pages = c.pages.map(p => [p.space, p.vaddr, (p.paddrBefore ? p.paddrBefore + ' ' + flagsOf(p.flagsBefore) : 'nothing')

@@ -4,7 +4,7 @@
 
 import {api, sessionPath} from './api.js';
 import {state, currentEvent} from './store.js';
-import {h, s, fill, hex, num, plural, showTip, hideTip, card} from './dom.js';
+import {h, s, fill, num, plural, showTip, hideTip, card} from './dom.js';
 import {exportBar, stack} from './export.js';
 import {legendSvg} from './legend.js';
 
@@ -29,7 +29,7 @@ export function createTlbView(panel, ctx) {
 
   fill(panel,
     h('div', {class: 'view-head'}, h('h2', null, 'TLB'), ui.summary,
-      exportBar('tlb', drawing, csvRows, ctx.showError)),
+      exportBar(() => 'tlb-step-' + state.step, drawing, csvRows, ctx.showError)),
     h('div', {class: 'stats-row'}, card('So far (since boot)', ui.stats), card('This step', ui.stepStats)),
     h('div', {class: 'split'},
       h('div', {class: 'card'}, h('h3', null, 'Lines by set'), ui.grid,

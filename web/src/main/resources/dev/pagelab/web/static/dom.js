@@ -3,6 +3,10 @@
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+/** The fonts drawings name (no font is fetched: these are the system's). */
+export const MONO = 'ui-monospace, DejaVu Sans Mono, Liberation Mono, Menlo, Consolas, monospace';
+export const FONT = 'system-ui, -apple-system, Segoe UI, DejaVu Sans, Liberation Sans, sans-serif';
+
 function append(el, child) {
   if (child === null || child === undefined || child === false) {
     return;

@@ -2,9 +2,8 @@
 // the ones `pagelab explain` prints), and drawn: a cell's colour and marks, and a 32-bit ruler.
 
 import {state} from './store.js';
-import {s, hex} from './dom.js';
+import {s, hex, MONO} from './dom.js';
 
-const MONO = 'ui-monospace, DejaVu Sans Mono, Liberation Mono, Menlo, Consolas, monospace';
 
 export const ENTRY_COLORS = {
   empty: '#eef1f4',

@@ -2,9 +2,8 @@
 // CSV. Drawings use presentation attributes (fill=, stroke=, font-family=), never CSS classes, for
 // what they look like, so that the exported file looks as the page does.
 
-import {s, h} from './dom.js';
+import {s, h, FONT} from './dom.js';
 
-const FONT = 'system-ui, -apple-system, Segoe UI, DejaVu Sans, Liberation Sans, sans-serif';
 
 function size(svg) {
   const w = Number(svg.getAttribute('width')) || svg.getBoundingClientRect().width || 600;

@@ -1,8 +1,7 @@
 // A colour legend drawn in SVG, for exports (the page shows its legends in HTML).
 
-import {s} from './dom.js';
+import {s, FONT} from './dom.js';
 
-const FONT = 'system-ui, -apple-system, Segoe UI, DejaVu Sans, Liberation Sans, sans-serif';
 
 /** items: [{color, label, hatch?, stroke?}] laid out in rows within width. */
 export function legendSvg(items, width) {

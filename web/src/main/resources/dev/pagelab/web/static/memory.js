@@ -5,14 +5,13 @@
 
 import {api, sessionPath} from './api.js';
 import {state, currentEvent, ownerColor, ownerLabel, processColor, runColor, inkOn} from './store.js';
-import {h, s, fill, hex, bytes, num, plural, showTip, moveTip, hideTip, card, fact, parseAddress, svgPoint, swatch} from './dom.js';
+import {h, s, fill, hex, bytes, num, plural, showTip, moveTip, hideTip, card, fact, parseAddress, svgPoint, swatch, MONO} from './dom.js';
 import {exportBar, stack} from './export.js';
 import {legendSvg} from './legend.js';
 
 const GUTTER = 92;
 const MIN_LEN = 32;
 const MAX_CELL = 56;
-const MONO = 'ui-monospace, DejaVu Sans Mono, Liberation Mono, Menlo, Consolas, monospace';
 const ACCENT = '#d6336c';
 
 export function createMemoryView(panel, ctx) {

@@ -5,12 +5,10 @@
 
 import {api} from './api.js';
 import {state, processColor} from './store.js';
-import {h, s, fill, num, plural, showTip, hideTip, swatch} from './dom.js';
+import {h, s, fill, num, plural, showTip, hideTip, swatch, MONO, FONT} from './dom.js';
 import {exportBar, stack} from './export.js';
 import {legendSvg} from './legend.js';
 
-const MONO = 'ui-monospace, DejaVu Sans Mono, Liberation Mono, Menlo, Consolas, monospace';
-const FONT = 'system-ui, -apple-system, Segoe UI, DejaVu Sans, Liberation Sans, sans-serif';
 const CLASSIC = '7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1';
 const DEFAULT_POLICIES = ['fifo', 'lru', 'opt', 'clock'];
 const FAULT_FILL = '#ffe3c2';
@@ -426,22 +424,27 @@ export function createReplacementView(panel, ctx) {
     svg.append(g);
   }
 
-  function areaChart(r, frames, width, scope) {
+  /** An empty chart of samples over time: its SVG, plot area and last time (tMax 0: no samples). */
+  function chart(cls, scope, width, hgt, samples) {
     const left = 40;
     const top = 20;
-    const w = width - left - 12;
-    const hgt = 150;
-    const svg = s('svg', {class: 'proc-area', id: 'proc-area-' + scope, width, height: top + hgt + 22, 'font-family': FONT});
+    const svg = s('svg', {class: cls, id: cls + '-' + scope, width, height: top + hgt + 22, 'font-family': FONT});
+    const tMax = samples.length ? Math.max(1, samples[samples.length - 1].t) : 0;
+    return {svg, left, top, w: width - left - 12, hgt, tMax};
+  }
+
+  function areaChart(r, frames, width, scope) {
     const samples = r.samples;
-    if (!samples.length) {
-      return svg;
+    const c = chart('proc-area', scope, width, 150, samples);
+    const tMax = c.tMax;
+    if (!tMax) {
+      return c.svg;
     }
-    const tMax = Math.max(1, samples[samples.length - 1].t);
     const n = samples[0].resident.length;
     const yMax = Math.max(frames, ...samples.map(x => x.resident.reduce((a, b) => a + b, 0)));
-    axes(svg, left, top, w, hgt, tMax, yMax, 'resident pages (stacked) over time');
-    const X = t => left + w * t / tMax;
-    const Y = v => top + hgt - hgt * v / yMax;
+    axes(c.svg, c.left, c.top, c.w, c.hgt, tMax, yMax, 'resident pages (stacked) over time');
+    const X = t => c.left + c.w * t / tMax;
+    const Y = v => c.top + c.hgt - c.hgt * v / yMax;
     const lower = samples.map(() => 0);
     for (let p = 0; p < n; p++) {
       const upper = samples.map((x, i) => lower[i] + x.resident[p]);
@@ -452,38 +455,35 @@ export function createReplacementView(panel, ctx) {
       for (let i = samples.length - 1; i >= 0; i--) {
         d += 'L' + X(samples[i].t).toFixed(1) + ' ' + Y(lower[i]).toFixed(1);
       }
-      svg.append(s('path', {d: d + 'Z', fill: procColor(p), 'fill-opacity': 0.8, stroke: procColor(p), 'stroke-width': 0.5,
+      c.svg.append(s('path', {d: d + 'Z', fill: procColor(p), 'fill-opacity': 0.8, stroke: procColor(p), 'stroke-width': 0.5,
         class: 'band', 'data-pid': p}));
       upper.forEach((v, i) => {
         lower[i] = v;
       });
     }
-    svg.append(s('path', {d: `M${left} ${Y(frames)}H${left + w}`, stroke: '#495057', 'stroke-dasharray': '4 3'}),
-      s('text', {x: left + w, y: Y(frames) - 4, 'text-anchor': 'end', 'font-size': 10, fill: '#495057'}, frames + ' frames'));
-    return svg;
+    c.svg.append(s('path', {d: `M${c.left} ${Y(frames)}H${c.left + c.w}`, stroke: '#495057', 'stroke-dasharray': '4 3'}),
+      s('text', {x: c.left + c.w, y: Y(frames) - 4, 'text-anchor': 'end', 'font-size': 10, fill: '#495057'}, frames + ' frames'));
+    return c.svg;
   }
 
   function faultChart(r, maxFaults, width, scope) {
-    const left = 40;
-    const top = 20;
-    const w = width - left - 12;
-    const hgt = 90;
-    const svg = s('svg', {class: 'proc-faults', id: 'proc-faults-' + scope, width, height: top + hgt + 22, 'font-family': FONT});
     const samples = r.samples;
-    if (!samples.length) {
-      return svg;
+    const c = chart('proc-faults', scope, width, 90, samples);
+    const tMax = c.tMax;
+    if (!tMax) {
+      return c.svg;
     }
-    const tMax = Math.max(1, samples[samples.length - 1].t);
-    axes(svg, left, top, w, hgt, tMax, maxFaults, 'faults so far');
+    axes(c.svg, c.left, c.top, c.w, c.hgt, tMax, maxFaults, 'faults so far');
     const n = samples[0].faults.length;
     for (let p = 0; p < n; p++) {
       let d = '';
       samples.forEach((x, i) => {
-        d += (i ? 'L' : 'M') + (left + w * x.t / tMax).toFixed(1) + ' ' + (top + hgt - hgt * x.faults[p] / maxFaults).toFixed(1);
+        d += (i ? 'L' : 'M') + (c.left + c.w * x.t / tMax).toFixed(1) + ' '
+          + (c.top + c.hgt - c.hgt * x.faults[p] / maxFaults).toFixed(1);
       });
-      svg.append(s('path', {d, fill: 'none', stroke: procColor(p), 'stroke-width': 1.75}));
+      c.svg.append(s('path', {d, fill: 'none', stroke: procColor(p), 'stroke-width': 1.75}));
     }
-    return svg;
+    return c.svg;
   }
 
   // ---------------------------------------------------------------- exports

@@ -4,12 +4,11 @@
 
 import {api, sessionPath} from './api.js';
 import {state, currentEvent} from './store.js';
-import {h, s, fill, hex, plural, showTip, hideTip, card, parseAddress, svgPoint, swatch} from './dom.js';
+import {h, s, fill, hex, plural, showTip, hideTip, card, parseAddress, svgPoint, swatch, MONO} from './dom.js';
 import {exportBar, stack} from './export.js';
 import {legendSvg} from './legend.js';
 import {ENTRY_COLORS, decode, flagText, flagsOf, target, kind, notPresentText, ruler, isLarge} from './entries.js';
 
-const MONO = 'ui-monospace, DejaVu Sans Mono, Liberation Mono, Menlo, Consolas, monospace';
 const WALK = '#f76707';
 const CHANGED = '#d6336c';
 const SELECTED = '#111827';
@@ -403,9 +402,11 @@ export function createSpaceView(panel, ctx) {
         entry: String(st.entry), level: st.level}},
       h('div', {class: 'walk-step-head'}, h('strong', null, name), h('span', {class: 'mono'}, ' at ' + st.entryPaddr + ' = '),
         h('span', {class: 'mono value'}, hex(st.entry))),
-      h('div', {class: 'chips'}, st.bits.map(b => h('span', {class: ['chip', b.set ? 'on' : 'off'], title: b.meaning}, b.name))),
-      h('ul', {class: 'meanings'}, st.bits.filter(b => b.set || b.name === 'P').map(b => h('li', null,
-        h('span', {class: 'mono'}, b.name + '=' + (b.set ? 1 : 0)), ' ', b.meaning))),
+      h('div', {class: 'chips'}, st.bits.map(b => h('span', {class: ['chip', b.set ? 'on' : 'off',
+        !present && b.name !== 'P' ? 'ignored' : null], title: b.meaning}, b.name))),
+      h('ul', {class: 'meanings'}, st.bits.filter(b => (b.set && present) || b.name === 'P').map(b => h('li', null,
+        h('span', {class: 'mono'}, b.name + '=' + (b.set ? 1 : 0)), ' ', b.meaning)),
+      !present && st.entry !== 0 ? h('li', null, notPresentText(st.entry, w.space)) : null),
       h('div', {class: ['next', present ? null : 'stop']}, next));
     });
     const ok = w.verdicts.find(x => x.translates);

@@ -3,7 +3,7 @@
 // result, note, failure, mismatches, what it changed, its MMU counters, its trace and details.
 
 import {state, currentEvent, ownerColor, ownerLabel} from './store.js';
-import {h, s, fill, hex, num, plural, showTip, hideTip, svgPoint, swatch} from './dom.js';
+import {h, s, fill, hex, num, plural, showTip, hideTip, svgPoint, swatch, FONT} from './dom.js';
 import {exportBar, stack} from './export.js';
 import {legendSvg} from './legend.js';
 import {sessionPath} from './api.js';
@@ -14,7 +14,6 @@ const OUTCOME = {
   'expected-failure': {color: '#e8a33d', label: 'failed, as expected'},
   'failed': {color: '#e03131', label: 'failed'},
 };
-const FONT = 'system-ui, -apple-system, Segoe UI, DejaVu Sans, Liberation Sans, sans-serif';
 
 export function createStepsView(panel, ctx) {
   const ui = {

@@ -4,11 +4,10 @@
 
 import {api, sessionPath} from './api.js';
 import {state, currentEvent} from './store.js';
-import {h, s, fill, num, plural, showTip, hideTip, card} from './dom.js';
+import {h, s, fill, num, plural, showTip, hideTip, card, MONO} from './dom.js';
 import {exportBar, stack} from './export.js';
 import {legendSvg} from './legend.js';
 
-const MONO = 'ui-monospace, DejaVu Sans Mono, Liberation Mono, Menlo, Consolas, monospace';
 const NEW_FILL = '#d3f9d8';
 const NEW_EDGE = '#2f9e44';
 const LINE_FILL = '#eef2ff';

@@ -240,6 +240,7 @@ class BrowserPageTest {
         String vaddr = frame.get("mappedBy").get(0).get("vaddr").asText();
         waitText("#mem-frame", vaddr);
         assertThat(browser.find("#mem-frame").getText()).contains("process " + pid);
+        browser.script("document.activeElement.blur()");
         WebElement cell = browser.find("#mem-map-svg rect.run[data-owner='process'][data-pid='" + pid + "']");
         new Actions(browser.driver()).moveToElement(cell).perform();
         waitText("#tip", vaddr);
@@ -387,6 +388,9 @@ class BrowserPageTest {
         browser.find("#steps-list tr[data-step='" + failing + "']").click();
         settle();
         waitText("#step-failure", steps.get(failing - 1).get("failure").get("message").asText());
+        browser.find("#steps-list tr[data-step='2']").click();
+        settle();
+        waitText("#step-trace", steps.get(1).get("trace").get(0).asText());
         browser.screenshot("steps", WIDTH, 1150);
 
         key(Keys.END);
@@ -415,6 +419,7 @@ class BrowserPageTest {
         browser.find("#yaml-run").click();
         browser.waiting().until(d -> browser.find("#error").isDisplayed());
         assertThat(browser.find("#error-text").getText()).contains(refused.json().get("error").asText().replace("broken.yaml", ""));
+        browser.screenshot("loading-error", WIDTH, HEIGHT);
         assertThat(body("session")).isEqualTo("s1");
 
         String good = examples().get("stale-tlb.yaml");

@@ -175,8 +175,10 @@ export function createStepsView(panel, ctx) {
     if (!m) {
       return null;
     }
-    return h('div', {class: 'mini-stats mono'}, ['accesses', 'tlbHits', 'tlbMisses', 'walks', 'faults', 'invlpgs', 'flushes']
-      .map(k => h('span', null, k.replace('tlb', 'TLB ').replace('invlpgs', 'INVLPGs') + ' ', h('b', null, num(m[k])))));
+    const labels = {accesses: 'accesses', tlbHits: 'TLB hits', tlbMisses: 'TLB misses', walks: 'walks', faults: 'faults',
+      invlpgs: 'INVLPGs', flushes: 'flushes'};
+    return h('div', {class: 'mini-stats mono'}, Object.entries(labels)
+      .map(([k, label]) => h('span', null, label + ' ', h('b', null, num(m[k])))));
   }
 
   function drawDetail() {

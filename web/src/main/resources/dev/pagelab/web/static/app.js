@@ -108,10 +108,11 @@ async function refresh() {
     return;
   }
   stale.delete(name);
+  const stamp = state.session + ':' + state.step;
   try {
     await view.update();
-    const panel = $('view-' + name);
-    panel.dataset.rendered = state.session + ':' + state.step;
+    // what this update drew (tests wait for it); a later move draws and stamps again
+    $('view-' + name).dataset.rendered = stamp;
   } catch (e) {
     stale.add(name);
     if (e instanceof ApiError && e.status === 404 && /no session/.test(e.message) && state.session !== 's1') {
@@ -142,9 +143,6 @@ function activate(name) {
   }
   writeHash();
   syncControls();
-  if (views[name].activate) {
-    views[name].activate();
-  }
   if (resized.has(name) && !stale.has(name) && views[name].resize) {
     views[name].resize();
   }

@@ -480,6 +480,10 @@ class BrowserPageTest {
 
         browser.find("#proc-run").click();
         browser.waiting().until(d -> !browser.all("#proc-area-local").isEmpty() && !browser.all("#proc-area-global").isEmpty());
+        browser.find("#repl-svg-lru g.col[data-index='11'] rect.hot").click();
+        waitAttribute("#view-replacement", "data-position", "12");
+        assertThat(browser.find("#repl-why-lru").getDomAttribute("data-hit"))
+                .isEqualTo(browser.find("#repl-svg-lru g.col[data-index='11']").getDomAttribute("data-hit"));
         browser.screenshot("replacement", WIDTH, 1900);
     }
 

@@ -136,10 +136,11 @@ final class BrowserSession implements AutoCloseable {
     }
 
     /**
-     * Saves the page as target/screenshots/NAME.png, the window grown to show up to maxHeight
-     * pixels of the page; returns the file.
+     * Saves the page from its top as target/screenshots/NAME.png, the window grown to show up to
+     * maxHeight pixels of the page; returns the file.
      */
     Path screenshot(String name, int width, int maxHeight) {
+        script("window.scrollTo(0, 0)");
         Number pageHeight = (Number) script("return document.documentElement.scrollHeight");
         int height = Math.min(maxHeight, Math.max(600, pageHeight.intValue()));
         Dimension before = driver.manage().window().getSize();

@@ -54,6 +54,7 @@ const ctx = {
   showError,
   clearError,
   goTo: k => requestPosition(k),
+  sync: () => syncControls(),
   stepLabel,
   showFrame: async pfn => {
     await activate('memory');

@@ -43,6 +43,7 @@ export function createReplacementView(panel, ctx) {
     procFrames: h('input', {id: 'proc-frames', type: 'number', min: 1, max: 1024, value: 8, class: 'narrow'}),
     procPolicy: h('select', {id: 'proc-policy', 'aria-label': 'policy'}),
     procQuantum: h('input', {id: 'proc-quantum', type: 'number', min: 1, max: 10000, value: 4, class: 'narrow'}),
+    procMinimum: h('input', {id: 'proc-minimum', type: 'number', min: 0, max: 1024, value: 1, class: 'narrow'}),
     procAllocation: h('select', {id: 'proc-allocation', 'aria-label': 'allocation'},
       h('option', {value: 'equal'}, 'equal'), h('option', {value: 'proportional'}, 'proportional')),
     procError: h('div', {id: 'proc-error', class: 'inline-error', role: 'alert', hidden: true}),
@@ -51,6 +52,7 @@ export function createReplacementView(panel, ctx) {
   ui.procRefs.value = '1 2 3 4 1 2 5 1 2 3 4 5\n6 7 6 7 8 6 7 8 9 6\n10 11 12 10 11 12 10 11 12 13';
   let source = 'typed';
   let result = null;
+  let asked = null;
   let position = 0;
   let policiesLoaded = false;
   let known = [];
@@ -104,7 +106,8 @@ export function createReplacementView(panel, ctx) {
       h('div', {class: 'row'}, h('span', {class: 'label'}, 'random:'), h('label', null, 'processes ', ui.procCount),
         h('label', null, 'length ', ui.procLength), h('label', null, 'pages ', ui.procPages), h('label', null, 'seed ', ui.procSeed)),
       h('div', {class: 'row'}, h('label', null, 'frames ', ui.procFrames), h('label', null, 'policy ', ui.procPolicy),
-        h('label', null, 'allocation ', ui.procAllocation), h('label', null, 'quantum ', ui.procQuantum),
+        h('label', null, 'allocation ', ui.procAllocation), h('label', {title: 'the fewest frames a process may be left with'},
+          'at least ', ui.procMinimum, ' each'), h('label', null, 'quantum ', ui.procQuantum),
         h('button', {id: 'proc-run', type: 'submit', class: 'primary'}, 'Run local and global'))),
       ui.procError, ui.procCharts));
 
@@ -171,9 +174,13 @@ export function createReplacementView(panel, ctx) {
     clearErrors();
     try {
       const body = request();
+      if (body.trace) {
+        body.whole = true;
+      }
       const answer = await api('api/replacement', {json: body});
+      asked = body;
       result = answer;
-      position = answer.references.length;
+      position = Math.min(length(), answer.to);
       draw();
       ctx.goTo(position);
     } catch (e) {
@@ -181,54 +188,94 @@ export function createReplacementView(panel, ctx) {
     }
   }
 
+  /** The references in the whole string (an answer carries a window of them, from..to). */
+  function length() {
+    return result ? (result.length !== undefined ? result.length : result.references.length) : 0;
+  }
+
+  function windowFrom() {
+    return result.from || 0;
+  }
+
+  function windowTo() {
+    return result.to !== undefined ? result.to : result.references.length;
+  }
+
+  /** Asks for the window of steps around reference k (1-based) when it is not the one shown. */
+  async function follow(k) {
+    const i = k - 1;
+    if (!result || !asked || i < 0 || (i >= windowFrom() && i < windowTo())) {
+      return;
+    }
+    const size = Math.max(1, windowTo() - windowFrom());
+    const from = Math.max(0, Math.min(i - Math.floor(size / 2), length() - size));
+    result = await api('api/replacement', {json: {...asked, from, to: Math.min(length(), from + size)}});
+  }
+
   // ---------------------------------------------------------------- the tables
 
+  /** Faults among the first k references, from the whole run's hit string (or the steps at hand). */
   function faultsUpTo(p, k) {
-    let faults = 0;
-    let writeBacks = 0;
-    for (let i = 0; i < k && i < p.steps.length; i++) {
-      if (!p.steps[i].hit) {
-        faults++;
+    if (typeof p.hits === 'string') {
+      let faults = 0;
+      for (let i = 0; i < k && i < p.hits.length; i++) {
+        faults += p.hits[i] === 'F' ? 1 : 0;
       }
-      if (p.steps[i].writtenBack) {
-        writeBacks++;
-      }
+      return faults;
     }
-    return {faults, writeBacks};
+    return p.steps.slice(0, k).filter(st => !st.hit).length;
+  }
+
+  function stepAt(p, i) {
+    return p.steps[i - windowFrom()];
+  }
+
+  function refAt(i) {
+    return result.references[i - windowFrom()];
+  }
+
+  function pageName(page) {
+    return result.pageNames && result.pageNames[page] ? ' (' + result.pageNames[page] + ')' : '';
   }
 
   function totals() {
-    const n = result.references.length;
+    const n = length();
     const best = Math.min(...result.policies.map(p => p.totals.faults));
+    const whole = result.policies.some(p => p.wholeTrace);
+    const head = ['policy', 'faults', 'hits', 'fault rate', 'write-backs', 'faults so far'].concat(whole ? ['whole trace'] : []);
     fill(ui.totals, h('div', {class: 'card'}, h('h3', null, plural(n, 'reference') + ', ' + plural(result.frames, 'frame')),
+      result.string && source !== 'typed' ? h('p', {class: 'mono small muted string', title: result.string},
+        result.string.length > 480 ? result.string.slice(0, result.string.lastIndexOf(' ', 480)) + ' …' : result.string) : null,
       h('table', {class: 'totals', id: 'repl-totals-table'},
-        h('thead', null, h('tr', null, ['policy', 'faults', 'hits', 'fault rate', 'write-backs', 'faults so far']
-          .map(t => h('th', null, t)))),
+        h('thead', null, h('tr', null, head.map(t => h('th', null, t)))),
         h('tbody', null, result.policies.map(p => {
-          const so = faultsUpTo(p, position);
+          const w = p.wholeTrace;
           return h('tr', {data: {policy: p.name, faults: String(p.totals.faults)}, class: p.totals.faults === best ? 'best' : null},
             h('td', {class: 'mono'}, p.name), h('td', {class: 'num n-faults'}, num(p.totals.faults)),
             h('td', {class: 'num'}, num(p.totals.hits)),
             h('td', {class: 'num'}, p.totals.references ? (100 * p.totals.faults / p.totals.references).toFixed(1) + '%' : '—'),
-            h('td', {class: 'num'}, num(p.totals.writeBacks)), h('td', {class: 'num so-far'}, num(so.faults) + ' of ' + position));
+            h('td', {class: 'num'}, num(p.totals.writeBacks)),
+            h('td', {class: 'num so-far'}, num(faultsUpTo(p, position)) + ' of ' + num(position)),
+            whole ? h('td', {class: 'num'}, !w ? '' : w.skipped ? h('span', {class: 'muted', title: w.skipped}, 'skipped')
+              : num(w.faults) + ' of ' + num(w.references)) : null);
         })))));
   }
 
   function policyTable(p) {
-    const refs = result.references;
+    const from = windowFrom();
+    const n = Math.min(windowTo() - from, MAX_COLUMNS);
     const frames = result.frames;
-    const n = Math.min(refs.length, MAX_COLUMNS);
     const left = 70;
     const avail = (ui.tables.clientWidth || 900) - 36 - left;
     const col = Math.max(22, Math.min(44, Math.floor(avail / Math.max(1, n))));
     const rowH = 26;
-    const top = 4;
+    const top = 16;
     const rows = 1 + frames + 2;
     const width = left + n * col + 4;
     const height = top + rows * rowH + 6;
     const svg = s('svg', {id: 'repl-svg-' + p.name, class: 'repl-svg', width, height, viewBox: `0 0 ${width} ${height}`,
       'font-family': MONO, 'font-size': 12});
-    const cur = position - 1;
+    const cur = position - 1 - from;
     if (cur >= 0 && cur < n) {
       svg.append(s('rect', {x: left + cur * col, y: 0, width: col, height, fill: CURRENT, class: 'current-col'}));
     }
@@ -242,20 +289,24 @@ export function createReplacementView(panel, ctx) {
     label(2 + frames, 'victim');
     svg.append(s('path', {d: `M${left} ${top + rowH}H${left + n * col}M${left} ${top + (1 + frames) * rowH}H${left + n * col}`,
       stroke: '#ced4da'}));
-    for (let i = 0; i < n; i++) {
-      const x = left + i * col;
-      const ref = refs[i];
-      const st = p.steps[i];
-      const shown = i < position;
-      const g = s('g', {class: 'col', 'data-index': i, 'data-hit': st ? String(st.hit) : '', opacity: shown ? 1 : 0.18});
+    for (let j = 0; j < n; j++) {
+      const i = from + j;
+      const x = left + j * col;
+      const ref = refAt(i);
+      const st = stepAt(p, i);
+      const g = s('g', {class: 'col', 'data-index': i, 'data-hit': st ? String(st.hit) : '', opacity: i < position ? 1 : 0.18});
+      if ((i + 1) % 5 === 0 || j === 0) {
+        g.append(s('text', {x: x + col / 2, y: 10, 'text-anchor': 'middle', 'font-size': 9, fill: '#9aa5b1'}, String(i + 1)));
+      }
       g.append(s('text', {x: x + col / 2, y: top + rowH / 2 + 5, 'text-anchor': 'middle', 'font-weight': 700, class: 'ref',
         fill: ref.write ? '#c2255c' : '#1d2530'}, String(ref.page) + (ref.write ? 'w' : '')));
       if (st) {
         const bits = new Map((st.bits || []).map(b => [b.page, b]));
         st.frames.forEach((page, f) => {
           const y = top + (1 + f) * rowH;
-          const loaded = !st.hit && page === ref.page;
-          const hitHere = st.hit && page === ref.page;
+          const here = st.frame !== undefined ? st.frame === f : page === ref.page;
+          const loaded = !st.hit && here;
+          const hitHere = st.hit && here;
           g.append(s('rect', {x: x + 2, y: y + 2, width: col - 4, height: rowH - 4, rx: 3,
             fill: loaded ? FAULT_FILL : page < 0 ? '#ffffff' : '#f1f3f5',
             stroke: loaded ? FAULT_EDGE : hitHere ? HIT_EDGE : '#dee2e6', 'stroke-width': loaded || hitHere ? 1.5 : 1}));
@@ -292,15 +343,34 @@ export function createReplacementView(panel, ctx) {
     return svg;
   }
 
+  /** The pages the victim's search looked at (a clock hand's path), as "0 A→0, 1". */
+  function probeText(st) {
+    if (!st.probes || st.probes.length === 0) {
+      return '';
+    }
+    const shown = st.probes.map(pr => pr.page + (pr.referencedBefore ? ' A→0' : '')).join(', ');
+    const more = st.probeCount > st.probes.length ? ' (' + num(st.probeCount) + ' in all)' : '';
+    return 'looked at: ' + shown + more;
+  }
+
   function columnTip(p, i) {
-    const ref = result.references[i];
-    const st = p.steps[i];
-    return [h('div', {class: 'tip-title'}, p.name + ' · reference ' + (i + 1) + ': page ' + ref.page + (ref.write ? ' (write)' : '')),
-      h('div', null, st.hit ? 'hit' : 'fault' + (st.victim !== null && st.victim !== undefined ? ', victim ' + st.victim
-        + (st.writtenBack ? ' (dirty: written back)' : '') : '')),
-      st.why ? h('div', {class: 'why'}, st.why) : null,
-      st.bits && st.bits.length ? h('div', {class: 'mono muted'}, st.bits.map(b => b.page + (b.referenced ? ' R' : '') + (b.dirty ? ' D' : ''))
-        .join(' · ')) : null];
+    const ref = refAt(i);
+    const st = stepAt(p, i);
+    const out = [h('div', {class: 'tip-title'}, p.name + ' · reference ' + (i + 1) + ': page ' + ref.page + pageName(ref.page)
+      + (ref.write ? ' (write)' : '')),
+    h('div', null, st.hit ? 'hit' : 'fault' + (st.victim !== null && st.victim !== undefined ? ', victim ' + st.victim
+      + (st.writtenBack ? ' (dirty: written back)' : '') : '')),
+    st.why ? h('div', {class: 'why'}, st.why) : null,
+    probeText(st) ? h('div', {class: 'mono muted'}, probeText(st)) : null];
+    if (st.candidates && st.candidates.length) {
+      out.push(h('div', {class: 'mono muted'}, st.candidates.slice(0, 8).map(c => 'page ' + c.page
+        + (c.referenced ? ' A' : '') + (c.dirty ? ' D' : '') + ' loaded ' + c.loadedAt + ' used ' + c.lastUse
+        + (c.nextUse === null || c.nextUse === undefined ? '' : ' next ' + c.nextUse)).join('\n')));
+    } else if (st.bits && st.bits.length) {
+      out.push(h('div', {class: 'mono muted'}, st.bits.map(b => b.page + (b.referenced ? ' A' : '') + (b.dirty ? ' D' : ''))
+        .join(' · ')));
+    }
+    return out;
   }
 
   function whyLine(p) {
@@ -308,8 +378,11 @@ export function createReplacementView(panel, ctx) {
     if (i < 0) {
       return h('p', {class: 'why-line muted', id: 'repl-why-' + p.name}, 'No reference yet: press → or click a column.');
     }
-    const st = p.steps[i];
-    const ref = result.references[i];
+    const st = stepAt(p, i);
+    const ref = refAt(i);
+    if (!st || !ref) {
+      return h('p', {class: 'why-line muted', id: 'repl-why-' + p.name}, '');
+    }
     return h('p', {class: 'why-line', id: 'repl-why-' + p.name, data: {hit: String(st.hit)}},
       h('strong', null, (i + 1) + ': page ' + ref.page + (ref.write ? 'w' : '') + ' — ' + (st.hit ? 'hit' : 'fault')), ' ',
       st.why || '');
@@ -317,6 +390,7 @@ export function createReplacementView(panel, ctx) {
 
   function tables() {
     const byName = new Map(known.map(k => [k.name, k]));
+    const shown = windowTo() - windowFrom();
     fill(ui.tables, result.policies.map(p => {
       const info = byName.get(p.name);
       return h('div', {class: 'card policy-card', data: {policy: p.name}},
@@ -326,8 +400,8 @@ export function createReplacementView(panel, ctx) {
             + (p.totals.writeBacks ? ' · ' + plural(p.totals.writeBacks, 'write-back') : ''))),
         h('div', {class: 'scroll-x'}, policyTable(p)),
         whyLine(p));
-    }), result.references.length > MAX_COLUMNS ? h('p', {class: 'muted'}, 'The tables show the first ' + MAX_COLUMNS
-      + ' references; the totals count all ' + num(result.references.length) + '.') : null);
+    }), shown < length() ? h('p', {class: 'muted'}, 'The tables show references ' + (windowFrom() + 1) + ' to ' + windowTo()
+      + ' of ' + num(length()) + '; stepping past them fetches the next ones. The totals count all.') : null);
     scrollCurrent();
   }
 
@@ -360,7 +434,7 @@ export function createReplacementView(panel, ctx) {
     clearErrors();
     const lines = ui.procRefs.value.split('\n').map(l => l.trim()).filter(Boolean);
     const base = {frames: Number(ui.procFrames.value), allocation: ui.procAllocation.value, policy: ui.procPolicy.value,
-      quantum: Number(ui.procQuantum.value)};
+      quantum: Number(ui.procQuantum.value), minimum: Number(ui.procMinimum.value)};
     if (lines.length) {
       base.processes = lines;
     } else {
@@ -507,7 +581,7 @@ export function createReplacementView(panel, ctx) {
     if (parts.length === 0) {
       throw new Error('nothing to export yet: run a reference string first');
     }
-    return stack('Replacement' + (result ? ': ' + plural(result.references.length, 'reference') + ', '
+    return stack('Replacement' + (result ? ': ' + plural(length(), 'reference') + ', '
       + plural(result.frames, 'frame') : ''), parts);
   }
 
@@ -517,36 +591,51 @@ export function createReplacementView(panel, ctx) {
     }
     const rows = [['policy', 'index', 'page', 'write', 'hit', 'frames', 'victim', 'written_back', 'why']];
     for (const p of result.policies) {
-      p.steps.forEach((st, i) => rows.push([p.name, i + 1, result.references[i].page, result.references[i].write, st.hit,
-        st.frames.map(f => (f < 0 ? '-' : f)).join(' '), st.victim === null || st.victim === undefined ? '' : st.victim,
-        st.writtenBack, st.why || '']));
+      p.steps.forEach((st, j) => {
+        const i = windowFrom() + j;
+        const ref = refAt(i);
+        rows.push([p.name, i + 1, ref.page, ref.write, st.hit, st.frames.map(f => (f < 0 ? '-' : f)).join(' '),
+          st.victim === null || st.victim === undefined ? '' : st.victim, st.writtenBack, st.why || '']);
+      });
     }
     return {rows, name: 'replacement'};
   }
 
   const stepper = {
-    count: () => (result ? result.references.length : 0),
+    count: () => length(),
     position: () => position,
     async goTo(k) {
       position = k;
       if (result) {
+        try {
+          await follow(k);
+        } catch (e) {
+          showError(e);
+        }
         totals();
         tables();
         panel.dataset.position = String(position);
+        ctx.sync();
       }
     },
-    label: k => 'reference ' + k + ' of ' + (result ? result.references.length : 0),
+    label: k => 'reference ' + k + ' of ' + length(),
     text: k => {
       if (!result || k === 0) {
         return result ? 'no reference yet' : 'run a reference string below';
       }
-      const ref = result.references[k - 1];
+      const ref = refAt(k - 1);
+      if (!ref) {
+        return '';
+      }
       return 'page ' + ref.page + (ref.write ? ' (write)' : '') + ': ' + result.policies.map(p => p.name + ' '
-        + (p.steps[k - 1].hit ? 'hit' : 'fault')).join(', ');
+        + (p.hits ? (p.hits[k - 1] === 'H' ? 'hit' : 'fault') : (stepAt(p, k - 1).hit ? 'hit' : 'fault'))).join(', ');
     },
   };
 
-  /** A link may carry a comparison: #view=replacement&refs=7,0,1&frames=3&policies=fifo,lru&processes=1. */
+  /**
+   * A link may carry a comparison: #view=replacement&refs=7,0,1&frames=3&policies=fifo,lru&processes=1, or
+   * trace=NAME&limit=N instead of refs.
+   */
   async function fromHash() {
     const params = new URLSearchParams(location.hash.replace(/^#/, ''));
     if (params.get('frames')) {
@@ -560,6 +649,13 @@ export function createReplacementView(panel, ctx) {
     }
     if (params.get('refs')) {
       ui.refs.value = params.get('refs');
+      await run();
+    } else if (params.get('trace')) {
+      source = 'trace';
+      document.getElementById('repl-source-trace').checked = true;
+      syncSource();
+      ui.trace.value = params.get('trace');
+      ui.limit.value = params.get('limit') || ui.limit.value;
       await run();
     }
     if (params.get('processes')) {

@@ -478,6 +478,23 @@ class BrowserPageTest {
         browser.find("body").sendKeys(Keys.END);
         waitAttribute("#view-replacement", "data-position", "20");
 
+        // a longer string comes a window of steps at a time; stepping past the window fetches the next
+        browser.find("#repl-source-random").click();
+        WebElement length = browser.find("#repl-length");
+        length.clear();
+        length.sendKeys("450");
+        browser.find("#repl-run").click();
+        browser.waiting().until(d -> browser.find("#ctl-label").getText().endsWith("of 450"));
+        int shown = browser.all("#repl-svg-fifo g.col").size();
+        assertThat(shown).as("a window, not the whole string").isLessThan(450);
+        browser.find("body").sendKeys(Keys.END);
+        waitAttribute("#view-replacement", "data-position", "450");
+        browser.waiting().until(d -> !browser.all("#repl-svg-fifo g.col[data-index='449']").isEmpty());
+        assertThat(browser.find("#repl-totals-table tr[data-policy='fifo'] .so-far").getText())
+                .isEqualTo(browser.find("#repl-totals-table tr[data-policy='fifo'] .n-faults").getText() + " of 450");
+        browser.find("#repl-classic").click();
+        waitAttribute("#repl-totals-table tr[data-policy='opt']", "data-faults", "9");
+
         browser.find("#proc-run").click();
         browser.waiting().until(d -> !browser.all("#proc-area-local").isEmpty() && !browser.all("#proc-area-global").isEmpty());
         browser.find("#repl-svg-lru g.col[data-index='11'] rect.hot").click();

@@ -22,13 +22,13 @@ export function createReplacementView(panel, ctx) {
   const ui = {
     refs: h('input', {id: 'repl-refs', type: 'text', class: 'mono wide', value: CLASSIC, spellcheck: 'false',
       'aria-label': 'reference string'}),
-    frames: h('input', {id: 'repl-frames', type: 'number', min: 1, max: 64, value: 3, class: 'narrow', 'aria-label': 'frames'}),
-    length: h('input', {id: 'repl-length', type: 'number', min: 1, max: 400, value: 30, class: 'narrow'}),
-    pages: h('input', {id: 'repl-pages', type: 'number', min: 1, max: 1000, value: 8, class: 'narrow'}),
-    writeShare: h('input', {id: 'repl-write-share', type: 'number', min: 0, max: 1, step: 0.05, value: 0.2, class: 'narrow'}),
+    frames: h('input', {id: 'repl-frames', type: 'number', min: 1, value: 3, class: 'narrow', 'aria-label': 'frames'}),
+    length: h('input', {id: 'repl-length', type: 'number', min: 1, value: 30, class: 'narrow'}),
+    pages: h('input', {id: 'repl-pages', type: 'number', min: 1, value: 8, class: 'narrow'}),
+    writeShare: h('input', {id: 'repl-write-share', type: 'number', min: 0, step: 0.05, value: 0.2, class: 'narrow'}),
     seed: h('input', {id: 'repl-seed', type: 'number', min: 0, value: 1, class: 'narrow'}),
     trace: h('select', {id: 'repl-trace', 'aria-label': 'trace'}),
-    limit: h('input', {id: 'repl-limit', type: 'number', min: 1, max: 10000, value: 40, class: 'narrow'}),
+    limit: h('input', {id: 'repl-limit', type: 'number', min: 1, value: 40, class: 'narrow'}),
     policies: h('div', {id: 'repl-policies', class: 'policies'}),
     policyNote: h('p', {id: 'repl-policy-note', class: 'muted small'}),
     error: h('div', {id: 'repl-error', class: 'inline-error', role: 'alert', hidden: true}),
@@ -36,14 +36,14 @@ export function createReplacementView(panel, ctx) {
     tables: h('div', {id: 'repl-tables', class: 'repl-tables'}),
     procRefs: h('textarea', {id: 'proc-refs', class: 'mono', rows: 3, spellcheck: 'false',
       'aria-label': 'one reference string a process'}),
-    procCount: h('input', {id: 'proc-count', type: 'number', min: 1, max: 16, value: 3, class: 'narrow'}),
-    procLength: h('input', {id: 'proc-length', type: 'number', min: 1, max: 100000, value: 200, class: 'narrow'}),
-    procPages: h('input', {id: 'proc-pages', type: 'number', min: 1, max: 1000, value: 10, class: 'narrow'}),
+    procCount: h('input', {id: 'proc-count', type: 'number', min: 1, value: 3, class: 'narrow'}),
+    procLength: h('input', {id: 'proc-length', type: 'number', min: 1, value: 200, class: 'narrow'}),
+    procPages: h('input', {id: 'proc-pages', type: 'number', min: 1, value: 10, class: 'narrow'}),
     procSeed: h('input', {id: 'proc-seed', type: 'number', min: 0, value: 1, class: 'narrow'}),
-    procFrames: h('input', {id: 'proc-frames', type: 'number', min: 1, max: 1024, value: 8, class: 'narrow'}),
+    procFrames: h('input', {id: 'proc-frames', type: 'number', min: 1, value: 8, class: 'narrow'}),
     procPolicy: h('select', {id: 'proc-policy', 'aria-label': 'policy'}),
-    procQuantum: h('input', {id: 'proc-quantum', type: 'number', min: 1, max: 10000, value: 4, class: 'narrow'}),
-    procMinimum: h('input', {id: 'proc-minimum', type: 'number', min: 0, max: 1024, value: 1, class: 'narrow'}),
+    procQuantum: h('input', {id: 'proc-quantum', type: 'number', min: 1, value: 4, class: 'narrow'}),
+    procMinimum: h('input', {id: 'proc-minimum', type: 'number', min: 0, value: 1, class: 'narrow'}),
     procAllocation: h('select', {id: 'proc-allocation', 'aria-label': 'allocation'},
       h('option', {value: 'equal'}, 'equal'), h('option', {value: 'proportional'}, 'proportional')),
     procError: h('div', {id: 'proc-error', class: 'inline-error', role: 'alert', hidden: true}),
@@ -77,7 +77,7 @@ export function createReplacementView(panel, ctx) {
       h('p', {class: 'lede'}, 'Policies side by side over one reference string; the control bar steps through the references.'),
       exportBar('replacement', drawing, csvRows, showError)),
     h('div', {class: 'card form-card'},
-      h('form', {id: 'repl-form', on: {submit: ev => {
+      h('form', {id: 'repl-form', novalidate: true, on: {submit: ev => {
         ev.preventDefault();
         run();
       }}},
@@ -98,7 +98,7 @@ export function createReplacementView(panel, ctx) {
     h('div', {id: 'repl-results'}, ui.totals, ui.tables),
     h('div', {class: 'card form-card'},
       h('h3', null, 'Several processes: local against global replacement'),
-      h('form', {id: 'proc-form', on: {submit: ev => {
+      h('form', {id: 'proc-form', novalidate: true, on: {submit: ev => {
         ev.preventDefault();
         runProcesses();
       }}},

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /api/scenario}, checked as {@code pagelab run} checks a file. Every look at a
  * session's machine takes {@code ?step=K} (0 = booted) and moves the machine there; without it,
  * the machine stays where it is. At most {@link Settings#maxSessions()} are kept; loading one
- * more drops the least recently used (never {@code s1}).
+ * more drops the least recently used (never {@code s1}). Sessions are listed in the order they
+ * were loaded.
  *
  * <h2>Safety</h2>
  * <ul>
@@ -187,6 +188,8 @@ public final class WebServer implements AutoCloseable {
         config.routes.before(this::guard);
         config.routes.get("/", ctx -> file(ctx, "index.html"));
         config.routes.get("/static/{name}", ctx -> file(ctx, ctx.pathParam("name")));
+        config.routes.head("/", ctx -> file(ctx, "index.html"));
+        config.routes.head("/static/{name}", ctx -> file(ctx, ctx.pathParam("name")));
         config.routes.get("/api/info", ctx -> json(ctx, info()));
         config.routes.get("/api/examples", ctx -> json(ctx, examples()));
         config.routes.post("/api/examples/{name}", ctx -> created(ctx, loadExample(ctx.pathParam("name"))));
@@ -313,7 +316,9 @@ public final class WebServer implements AutoCloseable {
 
     private synchronized List<Object> sessionList() {
         List<Object> out = new ArrayList<>();
-        for (ScenarioSession s : sessions.values()) {
+        List<ScenarioSession> byId = new ArrayList<>(sessions.values());
+        byId.sort(java.util.Comparator.comparingLong(s -> Long.parseLong(s.id().substring(1))));
+        for (ScenarioSession s : byId) {
             out.add(ordered("id", s.id(), "title", s.scenario().title(), "source", s.scenario().source()));
         }
         return out;

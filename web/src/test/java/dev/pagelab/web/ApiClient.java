@@ -59,6 +59,11 @@ final class ApiClient {
         }
     }
 
+    Answer head(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build());
+    }
+
     Answer delete(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE().build());
     }

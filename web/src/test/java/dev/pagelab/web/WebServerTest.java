@@ -67,6 +67,8 @@ class WebServerTest {
         assertThat(info.at("/entryBits/pte/0/name").asText()).isEqualTo("P");
         assertThat(info.at("/entryBits/pte/0/mask").asLong()).isEqualTo(1);
         assertThat(info.get("examples").toString()).contains("stale-tlb.yaml");
+        assertThat(api.get("/api/examples").json().toString()).isEqualTo(info.get("examples").toString());
+        assertThat(api.get("/api/sessions").json().get(0).get("id").asText()).isEqualTo("s1");
     }
 
     @Test
@@ -329,6 +331,9 @@ class WebServerTest {
         assertThat(page.header("Content-Security-Policy")).contains("script-src 'self'").doesNotContain("unsafe");
         assertThat(api.get("/api/nothing").header("Content-Security-Policy")).isEqualTo(WebServer.CSP);
         assertThat(api.get("/static/app.js").header("Content-Type")).startsWith("text/javascript");
+        var head = api.head("/static/style.css");
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("Content-Type")).startsWith("text/css");
     }
 
     @Test

@@ -109,13 +109,7 @@ final class ServeCommand implements Callable<Integer> {
         };
         Thread hook = new Thread(stop, "pagelab-serve-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        java.util.function.Consumer<Runnable> watcher = startedForTests;
-        if (watcher != null) {
-            watcher.accept(() -> {
-                Runtime.getRuntime().removeShutdownHook(hook);
-                stop.run();
-            });
-        }
+
         if (!server.isLoopbackOnly()) {
             err.println("serve: warning: listening on " + host + ", not loopback: anyone who can reach this address"
                     + " can use the page and its API (there is no login)");
@@ -128,6 +122,13 @@ final class ServeCommand implements Callable<Integer> {
         }
         out.println("  open the address in a browser; Ctrl-C stops the server");
         out.flush();
+        java.util.function.Consumer<Runnable> watcher = startedForTests;
+        if (watcher != null) {
+            watcher.accept(() -> {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                stop.run();
+            });
+        }
         stopped.await();
         return 0;
     }

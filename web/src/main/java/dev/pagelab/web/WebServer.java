@@ -127,6 +127,7 @@ public final class WebServer implements AutoCloseable {
     private final AtomicLong nextId = new AtomicLong(1);
     private final boolean loopback;
     private Javalin app;
+    private int port;
 
     private WebServer(Settings settings) {
         this.settings = settings;
@@ -147,6 +148,7 @@ public final class WebServer implements AutoCloseable {
         server.app = Javalin.create(server::configure);
         try {
             server.app.start(settings.host(), settings.port());
+            server.port = server.app.port();
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
                     + rootMessage(e), e);
@@ -154,9 +156,9 @@ public final class WebServer implements AutoCloseable {
         return server;
     }
 
-    /** The port it listens on. */
+    /** The port it listens on (or listened on, once closed). */
     public int port() {
-        return app.port();
+        return port;
     }
 
     /** The page's address: {@code http://127.0.0.1:PORT/}. */

@@ -189,7 +189,14 @@ public record SweepSpec(String version, List<TraceFile> traces, boolean each, Li
      * [8,16], now [8,16,32]}); empty when they make the same results. Trace paths are not compared.
      */
     public List<String> differences(JsonNode stored) {
-        ObjectNode now = toJson();
+        // Through text and back, so that numbers have the types that reading gives them (an int
+        // written from a long reads back as an int node, which a long node does not equal).
+        JsonNode now;
+        try {
+            now = MAPPER.readTree(MAPPER.writeValueAsString(toJson()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         List<String> differences = new ArrayList<>();
         Set<String> fields = new java.util.LinkedHashSet<>();
         now.fieldNames().forEachRemaining(fields::add);

@@ -40,7 +40,8 @@ import java.util.Map;
  * moment leaves at most the last line of each file torn (without its line feed).
  *
  * <p>Reading back ({@link #open}): a last line without its line feed is torn and dropped; a cell is
- * done when its {@code total} row follows its rows for pids 0, 1, ... and its JSON line is there.
+ * done when its {@code total} row follows its rows for pids 0, 1, ..., and its JSON line is there
+ * and lists as many processes.
  * Lines of cells that are not done are dropped, and when anything was dropped the three files are
  * written anew (to a temporary file, then moved over the old one) before the sweep appends. When
  * every cell is done, {@link #finish} writes them again in the sweep's order, so that a sweep
@@ -108,13 +109,14 @@ final class ResultsStore implements Closeable {
         Path jsonFile = dir.resolve(RESULTS_JSONL);
         Path timelineFile = dir.resolve(TIMELINE_CSV);
         Map<String, List<String>> csvDone = readCsv(csvFile, COLUMNS, order, true);
-        Map<String, String> jsonDone = readJson(jsonFile, order);
+        Map<String, JsonLine> jsonDone = readJson(jsonFile, order);
         Map<String, List<String>> timelines = readCsv(timelineFile, TIMELINE_COLUMNS, order, false);
         Map<String, Lines> done = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> entry : csvDone.entrySet()) {
-            String json = jsonDone.get(entry.getKey());
-            if (json != null) {
-                done.put(entry.getKey(), new Lines(entry.getValue(), json,
+            JsonLine json = jsonDone.get(entry.getKey());
+            // Its rows: one a process of the JSON line, and the total.
+            if (json != null && entry.getValue().size() == json.processes() + 1) {
+                done.put(entry.getKey(), new Lines(entry.getValue(), json.line(),
                         timelines.getOrDefault(entry.getKey(), List.of())));
             }
         }
@@ -253,8 +255,12 @@ final class ResultsStore implements Closeable {
         return complete;
     }
 
-    private static Map<String, String> readJson(Path file, Map<String, Integer> order) throws IOException {
-        Map<String, String> cells = new HashMap<>();
+    /** A cell's JSON line and the number of processes it lists. */
+    private record JsonLine(String line, int processes) {
+    }
+
+    private static Map<String, JsonLine> readJson(Path file, Map<String, Integer> order) throws IOException {
+        Map<String, JsonLine> cells = new HashMap<>();
         List<String> lines = completeLines(file);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -275,7 +281,7 @@ final class ResultsStore implements Closeable {
                 throw new IllegalArgumentException(file + ": line " + (i + 1) + ": a cell that is not part of this"
                         + " sweep (" + key.replace('\t', ' ') + ")");
             }
-            cells.put(key, line + "\n");
+            cells.put(key, new JsonLine(line + "\n", node.path("processes").size()));
         }
         return cells;
     }

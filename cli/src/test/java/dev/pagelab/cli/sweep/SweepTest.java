@@ -204,6 +204,28 @@ class SweepTest {
     }
 
     @Test
+    void run_cellMissingARowInTheMiddle_isComputedAgain() throws IOException {
+        SweepSpec spec = spec(List.of(a, b), false, List.of("lru"), new int[] {12, 16, 20}, List.of(Scope.LOCAL),
+                List.of(AllocationMode.EQUAL), new long[] {1000}, 0, new int[0]);
+        Path whole = dir.resolve("whole");
+        Sweep.of(spec, whole).run();
+        Path out = dir.resolve("edited");
+        Sweep.of(spec, out).run();
+        // The first cell's pid 0 row, then the second cell's pid 1 row, are lost.
+        Path csv = out.resolve(ResultsStore.RESULTS_CSV);
+        List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+        lines.remove(5);
+        lines.remove(1);
+        Files.writeString(csv, String.join("\n", lines) + "\n");
+
+        Sweep.Summary again = Sweep.of(spec, out).run();
+
+        assertThat(again.before()).isEqualTo(1);
+        assertThat(again.computed()).isEqualTo(2);
+        assertSameResults(whole, out);
+    }
+
+    @Test
     void run_otherArgumentsInTheSameFolder_areRefusedNamingWhatDiffers() throws IOException {
         Path out = dir.resolve("out");
         Sweep.of(spec(List.of(a), false, List.of("lru"), new int[] {8, 16}, List.of(Scope.LOCAL),

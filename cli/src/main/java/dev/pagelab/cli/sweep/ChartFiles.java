@@ -57,6 +57,7 @@ public final class ChartFiles {
         styler.setLegendPosition(Styler.LegendPosition.OutsideE);
         styler.setXAxisLogarithmic(chart.logX());
         styler.setXAxisDecimalPattern("#,###.##");
+        styler.setYAxisDecimalPattern("#,##0.####");
         styler.setMarkerSize(6);
         for (SweepCharts.Series series : chart.series()) {
             XYSeries s = drawn.addSeries(series.name(), series.x(), series.y());

@@ -226,7 +226,7 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     private void report(PrintWriter out, SweepSpec sweep, Sweep.Summary summary, int threads) {
-        out.printf(Locale.ROOT, "pagelab sweep: %,d cells: %d trace set%s x %d scope and allocation%s x %d quant%s x %d"
+        out.printf(Locale.ROOT, "pagelab sweep: %,d cells: %d trace set%s x %d scope-allocation pair%s x %d quant%s x %d"
                         + " polic%s x %d frame count%s%n", summary.cells(), sweep.sets(), plural(sweep.sets(), "", "s"),
                 setups(sweep), plural(setups(sweep), "", "s"), sweep.quanta().length,
                 plural(sweep.quanta().length, "um", "a"), sweep.policies().size(),

@@ -37,7 +37,7 @@ class SweepCommandTest {
                 out.toString(), "--chart", "--quiet", "--jobs", "2");
 
         assertThat(run.status()).as(run.err()).isZero();
-        assertThat(run.out()).contains("pagelab sweep: 10 cells: 1 trace set x 1 scope and allocation x 1 quantum"
+        assertThat(run.out()).contains("pagelab sweep: 10 cells: 1 trace set x 1 scope-allocation pair x 1 quantum"
                         + " x 2 policies x 5 frame counts",
                 "10 computed now, 0 done before, 0 refused",
                 "Belady check: faults rise with more frames 1 time:",

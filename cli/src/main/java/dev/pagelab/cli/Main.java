@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             BootCommand.class,
             ExplainCommand.class,
             ReplayCommand.class,
+            SweepCommand.class,
+            ChartCommand.class,
             ThrashingCommand.class,
             ServeCommand.class,
             OstepCommand.class,

@@ -17,18 +17,31 @@ final class Progress implements AutoCloseable {
     private final boolean enabled;
     private final String task;
     private final String unit;
+    private final long total;
     private final long started = System.nanoTime();
     private ProgressBar bar;
 
-    private Progress(boolean enabled, String task, String unit) {
+    private Progress(boolean enabled, String task, String unit, long total) {
         this.enabled = enabled;
         this.task = task;
         this.unit = unit;
+        this.total = total;
     }
 
-    /** A progress reporter: a bar after a second, when stderr is a terminal and not {@code quiet}. */
+    /**
+     * A progress reporter of work of unknown size, in millions of {@code unit}: a bar after a
+     * second, when stderr is a terminal and not {@code quiet}.
+     */
     static Progress start(boolean quiet, String task, String unit) {
-        return new Progress(!quiet && stderrIsTerminal(), task, unit);
+        return new Progress(!quiet && stderrIsTerminal(), task, unit, -1);
+    }
+
+    /**
+     * A progress reporter of {@code total} units of work counted one by one ({@code cells}), with
+     * the time left; the same conditions as {@link #start}.
+     */
+    static Progress counting(boolean quiet, String task, String unit, long total) {
+        return new Progress(!quiet && stderrIsTerminal(), task, unit, total);
     }
 
     static boolean stderrIsTerminal() {
@@ -37,6 +50,11 @@ final class Progress implements AutoCloseable {
 
     /** {@code done} units of work are done. */
     void update(long done) {
+        update(done, null);
+    }
+
+    /** {@code done} units of work are done; {@code message} (or null) follows the bar. */
+    void update(long done, String message) {
         if (!enabled) {
             return;
         }
@@ -44,17 +62,22 @@ final class Progress implements AutoCloseable {
             if (System.nanoTime() - started < DELAY_NANOS) {
                 return;
             }
-            bar = new ProgressBarBuilder()
+            ProgressBarBuilder builder = new ProgressBarBuilder()
                     .setTaskName(task)
-                    .setInitialMax(-1)
-                    .setUnit(" M " + unit, 1_000_000)
-                    .showSpeed()
                     .setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(250)
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                    .build();
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err));
+            if (total < 0) {
+                builder.setInitialMax(-1).setUnit(" M " + unit, 1_000_000).showSpeed();
+            } else {
+                builder.setInitialMax(total).setUnit(" " + unit, 1);
+            }
+            bar = builder.build();
         }
         bar.stepTo(done);
+        if (message != null) {
+            bar.setExtraMessage(message);
+        }
     }
 
     @Override

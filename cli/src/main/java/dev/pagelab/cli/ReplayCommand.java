@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pagelab.proc.KernelReplay;
 import dev.pagelab.replace.PolicyConfig;
 import dev.pagelab.replace.PolicyRegistry;
-import dev.pagelab.replay.AllocationMode;
 import dev.pagelab.replay.FrameAllocation;
 import dev.pagelab.replay.PolicyResult;
 import dev.pagelab.replay.ProcessResult;
@@ -15,7 +14,6 @@ import dev.pagelab.replay.ReferenceStream;
 import dev.pagelab.replay.Replay;
 import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.ReplayResult;
-import dev.pagelab.replay.Scope;
 import dev.pagelab.trace.TraceOptions;
 import dev.pagelab.trace.TraceReader;
 import dev.pagelab.trace.Traces;
@@ -149,18 +147,6 @@ final class ReplayCommand implements Callable<Integer> {
             description = "How local scope divides the frames (default: ${DEFAULT-VALUE}).")
     String allocation;
 
-    @Option(names = "--sizes", split = ",", paramLabel = "S",
-            description = "Process sizes for proportional and priority allocation (default: distinct pages).")
-    long[] sizes;
-
-    @Option(names = "--priorities", split = ",", paramLabel = "P",
-            description = "Process priorities for priority allocation, each at least 1 (default: 1).")
-    long[] priorities;
-
-    @Option(names = "--min-frames", paramLabel = "N",
-            description = "Frames every process must get (default: 6 with several processes, 1 alone).")
-    Integer minFrames;
-
     @Option(names = "--quantum", paramLabel = "Q", defaultValue = "1000",
             description = "References a process consumes a turn (default: ${DEFAULT-VALUE}).")
     long quantum;
@@ -168,32 +154,8 @@ final class ReplayCommand implements Callable<Integer> {
     @CommandLine.Mixin
     TraceInputOptions input = new TraceInputOptions();
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of random (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--clock-load-bit", paramLabel = "0|1", defaultValue = "1",
-            description = "Reference bit of a page loaded by a fault, for clock (default: ${DEFAULT-VALUE}).")
-    int clockLoadBit;
-
-    @Option(names = "--tick", paramLabel = "N", defaultValue = "1000",
-            description = "References between ticks: NRU clears bits, aging shifts (default: ${DEFAULT-VALUE}).")
-    long tick;
-
-    @Option(names = "--aging-bits", paramLabel = "N", defaultValue = "8",
-            description = "Width of aging's counters (default: ${DEFAULT-VALUE}).")
-    int agingBits;
-
-    @Option(names = "--tau", paramLabel = "N", defaultValue = "1000",
-            description = "WSClock's working-set age limit, in references (default: ${DEFAULT-VALUE}).")
-    long tau;
-
-    @Option(names = "--window", paramLabel = "N", defaultValue = "1000",
-            description = "The working set's window, in references (default: ${DEFAULT-VALUE}).")
-    long window;
-
-    @Option(names = "--pff-tau", paramLabel = "N", defaultValue = "1000",
-            description = "PFF's inter-fault time limit, in references (default: ${DEFAULT-VALUE}).")
-    long pffTau;
+    @CommandLine.Mixin
+    ReplayParameterOptions parameters = new ReplayParameterOptions();
 
     @Option(names = "--json", description = "Print one JSON object (documented in the README).")
     boolean json;
@@ -301,27 +263,9 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private ReplayConfig config() {
-        Scope s = switch (scope.toLowerCase(Locale.ROOT)) {
-            case "local" -> Scope.LOCAL;
-            case "global" -> Scope.GLOBAL;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--scope: expected local or global, got '" + scope + "'");
-        };
-        AllocationMode mode = switch (allocation.toLowerCase(Locale.ROOT)) {
-            case "equal" -> AllocationMode.EQUAL;
-            case "proportional" -> AllocationMode.PROPORTIONAL;
-            case "priority" -> AllocationMode.PRIORITY;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--allocation: expected equal, proportional or priority, got '" + allocation + "'");
-        };
-        try {
-            PolicyConfig policy = PolicyConfig.DEFAULTS.withSeed(seed).withClockLoadBit(clockLoadBit)
-                    .withTickInterval(tick).withAgingBits(agingBits).withTau(tau).withWindow(window).withPffTau(pffTau);
-            return new ReplayConfig(frames, s, mode, sizes, priorities,
-                    minFrames == null ? ReplayConfig.DEFAULT_MINIMUM : minFrames, quantum, policy);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        CommandLine commandLine = spec.commandLine();
+        return parameters.config(frames, ReplayParameterOptions.scope(scope, commandLine),
+                ReplayParameterOptions.allocation(allocation, commandLine), quantum, commandLine);
     }
 
     private static String describeSetup(ReplayResult result) {

@@ -1,0 +1,50 @@
+package dev.pagelab.curve;
+
+import dev.pagelab.replay.ReferenceStream;
+import dev.pagelab.trace.TraceReader;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * Miss-ratio curves in one pass over a reference stream, with {@code pagelab replay}'s semantics
+ * (see {@code Replay}'s rules): the faults, and for LRU the write-backs, at every frame count at
+ * once, instead of one replay a frame count. The package comment says what each costs.
+ *
+ * <p>The readers given are read to their end but not closed. A {@code progress} consumer, when
+ * not null, is told the references read so far after every block.
+ */
+public final class Curves {
+    private Curves() {
+    }
+
+    /**
+     * The exact LRU curve of {@code traces} (trace i is process i, or one trace with pids),
+     * streamed: memory grows with the distinct pages and the frame counts, not with the references.
+     *
+     * @throws IllegalArgumentException for no traces, or a trace with pids among others
+     */
+    public static ExactCurve lru(List<TraceReader> traces, CurveOptions options, LongConsumer progress)
+            throws IOException {
+        TraceInput input = new TraceInput(traces, options.quantum());
+        return LruCurves.build(input, options, quantumOf(traces, options), LruStack.DEFAULT_SLOTS, progress);
+    }
+
+    /**
+     * The exact LRU curve of a stream already in memory; {@code options.quantum()} is recorded as
+     * the quantum the stream was interleaved with (it cannot be changed now).
+     */
+    public static ExactCurve lru(ReferenceStream stream, CurveOptions options) {
+        try {
+            return LruCurves.build(new StreamInput(stream), options, stream.processes() > 1 ? options.quantum() : 0,
+                    LruStack.DEFAULT_SLOTS, null);
+        } catch (IOException e) {
+            throw new AssertionError("a stream in memory cannot fail to read", e);
+        }
+    }
+
+    /** The quantum a curve of {@code traces} records: 0 when there is no turn-taking. */
+    static long quantumOf(List<TraceReader> traces, CurveOptions options) {
+        return traces.size() > 1 ? options.quantum() : 0;
+    }
+}

@@ -43,6 +43,28 @@ public final class Curves {
         }
     }
 
+    /**
+     * The exact OPT curve of {@code traces}: faults only (see {@link ExactCurve#hasWritebacks()}).
+     * OPT needs the future, so the traces are read into memory first, as the replay does for OPT:
+     * 8 bytes a reference (the stream and each reference's next use) and about 30 bytes a page.
+     *
+     * @throws IllegalArgumentException for no traces, or a trace with pids among others
+     * @throws IllegalStateException    when the traces hold more references than an array can
+     */
+    public static ExactCurve opt(List<TraceReader> traces, CurveOptions options, LongConsumer progress)
+            throws IOException {
+        ReferenceStream stream = ReferenceStream.load(traces, options.quantum());
+        return OptCurves.build(stream, options, quantumOf(traces, options), progress);
+    }
+
+    /**
+     * The exact OPT curve of a stream in memory (faults only); {@code options.quantum()} is
+     * recorded as the quantum the stream was interleaved with.
+     */
+    public static ExactCurve opt(ReferenceStream stream, CurveOptions options) {
+        return OptCurves.build(stream, options, stream.processes() > 1 ? options.quantum() : 0, null);
+    }
+
     /** The quantum a curve of {@code traces} records: 0 when there is no turn-taking. */
     static long quantumOf(List<TraceReader> traces, CurveOptions options) {
         return traces.size() > 1 ? options.quantum() : 0;

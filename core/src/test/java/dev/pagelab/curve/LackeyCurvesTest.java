@@ -75,4 +75,26 @@ class LackeyCurvesTest {
             }
         }
     }
+
+    @Test
+    void opt_aloneAndInterleaved_faultsEqualReplays() throws IOException {
+        List<LackeyTraces.Recorded> programs = LackeyTraces.programs();
+        for (List<LackeyTraces.Recorded> set : List.of(List.of(programs.get(0)), List.of(programs.get(1)), programs)) {
+            List<ArrayReader> traces = traces(set);
+            for (Scope scope : Scope.values()) {
+                CurveOptions options = CurveOptions.of(scope).withQuantum(700);
+                ExactCurve curve = Curves.opt(Workloads.again(traces), options, null);
+                int n = traces.size();
+                for (int frames : frameCounts(n * curve.pages())) {
+                    if (frames < n) {
+                        continue;
+                    }
+                    ReplayConfig config = ReplayConfig.of(frames, scope).withQuantum(700).withMinimumFrames(1);
+                    CurveCounts expected = Workloads.faultsOnly(Workloads.replay(traces, "opt", config));
+                    assertThat(curve.countsAt(config)).as("%s, %s, %d frames", set.stream()
+                            .map(LackeyTraces.Recorded::name).toList(), scope.cliName(), frames).isEqualTo(expected);
+                }
+            }
+        }
+    }
 }

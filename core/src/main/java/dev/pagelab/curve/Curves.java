@@ -1,6 +1,7 @@
 package dev.pagelab.curve;
 
 import dev.pagelab.replay.ReferenceStream;
+import dev.pagelab.replay.Scope;
 import dev.pagelab.trace.TraceReader;
 import java.io.IOException;
 import java.util.List;
@@ -26,8 +27,9 @@ public final class Curves {
      */
     public static ExactCurve lru(List<TraceReader> traces, CurveOptions options, LongConsumer progress)
             throws IOException {
-        TraceInput input = new TraceInput(traces, options.quantum());
-        return LruCurves.build(input, options, quantumOf(traces, options), LruStack.DEFAULT_SLOTS, progress);
+        Turns turns = new Turns(traces, options.quantum());
+        return LruCurves.build(new TraceInput(turns), options, quantumOf(turns, options), LruStack.DEFAULT_SLOTS,
+                progress);
     }
 
     /**
@@ -54,7 +56,7 @@ public final class Curves {
     public static ExactCurve opt(List<TraceReader> traces, CurveOptions options, LongConsumer progress)
             throws IOException {
         ReferenceStream stream = ReferenceStream.load(traces, options.quantum());
-        return OptCurves.build(stream, options, quantumOf(traces, options), progress);
+        return OptCurves.build(stream, options, traces.size() > 1 ? options.quantum() : 0, progress);
     }
 
     /**
@@ -65,8 +67,27 @@ public final class Curves {
         return OptCurves.build(stream, options, stream.processes() > 1 ? options.quantum() : 0, null);
     }
 
-    /** The quantum a curve of {@code traces} records: 0 when there is no turn-taking. */
-    static long quantumOf(List<TraceReader> traces, CurveOptions options) {
-        return traces.size() > 1 ? options.quantum() : 0;
+    /**
+     * An LRU curve of {@code traces} under global scope estimated by SHARDS from a spatial sample
+     * of the pages: for traces too long or with too many pages for the exact curve's time or
+     * memory. Memory is bounded by the sample, not by the distinct pages.
+     *
+     * @throws IllegalArgumentException for local scope (a process's local curve is its own trace's
+     *                                  curve: estimate that trace alone), no traces, or a trace with
+     *                                  pids among others
+     */
+    public static SampledCurve shards(List<TraceReader> traces, CurveOptions options, Sampling sampling,
+                                      LongConsumer progress) throws IOException {
+        if (options.scope() != Scope.GLOBAL) {
+            throw new IllegalArgumentException("SHARDS estimates the curve of one pool (global scope); under local scope a"
+                    + " process's curve is that of its own trace alone: estimate each trace by itself");
+        }
+        return ShardsCurves.build(new Turns(traces, options.quantum()), options, sampling, LruStack.DEFAULT_SLOTS,
+                progress);
+    }
+
+    /** The quantum a curve records: 0 when there is no turn-taking. */
+    static long quantumOf(Turns turns, CurveOptions options) {
+        return turns.takesTurns() ? options.quantum() : 0;
     }
 }

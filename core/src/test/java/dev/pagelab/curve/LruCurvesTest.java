@@ -81,8 +81,9 @@ class LruCurvesTest {
                     Scenario s = scenario(c);
                     c.given(s);
                     LruCurves engine = new LruCurves(s.scope(), CurveOptions.ALL_FRAMES, s.slots());
-                    long quantum = Curves.quantumOf(Workloads.again(s.traces()), CurveOptions.of(s.scope()).withQuantum(s.quantum()));
-                    ExactCurve curve = engine.run(new TraceInput(Workloads.again(s.traces()), s.quantum()), quantum, null);
+                    Turns turns = new Turns(Workloads.again(s.traces()), s.quantum());
+                    long quantum = Curves.quantumOf(turns, CurveOptions.of(s.scope()).withQuantum(s.quantum()));
+                    ExactCurve curve = engine.run(new TraceInput(turns), quantum, null);
                     int processes = curve.processes().size();
                     c.cover("several processes", processes > 1);
                     c.cover("local scope", s.scope() == Scope.LOCAL);

@@ -15,6 +15,7 @@ import dev.pagelab.replay.Replay;
 import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.ReplayResult;
 import dev.pagelab.replay.Scope;
+import dev.pagelab.testing.LackeyTraces;
 import dev.pagelab.trace.TraceReader;
 import java.io.IOException;
 import java.util.ArrayList;

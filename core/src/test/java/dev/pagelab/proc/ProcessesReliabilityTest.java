@@ -7,6 +7,7 @@ import dev.pagelab.kernel.Kernel;
 import dev.pagelab.replace.PolicyRegistry;
 import dev.pagelab.replay.AllocationMode;
 import dev.pagelab.replay.Scope;
+import dev.pagelab.testing.LackeyTraces;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.pagelab.proc;
+package dev.pagelab.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,25 +33,25 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Without valgrind on the PATH the calling test is skipped with one line saying so, unless the
  * environment variable {@code CI} is set (CI installs valgrind): then it fails.
  */
-final class LackeyTraces {
+public final class LackeyTraces {
     /** References kept of each program's trace. */
-    static final int MAX_REFERENCES = 100_000;
+    public static final int MAX_REFERENCES = 100_000;
 
     /**
      * One recorded program: its references as 4 KiB page numbers of its own (64-bit) address space
      * and whether each wrote.
      */
-    record Recorded(String name, long[] pages, boolean[] writes) {
-        /** A fresh reader over the references. */
-        ArrayTrace reader() {
-            return new ArrayTrace(name, pages, writes);
+    public record Recorded(String name, long[] pages, boolean[] writes) {
+        /** A fresh reader over the references, in odd-sized blocks as a file would give them. */
+        public TraceReader reader() {
+            return new RecordedReader(this);
         }
 
-        long distinctPages() {
+        public long distinctPages() {
             return Arrays.stream(pages).distinct().count();
         }
 
-        long writeCount() {
+        public long writeCount() {
             long n = 0;
             for (boolean w : writes) {
                 n += w ? 1 : 0;
@@ -66,7 +66,7 @@ final class LackeyTraces {
     }
 
     /** sort and gzip, recorded at the first call; skips the caller when valgrind is missing outside CI. */
-    static synchronized List<Recorded> programs() {
+    public static synchronized List<Recorded> programs() {
         requireValgrind();
         if (programs == null) {
             programs = record();
@@ -169,6 +169,48 @@ final class LackeyTraces {
             }
         } catch (IOException e) {
             // A temporary directory left behind is no test failure.
+        }
+    }
+
+    /** A recorded program read from the start. */
+    private static final class RecordedReader implements TraceReader {
+        private final Recorded recorded;
+        private int position;
+
+        RecordedReader(Recorded recorded) {
+            this.recorded = recorded;
+        }
+
+        @Override
+        public TraceFormat format() {
+            return TraceFormat.LACKEY;
+        }
+
+        @Override
+        public String name() {
+            return recorded.name();
+        }
+
+        @Override
+        public boolean hasPids() {
+            return false;
+        }
+
+        @Override
+        public int read(TraceBlock block) {
+            int n = Math.min(Math.min(block.capacity(), 777), recorded.pages().length - position);
+            for (int i = 0; i < n; i++) {
+                block.pages[i] = recorded.pages()[position + i];
+                block.kinds[i] = recorded.writes()[position + i] ? RefKind.WRITE : RefKind.READ;
+                block.pids[i] = 0;
+            }
+            position += n;
+            block.size = n;
+            return n;
+        }
+
+        @Override
+        public void close() {
         }
     }
 }

@@ -5,9 +5,9 @@ import java.util.List;
 /**
  * The curve sources a sweep consults ({@link CurveSource}), in order of preference.
  *
- * <p>None is installed yet: every cell is replayed. A one-pass source for LRU and OPT (Mattson's
- * stack distances, exact) goes first in {@link #installed()} when it exists; the sweep then
- * computes the groups it supports in one pass and marks their rows {@code one-pass}.
+ * <p>{@link OnePassCurves} (Mattson's stack distances, exact) computes the LRU groups, and OPT's
+ * when the stream has no writes, in one pass and marks their rows {@code one-pass}; every other
+ * group is replayed a cell at a time.
  */
 public final class CurveSources {
     private CurveSources() {
@@ -15,6 +15,6 @@ public final class CurveSources {
 
     /** The sources {@code pagelab sweep} uses, first preferred. */
     public static List<CurveSource> installed() {
-        return List.of();
+        return List.of(new OnePassCurves());
     }
 }

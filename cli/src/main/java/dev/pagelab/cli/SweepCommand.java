@@ -237,6 +237,13 @@ final class SweepCommand implements Callable<Integer> {
                         + " %.1f M references/s%n", summary.computed(), summary.before(), summary.refused().size(),
                 summary.seconds(), threads, plural(threads, "", "s"), summary.computed() / seconds,
                 summary.references() / seconds / 1e6);
+        if (summary.byMethod().containsKey("one-pass")) {
+            List<String> parts = new java.util.ArrayList<>();
+            summary.byMethod().forEach((method, n) -> parts.add(String.format(Locale.ROOT, "%,d %s", n,
+                    method.equals("one-pass") ? "from one-pass curves (Mattson stack distances: every frame count of"
+                            + " a group in one pass, exact)" : "by " + method)));
+            out.println("  cells: " + String.join(", ", parts));
+        }
         out.println("  results: " + this.out.resolve("results.csv") + ", " + this.out.resolve("results.jsonl"));
         out.flush();
     }

@@ -89,11 +89,13 @@ public final class Sweep {
      * @param references references replayed by this run
      * @param seconds    this run's wall-clock time
      * @param stopped    whether the run stopped early ({@link Builder#stopAfter})
+     * @param byMethod   the cells computed by this run, by how: {@code replay}, {@code one-pass}
      */
     public record Summary(int cells, int before, int computed, List<String> refused, long references,
-                         double seconds, boolean stopped) {
+                         double seconds, boolean stopped, Map<String, Integer> byMethod) {
         public Summary {
             refused = List.copyOf(refused);
+            byMethod = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(byMethod));
         }
     }
 
@@ -219,6 +221,7 @@ public final class Sweep {
         Map<Integer, List<String>> workingSets = new LinkedHashMap<>();
         List<String> refused = new ArrayList<>();
         int computed = 0;
+        Map<String, Integer> byMethod = new java.util.TreeMap<>();
         int before;
         ExecutorService pool = Executors.newFixedThreadPool(jobs, task -> {
             Thread thread = new Thread(task, "sweep");
@@ -265,10 +268,11 @@ public final class Sweep {
                                     for (int i = 0; i < done.results().size(); i++) {
                                         store.write(done.results().get(i), done.timelines().get(i));
                                         computed++;
+                                        byMethod.merge(done.results().get(i).method(), 1, Integer::sum);
                                         if (computed == stopAfter) {
                                             stopping = true;
                                             return new Summary(plan.size(), before, computed, refused,
-                                                    replayed.get(), seconds(started), true);
+                                                    replayed.get(), seconds(started), true, byMethod);
                                         }
                                     }
                                 }
@@ -298,7 +302,7 @@ public final class Sweep {
             workingSets.values().forEach(lines -> lines.forEach(text::append));
             ResultsStore.replace(dir.resolve(WORKING_SET_CSV), text.toString());
         }
-        return new Summary(plan.size(), before, computed, refused, replayed.get(), seconds(started), false);
+        return new Summary(plan.size(), before, computed, refused, replayed.get(), seconds(started), false, byMethod);
     }
 
     private static double seconds(long started) {

@@ -35,7 +35,8 @@ public record ExactCurve(String policy, Scope scope, long quantum, long referenc
         Objects.requireNonNull(scope, "scope");
         processes = List.copyOf(processes);
         if (processes.isEmpty()) {
-            throw new IllegalArgumentException("a curve needs at least one process");
+            throw new IllegalArgumentException("a curve needs at least one process (a trace with pids has none until"
+                    + " its first reference)");
         }
     }
 

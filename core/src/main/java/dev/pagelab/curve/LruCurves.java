@@ -72,9 +72,9 @@ final class LruCurves {
         while ((n = input.next(buffer)) > 0) {
             prepare(input);
             if (scope == Scope.GLOBAL) {
-                global(buffer, n, input.pidOf());
+                global(buffer, n, input.pidOf);
             } else {
-                local(buffer, n, input.pidOf(), input.localOf());
+                local(buffer, n, input.pidOf, input.localOf);
             }
             done += n;
             if (progress != null) {
@@ -111,7 +111,7 @@ final class LruCurves {
             }
         }
         for (int p = 0; p < pools; p++) {
-            int pages = scope == Scope.GLOBAL ? input.pages() : input.pagesOf(p);
+            int pages = scope == Scope.GLOBAL ? input.pages : input.pagesOf(p);
             stacks[p].ensureIds(pages);
             if (pages > dirtyFrom[p].length) {
                 int old = dirtyFrom[p].length;
@@ -120,7 +120,7 @@ final class LruCurves {
             }
         }
         for (int pid = 0; pid < processes; pid++) {
-            counts[pid].ensure(scope == Scope.GLOBAL ? input.pages() : input.pagesOf(pid));
+            counts[pid].ensure(scope == Scope.GLOBAL ? input.pages : input.pagesOf(pid));
         }
     }
 
@@ -157,10 +157,10 @@ final class LruCurves {
 
     private ExactCurve finish(CurveInput input, long quantum) {
         int processes = input.processes();
-        int[] pidOf = input.pidOf();
+        int[] pidOf = input.pidOf;
         // Pages evicted after their last reference were written back if dirty then.
         for (int p = 0; p < stacks.length; p++) {
-            int pages = scope == Scope.GLOBAL ? input.pages() : input.pagesOf(p);
+            int pages = scope == Scope.GLOBAL ? input.pages : input.pagesOf(p);
             for (int page = 0; page < pages; page++) {
                 int owner = scope == Scope.GLOBAL ? pidOf[page] : p;
                 counts[owner].dirtyEvictions(dirtyFrom[p][page], stacks[p].depth(page));
@@ -169,15 +169,12 @@ final class LruCurves {
         List<ProcessCurve> curves = new ArrayList<>();
         long references = 0;
         for (int pid = 0; pid < processes; pid++) {
-            int poolPages = scope == Scope.GLOBAL ? input.pages() : input.pagesOf(pid);
+            int poolPages = scope == Scope.GLOBAL ? input.pages : input.pagesOf(pid);
             int frames = Math.min(maxFrames, poolPages);
             curves.add(new ProcessCurve(pid, input.nameOf(pid), input.pagesOf(pid), input.referencesOf(pid),
                     counts[pid].faults(frames), counts[pid].writebacks(frames), frames == poolPages));
             references += input.referencesOf(pid);
         }
-        if (curves.isEmpty()) {
-            throw new IllegalStateException("no processes in the input");
-        }
-        return new ExactCurve("lru", scope, quantum, references, input.pages(), curves);
+        return new ExactCurve("lru", scope, quantum, references, input.pages, curves);
     }
 }

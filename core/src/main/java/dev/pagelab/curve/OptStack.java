@@ -22,7 +22,15 @@ import java.util.Arrays;
  * So the stack is an array of positions with a max segment tree over their next uses, and an
  * update walks the records only: from a position, the first later position whose next use is
  * above the one pushed down so far, found by descending the tree in O(log n). A reference costs
- * O((1 + records) · log n); the top page's reference O(log n). Pages never used again have next
+ * O((1 + records) · log n); the top page's reference O(log n). How many records lie above a page
+ * depends on the trace: 1.5 on average on a lackey trace of sort (38 million references a second),
+ * hundreds where loops and scans sweep many pages (the stack is then nearly sorted by next use:
+ * 180 records per reference with 16,384 pages, 1,300 with 200,000), which makes the curve no
+ * faster than a few dozen replays. Bilardi, Ekanadham and Pattnaik's critical stack algorithm
+ * ("Optimal on-line computation of stack distances for MIN and OPT", CF 2017) takes O(log n)
+ * whatever the trace. (Records come in few runs, 6 to 7 a reference on those traces, and an
+ * implicit treap that moves whole runs was tried: fewer operations, but no faster at these sizes,
+ * and slower on shallow traces.) Pages never used again have next
  * use {@link Integer#MAX_VALUE}; the first of them pushed down keeps going (a later one is not
  * "later"), which is one of MIN's valid choices among them, and any gives the same hits.
  *

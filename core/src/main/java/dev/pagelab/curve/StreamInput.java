@@ -3,25 +3,24 @@ package dev.pagelab.curve;
 import dev.pagelab.replay.ReferenceStream;
 
 /** A stream the replay engine holds in memory, given as a {@link CurveInput}: the same ids, repacked. */
-final class StreamInput implements CurveInput {
+final class StreamInput extends CurveInput {
     private final ReferenceStream stream;
-    private final int[] pidOf;
-    private final int[] localOf;
     private int position;
 
     StreamInput(ReferenceStream stream) {
+        super(new int[stream.pages()], new int[stream.pages()], new int[stream.processes()], stream.pages());
         this.stream = stream;
-        int pages = stream.pages();
-        pidOf = new int[pages];
-        localOf = new int[pages];
         for (int id = 0; id < pages; id++) {
             pidOf[id] = stream.processOf(id);
             localOf[id] = stream.localIdOf(id);
         }
+        for (int pid = 0; pid < pagesOf.length; pid++) {
+            pagesOf[pid] = stream.pagesOf(pid);
+        }
     }
 
     @Override
-    public int next(int[] buffer) {
+    int next(int[] buffer) {
         int count = Math.min(buffer.length, stream.length() - position);
         for (int i = 0; i < count; i++) {
             int at = position + i;
@@ -32,38 +31,18 @@ final class StreamInput implements CurveInput {
     }
 
     @Override
-    public int processes() {
+    int processes() {
         return stream.processes();
     }
 
     @Override
-    public int pages() {
-        return stream.pages();
-    }
-
-    @Override
-    public int[] pidOf() {
-        return pidOf;
-    }
-
-    @Override
-    public int[] localOf() {
-        return localOf;
-    }
-
-    @Override
-    public int pagesOf(int pid) {
-        return stream.pagesOf(pid);
-    }
-
-    @Override
-    public long referencesOf(int pid) {
+    long referencesOf(int pid) {
         // The whole stream is known from the start; a curve asks only at the end.
         return stream.referencesOf(pid);
     }
 
     @Override
-    public String nameOf(int pid) {
+    String nameOf(int pid) {
         return stream.nameOf(pid);
     }
 }

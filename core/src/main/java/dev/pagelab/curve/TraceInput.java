@@ -13,7 +13,7 @@ import java.util.List;
  * remembers the page of its last reference, so that a run of references to one page does not
  * touch the map.
  */
-final class TraceInput implements CurveInput {
+final class TraceInput extends CurveInput {
     private static final int BLOCK = 1 << 14;
 
     private final Turns turns;
@@ -24,17 +24,14 @@ final class TraceInput implements CurveInput {
     private final List<LongIntHashMap> ids = new ArrayList<>();
     private long[] previousPage = new long[0];
     private int[] previousId = new int[0];
-    private int[] pagesOf = new int[0];
-    private int[] pidOf = new int[BLOCK];
-    private int[] localOf = new int[BLOCK];
-    private int pages;
 
     TraceInput(Turns turns) {
+        super(new int[BLOCK], new int[BLOCK], new int[0], 0);
         this.turns = turns;
     }
 
     @Override
-    public int next(int[] buffer) throws IOException {
+    int next(int[] buffer) throws IOException {
         int count = turns.next(blockPids, blockPages, blockWrites, Math.min(buffer.length, BLOCK));
         for (int i = 0; i < count; i++) {
             int id = idOf(blockPids[i], blockPages[i]);
@@ -86,37 +83,17 @@ final class TraceInput implements CurveInput {
     }
 
     @Override
-    public int processes() {
+    int processes() {
         return turns.processes();
     }
 
     @Override
-    public int pages() {
-        return pages;
-    }
-
-    @Override
-    public int[] pidOf() {
-        return pidOf;
-    }
-
-    @Override
-    public int[] localOf() {
-        return localOf;
-    }
-
-    @Override
-    public int pagesOf(int pid) {
-        return pid < pagesOf.length ? pagesOf[pid] : 0;
-    }
-
-    @Override
-    public long referencesOf(int pid) {
+    long referencesOf(int pid) {
         return turns.referencesOf(pid);
     }
 
     @Override
-    public String nameOf(int pid) {
+    String nameOf(int pid) {
         return turns.nameOf(pid);
     }
 }

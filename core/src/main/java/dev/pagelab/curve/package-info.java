@@ -40,7 +40,8 @@
  *       reference to the page just referenced</td><td>O(P) (the page maps, ≤ ~60 bytes a page) +
  *       16 bytes × F a process; nothing a reference</td><td>faults, write-backs</td></tr>
  *   <tr><td>OPT, exact ({@link dev.pagelab.curve.Curves#opt})</td><td>O(N · (1 + records) · log P)
- *       (records: see {@code OptStack}; a few in practice)</td><td>8 bytes a reference (the stream
+ *       (records above a page: one or two on program traces, hundreds on loops and scans over many
+ *       pages; see {@code OptStack})</td><td>8 bytes a reference (the stream
  *       in memory and each reference's next use) + O(P)</td><td>faults only: write-backs depend on
  *       how the replay's OPT breaks ties among pages never used again, which is no stack property;
  *       replay OPT where its write-backs are needed</td></tr>

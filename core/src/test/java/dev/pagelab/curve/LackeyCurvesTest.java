@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.Scope;
+import dev.pagelab.testing.ArrayTraceReader;
 import dev.pagelab.testing.LackeyTraces;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,10 +32,10 @@ class LackeyCurvesTest {
         return List.copyOf(counts);
     }
 
-    static List<ArrayReader> traces(List<LackeyTraces.Recorded> programs) {
-        List<ArrayReader> traces = new ArrayList<>();
+    static List<ArrayTraceReader> traces(List<LackeyTraces.Recorded> programs) {
+        List<ArrayTraceReader> traces = new ArrayList<>();
         for (LackeyTraces.Recorded program : programs) {
-            traces.add(ArrayReader.of(program.name(), program.pages(), program.writes()));
+            traces.add(ArrayTraceReader.of(program.name(), program.pages(), program.writes()));
         }
         return traces;
     }
@@ -42,7 +43,7 @@ class LackeyCurvesTest {
     @Test
     void lru_eachProgramAlone_equalsReplays() throws IOException {
         for (LackeyTraces.Recorded program : LackeyTraces.programs()) {
-            List<ArrayReader> traces = traces(List.of(program));
+            List<ArrayTraceReader> traces = traces(List.of(program));
             ExactCurve curve = Curves.lru(Workloads.again(traces), CurveOptions.of(Scope.GLOBAL), null);
             assertThat(curve.pages()).as("%s's pages", program.name()).isEqualTo(program.distinctPages());
             long writebacks = 0;
@@ -58,7 +59,7 @@ class LackeyCurvesTest {
 
     @Test
     void lru_bothProgramsInterleaved_equalsReplaysGlobalAndLocal() throws IOException {
-        List<ArrayReader> traces = traces(LackeyTraces.programs());
+        List<ArrayTraceReader> traces = traces(LackeyTraces.programs());
         long quantum = 500;
         for (Scope scope : Scope.values()) {
             CurveOptions options = CurveOptions.of(scope).withQuantum(quantum);
@@ -80,7 +81,7 @@ class LackeyCurvesTest {
     void opt_aloneAndInterleaved_faultsEqualReplays() throws IOException {
         List<LackeyTraces.Recorded> programs = LackeyTraces.programs();
         for (List<LackeyTraces.Recorded> set : List.of(List.of(programs.get(0)), List.of(programs.get(1)), programs)) {
-            List<ArrayReader> traces = traces(set);
+            List<ArrayTraceReader> traces = traces(set);
             for (Scope scope : Scope.values()) {
                 CurveOptions options = CurveOptions.of(scope).withQuantum(700);
                 ExactCurve curve = Curves.opt(Workloads.again(traces), options, null);

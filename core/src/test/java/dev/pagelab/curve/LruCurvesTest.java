@@ -7,6 +7,7 @@ import dev.pagelab.replay.AllocationMode;
 import dev.pagelab.replay.ReferenceStream;
 import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.Scope;
+import dev.pagelab.testing.ArrayTraceReader;
 import dev.pagelab.testing.Seeded;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class LruCurvesTest {
     /** One random scenario: its traces and how they are replayed. */
-    record Scenario(List<ArrayReader> traces, Scope scope, long quantum, int slots) {
+    record Scenario(List<ArrayTraceReader> traces, Scope scope, long quantum, int slots) {
         @Override
         public String toString() {
             return traces.size() + " trace(s) of " + traces.stream().map(t -> t.pages().length + (t.pids() == null ? ""
@@ -33,7 +34,7 @@ class LruCurvesTest {
 
     static Scenario scenario(Seeded.Case c) {
         RandomGenerator random = c.random();
-        List<ArrayReader> traces = new ArrayList<>();
+        List<ArrayTraceReader> traces = new ArrayList<>();
         double writeShare = c.pick(0.0, 0.1, 0.3, 0.7);
         if (random.nextInt(6) == 0) {
             int processes = 1 + random.nextInt(4);
@@ -53,12 +54,12 @@ class LruCurvesTest {
                 pids[i] = 100 + 7 * pid;
                 pages[i] = strings[pid][i];
             }
-            traces.add(ArrayReader.withPids("pids", pages, Workloads.writes(random, length, writeShare), pids));
+            traces.add(ArrayTraceReader.withPids("pids", pages, Workloads.writes(random, length, writeShare), pids));
         } else {
             int processes = c.weighted(3, 2, 2, 2) + 1;
             for (int p = 0; p < processes; p++) {
                 int length = c.length(0, 2_000);
-                traces.add(ArrayReader.of("p" + p, Workloads.pages(random, length, 1 + random.nextInt(50), p * 1000L),
+                traces.add(ArrayTraceReader.of("p" + p, Workloads.pages(random, length, 1 + random.nextInt(50), p * 1000L),
                         Workloads.writes(random, length, writeShare)));
             }
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.Scope;
+import dev.pagelab.testing.ArrayTraceReader;
 import dev.pagelab.testing.Seeded;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,7 @@ class OptCurvesTest {
 
     @Test
     void opt_writebacksAsked_saysTheCurveHasNone() throws Exception {
-        ArrayReader trace = ArrayReader.of("t", new long[] {1, 2, 3, 1}, new boolean[] {true, false, false, false});
+        ArrayTraceReader trace = ArrayTraceReader.of("t", new long[] {1, 2, 3, 1}, new boolean[] {true, false, false, false});
         ExactCurve curve = Curves.opt(java.util.List.of(trace), CurveOptions.of(Scope.GLOBAL), null);
         assertThat(curve.faultsAt(2)).isEqualTo(3);
         assertThatThrownBy(() -> curve.writebacksAt(2)).isInstanceOf(IllegalStateException.class)

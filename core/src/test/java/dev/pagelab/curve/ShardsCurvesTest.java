@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.pagelab.replay.Scope;
+import dev.pagelab.testing.ArrayTraceReader;
 import dev.pagelab.testing.LackeyTraces;
 import dev.pagelab.testing.Seeded;
 import dev.pagelab.trace.SyntheticTrace;
@@ -131,8 +132,8 @@ class ShardsCurvesTest {
     }
 
     /** {@code copies} copies of each recorded program, copy k rotated by k/copies of its length: each its own process. */
-    static List<ArrayReader> copies(List<LackeyTraces.Recorded> programs, int copies) {
-        List<ArrayReader> traces = new ArrayList<>();
+    static List<ArrayTraceReader> copies(List<LackeyTraces.Recorded> programs, int copies) {
+        List<ArrayTraceReader> traces = new ArrayList<>();
         for (int k = 0; k < copies; k++) {
             for (LackeyTraces.Recorded program : programs) {
                 int n = program.pages().length;
@@ -143,7 +144,7 @@ class ShardsCurvesTest {
                     pages[i] = program.pages()[(i + shift) % n];
                     writes[i] = program.writes()[(i + shift) % n];
                 }
-                traces.add(ArrayReader.of(program.name() + "." + k, pages, writes));
+                traces.add(ArrayTraceReader.of(program.name() + "." + k, pages, writes));
             }
         }
         return traces;
@@ -158,7 +159,7 @@ class ShardsCurvesTest {
      */
     @Test
     void shards_realProgramsSharingAPool_errorWithinBound() throws IOException {
-        List<ArrayReader> traces = copies(LackeyTraces.programs(), 16);
+        List<ArrayTraceReader> traces = copies(LackeyTraces.programs(), 16);
         CurveOptions options = CurveOptions.of(Scope.GLOBAL).withQuantum(250);
         ExactCurve exact = Curves.lru(Workloads.again(traces), options, null);
         for (Sampling sampling : List.of(Sampling.fixedRate(0.1), Sampling.fixedSize(128))) {
@@ -199,7 +200,7 @@ class ShardsCurvesTest {
 
     @Test
     void shards_localScopeOrBadSampling_refusedWithTheReason() {
-        ArrayReader trace = ArrayReader.of("t", new long[] {1, 2}, new boolean[2]);
+        ArrayTraceReader trace = ArrayTraceReader.of("t", new long[] {1, 2}, new boolean[2]);
         assertThatThrownBy(() -> Curves.shards(List.of(trace), CurveOptions.of(Scope.LOCAL), Sampling.fixedRate(0.5), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("global scope");
         assertThatThrownBy(() -> Sampling.fixedRate(0)).hasMessageContaining("not 0.0");

@@ -4,6 +4,7 @@ import dev.pagelab.replace.PolicyRegistry;
 import dev.pagelab.replay.PolicyResult;
 import dev.pagelab.replay.Replay;
 import dev.pagelab.replay.ReplayConfig;
+import dev.pagelab.testing.ArrayTraceReader;
 import dev.pagelab.trace.TraceReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -65,16 +66,16 @@ final class Workloads {
     }
 
     /** Fresh readers over the same references. */
-    static List<TraceReader> again(List<ArrayReader> traces) {
+    static List<TraceReader> again(List<ArrayTraceReader> traces) {
         List<TraceReader> readers = new ArrayList<>();
-        for (ArrayReader trace : traces) {
+        for (ArrayTraceReader trace : traces) {
             readers.add(trace.again());
         }
         return readers;
     }
 
     /** One replay of {@code policy}: each process's faults and write-backs, in a {@link CurveCounts}. */
-    static CurveCounts replay(List<ArrayReader> traces, String policy, ReplayConfig config) throws IOException {
+    static CurveCounts replay(List<ArrayTraceReader> traces, String policy, ReplayConfig config) throws IOException {
         PolicyResult result = Replay.run(again(traces), List.of(policy), config, REGISTRY, null).policy(policy);
         int n = result.processes().size();
         long[] faults = new long[n];

@@ -42,9 +42,9 @@ public final class LackeyTraces {
      * and whether each wrote.
      */
     public record Recorded(String name, long[] pages, boolean[] writes) {
-        /** A fresh reader over the references, in odd-sized blocks as a file would give them. */
+        /** A fresh reader over the references, in odd-sized blocks as a file would give them ({@link ArrayTraceReader}). */
         public TraceReader reader() {
-            return new RecordedReader(this);
+            return ArrayTraceReader.of(name, pages, writes);
         }
 
         public long distinctPages() {
@@ -169,48 +169,6 @@ public final class LackeyTraces {
             }
         } catch (IOException e) {
             // A temporary directory left behind is no test failure.
-        }
-    }
-
-    /** A recorded program read from the start. */
-    private static final class RecordedReader implements TraceReader {
-        private final Recorded recorded;
-        private int position;
-
-        RecordedReader(Recorded recorded) {
-            this.recorded = recorded;
-        }
-
-        @Override
-        public TraceFormat format() {
-            return TraceFormat.LACKEY;
-        }
-
-        @Override
-        public String name() {
-            return recorded.name();
-        }
-
-        @Override
-        public boolean hasPids() {
-            return false;
-        }
-
-        @Override
-        public int read(TraceBlock block) {
-            int n = Math.min(Math.min(block.capacity(), 777), recorded.pages().length - position);
-            for (int i = 0; i < n; i++) {
-                block.pages[i] = recorded.pages()[position + i];
-                block.kinds[i] = recorded.writes()[position + i] ? RefKind.WRITE : RefKind.READ;
-                block.pids[i] = 0;
-            }
-            position += n;
-            block.size = n;
-            return n;
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

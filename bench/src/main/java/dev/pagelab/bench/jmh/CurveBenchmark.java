@@ -120,12 +120,7 @@ public class CurveBenchmark {
     @Benchmark
     @OperationsPerInvocation(REFERENCES)
     public long lruReplays() {
-        long sum = 0;
-        for (int f : frames) {
-            sum += Replay.run(stream, List.of("lru"), ReplayConfig.of(f, Scope.GLOBAL), REGISTRY, null).policy("lru")
-                    .faults();
-        }
-        return sum;
+        return replays("lru");
     }
 
     @Benchmark
@@ -137,9 +132,14 @@ public class CurveBenchmark {
     @Benchmark
     @OperationsPerInvocation(REFERENCES)
     public long optReplays() {
+        return replays("opt");
+    }
+
+    /** {@code policy} replayed once a frame count; the sum of the faults. */
+    private long replays(String policy) {
         long sum = 0;
         for (int f : frames) {
-            sum += Replay.run(stream, List.of("opt"), ReplayConfig.of(f, Scope.GLOBAL), REGISTRY, null).policy("opt")
+            sum += Replay.run(stream, List.of(policy), ReplayConfig.of(f, Scope.GLOBAL), REGISTRY, null).policy(policy)
                     .faults();
         }
         return sum;

@@ -1,4 +1,4 @@
-package dev.pagelab.curve;
+package dev.pagelab.testing;
 
 import dev.pagelab.trace.RefKind;
 import dev.pagelab.trace.TraceBlock;
@@ -8,19 +8,24 @@ import dev.pagelab.trace.TraceReader;
 /**
  * A test trace from arrays (pages, writes, and pids or null), read in blocks of at most 613
  * references so that blocks, turns and the readers' own buffers never line up.
+ *
+ * @param position where the next read starts (a one-element array: a record cannot have a mutable field)
  */
-record ArrayReader(String name, long[] pages, boolean[] writes, int[] pids, int[] position) implements TraceReader {
-    static ArrayReader of(String name, long[] pages, boolean[] writes) {
-        return new ArrayReader(name, pages, writes, null, new int[1]);
+public record ArrayTraceReader(String name, long[] pages, boolean[] writes, int[] pids, int[] position)
+        implements TraceReader {
+    /** A trace without pids. */
+    public static ArrayTraceReader of(String name, long[] pages, boolean[] writes) {
+        return new ArrayTraceReader(name, pages, writes, null, new int[1]);
     }
 
-    static ArrayReader withPids(String name, long[] pages, boolean[] writes, int[] pids) {
-        return new ArrayReader(name, pages, writes, pids, new int[1]);
+    /** A trace that carries pids (as vmsim's third column). */
+    public static ArrayTraceReader withPids(String name, long[] pages, boolean[] writes, int[] pids) {
+        return new ArrayTraceReader(name, pages, writes, pids, new int[1]);
     }
 
     /** The same references from the start. */
-    ArrayReader again() {
-        return new ArrayReader(name, pages, writes, pids, new int[1]);
+    public ArrayTraceReader again() {
+        return new ArrayTraceReader(name, pages, writes, pids, new int[1]);
     }
 
     @Override

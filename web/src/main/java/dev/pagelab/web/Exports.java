@@ -2,7 +2,6 @@ package dev.pagelab.web;
 
 import dev.pagelab.scenario.StepEvent;
 import java.util.List;
-import java.util.Map;
 
 /** Results as CSV for spreadsheets: RFC 4180 quoting, a header row, one line a record. */
 final class Exports {
@@ -23,14 +22,11 @@ final class Exports {
     }
 
     /** The memory view's runs: first and last frame, physical addresses, owner, process. */
-    @SuppressWarnings("unchecked")
-    static String memory(Map<String, Object> memory) {
+    static String memory(List<StateViews.Run> runs) {
         StringBuilder out = new StringBuilder("first_pfn,end_pfn,frames,first_paddr,owner,pid\r\n");
-        for (Object o : (List<Object>) memory.get("runs")) {
-            List<Object> r = (List<Object>) o;
-            long start = (Long) r.get(0);
-            long end = (Long) r.get(1);
-            row(out, start, end, end - start, StateViews.hex(start << 12), r.get(2), r.get(3));
+        for (StateViews.Run r : runs) {
+            row(out, r.startPfn(), r.endPfn(), r.endPfn() - r.startPfn(), StateViews.hex(r.startPfn() << 12), r.owner(),
+                    r.pid());
         }
         return out.toString();
     }

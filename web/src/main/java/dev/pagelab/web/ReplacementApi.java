@@ -219,7 +219,7 @@ final class ReplacementApi {
         ReplayConfig config = ReplayConfig.of(frames, scope);
         String allocation = req.path("allocation").asText("equal");
         try {
-            config = config.withAllocation(allocationMode(allocation), sizes(strings), priorities(req, strings.size()));
+            config = config.withAllocation(allocationMode(allocation), null, priorities(req, strings.size()));
             if (req.has("minimum")) {
                 config = config.withMinimumFrames(intField(req, "minimum", 0, 0, frames));
             }
@@ -262,14 +262,6 @@ final class ReplacementApi {
             }
         }
         throw ApiException.badRequest("allocation '" + name + "': expected equal, proportional or priority");
-    }
-
-    private static long[] sizes(List<SteppedString> strings) {
-        long[] sizes = new long[strings.size()];
-        for (int i = 0; i < sizes.length; i++) {
-            sizes[i] = java.util.Arrays.stream(strings.get(i).pages()).distinct().count();
-        }
-        return sizes;
     }
 
     private static long[] priorities(JsonNode req, int n) {

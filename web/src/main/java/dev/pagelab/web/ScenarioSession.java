@@ -72,6 +72,11 @@ final class ScenarioSession {
         return List.copyOf(events);
     }
 
+    /** The event of step {@code step}, from 1. */
+    StepEvent event(int step) {
+        return events.get(step - 1);
+    }
+
     /** How many steps the run took (fewer than the scenario's when it stopped at a failure). */
     int stepsRun() {
         return events.size();

@@ -51,23 +51,9 @@ final class StateViews {
     static Map<String, Object> memory(Kernel kernel, Processes processes) {
         FrameAccounting accounting = kernel.accounting();
         int top = (int) accounting.topPfn();
-        List<long[]> runs = new ArrayList<>();
-        int start = 0;
-        FrameOwner owner = top == 0 ? FrameOwner.NOT_IN_MAP : accounting.ownerOf(0);
-        int pid = top == 0 ? -1 : accounting.processOf(0);
-        for (int pfn = 1; pfn <= top; pfn++) {
-            FrameOwner o = pfn == top ? null : accounting.ownerOf(pfn);
-            int p = pfn == top ? -1 : accounting.processOf(pfn);
-            if (pfn == top || o != owner || p != pid) {
-                runs.add(new long[] {start, pfn, owner.ordinal(), pid});
-                start = pfn;
-                owner = o;
-                pid = p;
-            }
-        }
-        List<Object> runList = new ArrayList<>(runs.size());
-        for (long[] r : runs) {
-            runList.add(List.of(r[0], r[1], key(FrameOwner.values()[(int) r[2]]), r[3]));
+        List<Object> runList = new ArrayList<>();
+        for (Run r : runs(accounting)) {
+            runList.add(List.of(r.startPfn(), r.endPfn(), r.owner(), (long) r.pid()));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("step", null);
@@ -80,6 +66,25 @@ final class StateViews {
         out.put("allocator", allocator(kernel.allocator()));
         out.put("processes", processList(processes));
         return out;
+    }
+
+    /** Frames [startPfn, endPfn) with one owner and, for process frames, one process (pid -1 otherwise). */
+    record Run(long startPfn, long endPfn, String owner, int pid) {
+    }
+
+    /** Every frame from 0 to the top of the map, in runs of one owner and one process, in address order. */
+    static List<Run> runs(FrameAccounting accounting) {
+        int top = (int) accounting.topPfn();
+        List<Run> runs = new ArrayList<>();
+        int start = 0;
+        for (int pfn = 1; pfn <= top; pfn++) {
+            if (pfn == top || accounting.ownerOf(pfn) != accounting.ownerOf(start)
+                    || accounting.processOf(pfn) != accounting.processOf(start)) {
+                runs.add(new Run(start, pfn, key(accounting.ownerOf(start)), accounting.processOf(start)));
+                start = pfn;
+            }
+        }
+        return runs;
     }
 
     /** The owners the page colours, in a fixed order: key, label and one-letter symbol. */

@@ -203,7 +203,7 @@ public final class WebServer implements AutoCloseable {
         config.routes.get("/api/sessions/{id}/steps.csv", ctx -> csv(ctx, "steps.csv", Exports.steps(session(ctx).events())));
         config.routes.get("/api/sessions/{id}/memory", ctx -> json(ctx, look(ctx, (k, p, step) -> withStep(StateViews.memory(k, p), step))));
         config.routes.get("/api/sessions/{id}/memory.csv", ctx -> csv(ctx, "memory.csv",
-                look(ctx, (k, p, step) -> Exports.memory(StateViews.memory(k, p)))));
+                look(ctx, (k, p, step) -> Exports.memory(StateViews.runs(k.accounting())))));
         config.routes.get("/api/sessions/{id}/frames/{pfn}", ctx -> json(ctx, look(ctx, (k, p, step) ->
                 withStep(StateViews.frame(k, p, number(ctx.pathParam("pfn"), "frame number")), step))));
         config.routes.get("/api/sessions/{id}/spaces", ctx -> json(ctx, look(ctx, (k, p, step) ->
@@ -219,7 +219,7 @@ public final class WebServer implements AutoCloseable {
             ScenarioSession s = session(ctx);
             json(ctx, s.at(stepParam(ctx), (k, p, step) -> withStep(StateViews.tlb(k,
                     s.tlbAfter(Math.max(0, step - 1)), s.tlbAfter(step),
-                    step == 0 ? null : s.events().get(step - 1)), step)));
+                    step == 0 ? null : s.event(step)), step)));
         });
         config.routes.get("/api/replacement/policies", ctx -> json(ctx, replacement.policies()));
         config.routes.post("/api/replacement", ctx -> json(ctx, replacement.compare(ctx.bodyAsBytes())));
@@ -232,7 +232,8 @@ public final class WebServer implements AutoCloseable {
             error(ctx, 500, "the server failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         });
         config.routes.error(404, "*", ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty() || !ctx.res().getContentType().startsWith("application/json")) {
+            String type = ctx.res().getContentType();
+            if (type == null || !type.startsWith("application/json")) {
                 error(ctx, 404, "no such page or endpoint: " + ctx.method() + " " + ctx.path()
                         + " (the API is listed at GET /api/info)");
             }

@@ -81,7 +81,7 @@ final class OptStack {
         place(0, page, nextUse);
         int at = 0;
         while (true) {
-            int record = firstAbove(at + 1, pushedNext);
+            int record = MaxTrees.firstAbove(tree, leaves, at + 1, pushedNext);
             if (record < 0 || record >= end) {
                 break;
             }
@@ -116,30 +116,5 @@ final class OptStack {
             }
             tree[i] = max;
         }
-    }
-
-    /** The first slot at or after {@code from} whose next use is above {@code value}, or −1. */
-    private int firstAbove(int from, int value) {
-        if (from >= leaves) {
-            return -1;
-        }
-        int i = leaves + from;
-        while (tree[i] <= value) {
-            // On to the subtree just right of this one: up while a right child, then across.
-            while ((i & 1) == 1) {
-                i >>>= 1;
-            }
-            if (i == 0) {
-                return -1;
-            }
-            i++;
-        }
-        while (i < leaves) {
-            i <<= 1;
-            if (tree[i] <= value) {
-                i++;
-            }
-        }
-        return i - leaves;
     }
 }

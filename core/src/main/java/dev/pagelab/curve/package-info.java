@@ -1,6 +1,5 @@
 /**
- * Miss-ratio curves in one pass: the faults (and for LRU the write-backs) that
- * {@code pagelab replay} would count at every frame count, from one read of the traces instead of
+ * Miss-ratio curves in one pass: the faults and write-backs that {@code pagelab replay} would count at every frame count, from one read of the traces instead of
  * one replay a frame count, for sweeps and charts over frames. {@link dev.pagelab.curve.Curves}
  * is the door; the results are {@link dev.pagelab.curve.ExactCurve} (with a
  * {@link dev.pagelab.curve.ProcessCurve} a process) and {@link dev.pagelab.curve.SampledCurve},
@@ -12,7 +11,8 @@
  *               turns of       as the        a Fenwick tree
  *               a quantum)     replay's)     over time slots)
  *          ──► ReferenceStream (in memory) ──► OptCurves ──► ExactCurve "opt" faults, stream in memory
- *                                             (OptStack: Mattson's priority stack on next use)
+ *                                             (OptStack: Mattson's        └─► OptCurve: + write-backs,
+ *                                              priority stack on next use)     OptWritebacks a pool
  *          ──► Turns ──► ShardsCurves (hash-sampled pages only) ──► SampledCurve  estimate, bounded memory
  * </pre>
  *
@@ -42,9 +42,12 @@
  *   <tr><td>OPT, exact ({@link dev.pagelab.curve.Curves#opt})</td><td>O(N · (1 + records) · log P)
  *       (records above a page: one or two on program traces, hundreds on loops and scans over many
  *       pages; see {@code OptStack})</td><td>8 bytes a reference (the stream
- *       in memory and each reference's next use) + O(P)</td><td>faults only: write-backs depend on
- *       how the replay's OPT breaks ties among pages never used again, which is no stack property;
- *       replay OPT where its write-backs are needed</td></tr>
+ *       in memory and each reference's next use) + O(P)</td><td>faults
+ *       ({@link dev.pagelab.curve.Curves#opt}); with
+ *       {@link dev.pagelab.curve.Curves#optWithWritebacks} write-backs too: those of pages evicted
+ *       after their last use depend on the replay's tie rule, no stack property, and cost
+ *       O(P (log P + log N)) a frame count asked for ({@code OptWritebacks}); 4 bytes a reference
+ *       more under local scope</td></tr>
  *   <tr><td>LRU, SHARDS ({@link dev.pagelab.curve.Curves#shards})</td><td>a hash a reference, O(log)
  *       for sampled ones</td><td>the sample (R·P pages, or at most s_max)</td><td>miss ratio,
  *       estimated; global scope; resolves frame counts well above 1/R only</td></tr>

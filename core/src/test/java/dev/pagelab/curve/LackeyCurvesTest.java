@@ -78,22 +78,25 @@ class LackeyCurvesTest {
     }
 
     @Test
-    void opt_aloneAndInterleaved_faultsEqualReplays() throws IOException {
+    void opt_aloneAndInterleaved_faultsAndWritebacksEqualReplays() throws IOException {
         List<LackeyTraces.Recorded> programs = LackeyTraces.programs();
         for (List<LackeyTraces.Recorded> set : List.of(List.of(programs.get(0)), List.of(programs.get(1)), programs)) {
             List<ArrayTraceReader> traces = traces(set);
             for (Scope scope : Scope.values()) {
                 CurveOptions options = CurveOptions.of(scope).withQuantum(700);
                 ExactCurve curve = Curves.opt(Workloads.again(traces), options, null);
+                OptCurve withWritebacks = Curves.optWithWritebacks(Workloads.again(traces), options, null);
                 int n = traces.size();
                 for (int frames : frameCounts(n * curve.pages())) {
                     if (frames < n) {
                         continue;
                     }
                     ReplayConfig config = ReplayConfig.of(frames, scope).withQuantum(700).withMinimumFrames(1);
-                    CurveCounts expected = Workloads.faultsOnly(Workloads.replay(traces, "opt", config));
-                    assertThat(curve.countsAt(config)).as("%s, %s, %d frames", set.stream()
-                            .map(LackeyTraces.Recorded::name).toList(), scope.cliName(), frames).isEqualTo(expected);
+                    CurveCounts expected = Workloads.replay(traces, "opt", config);
+                    String what = set.stream().map(LackeyTraces.Recorded::name).toList() + ", " + scope.cliName()
+                            + ", " + frames + " frames";
+                    assertThat(curve.countsAt(config)).as(what).isEqualTo(Workloads.faultsOnly(expected));
+                    assertThat(withWritebacks.countsAt(config)).as(what).isEqualTo(expected);
                 }
             }
         }

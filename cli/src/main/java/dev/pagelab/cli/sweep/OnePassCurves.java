@@ -4,6 +4,7 @@ import dev.pagelab.curve.CurveCounts;
 import dev.pagelab.curve.CurveOptions;
 import dev.pagelab.curve.Curves;
 import dev.pagelab.curve.ExactCurve;
+import dev.pagelab.curve.OptCurve;
 import dev.pagelab.replay.ReferenceStream;
 import dev.pagelab.replay.Scope;
 import java.util.function.LongConsumer;
@@ -15,10 +16,9 @@ import java.util.function.LongConsumer;
  *
  * <ul>
  *   <li>LRU, global or local scope: faults and write-backs, exactly the replay's.</li>
- *   <li>OPT: the one-pass curve counts faults only (write-backs depend on which of the pages
- *       never used again OPT evicts, which a stack does not record), so this source takes an OPT
- *       group only when its stream has no writes (no write-backs at any size); otherwise the sweep
- *       replays OPT a frame count at a time, and the {@code method} column says which.</li>
+ *   <li>OPT, global or local scope: faults from the stack, and write-backs exactly the replay's
+ *       (tie rule included) from the same pass, the dead pages' part counted at each frame count
+ *       of the group ({@link OptCurve}); a stream without writes skips recording them.</li>
  * </ul>
  */
 public final class OnePassCurves implements CurveSource {
@@ -31,7 +31,7 @@ public final class OnePassCurves implements CurveSource {
     public boolean supports(CurveGroup group) {
         return switch (group.policy()) {
             case "lru" -> true;
-            case "opt" -> !hasWrites(group.stream());
+            case "opt" -> true;
             default -> false;
         };
     }
@@ -53,7 +53,10 @@ public final class OnePassCurves implements CurveSource {
         }
         Scope scope = group.scope();
         CurveOptions options = CurveOptions.of(scope).withQuantum(group.config(0).quantum()).withMaxFrames(most);
-        ExactCurve curve = group.policy().equals("opt") ? Curves.opt(group.stream(), options)
+        boolean opt = group.policy().equals("opt");
+        // OPT's write-backs need each pool's distances kept; without writes there are none to count.
+        OptCurve optCurve = opt && hasWrites(group.stream()) ? Curves.optWithWritebacks(group.stream(), options) : null;
+        ExactCurve curve = optCurve != null ? optCurve.curve() : opt ? Curves.opt(group.stream(), options)
                 : Curves.lru(group.stream(), options);
         if (progress != null) {
             progress.accept(group.stream().length());
@@ -62,8 +65,14 @@ public final class OnePassCurves implements CurveSource {
         long[][] faults = new long[n][];
         long[][] writebacks = new long[n][];
         for (int i = 0; i < n; i++) {
-            CurveCounts counts = scope == Scope.LOCAL ? curve.countsAt(group.allocations()[i])
-                    : curve.countsAt(group.frames()[i]);
+            CurveCounts counts;
+            if (optCurve != null) {
+                counts = scope == Scope.LOCAL ? optCurve.countsAt(group.allocations()[i])
+                        : optCurve.countsAt(group.frames()[i]);
+            } else {
+                counts = scope == Scope.LOCAL ? curve.countsAt(group.allocations()[i])
+                        : curve.countsAt(group.frames()[i]);
+            }
             faults[i] = counts.faults();
             writebacks[i] = counts.writebacks() != null ? counts.writebacks() : new long[faults[i].length];
         }

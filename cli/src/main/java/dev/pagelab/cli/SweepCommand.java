@@ -1,5 +1,6 @@
 package dev.pagelab.cli;
 
+import dev.pagelab.cli.sweep.CurveSources;
 import dev.pagelab.cli.sweep.Ranges;
 import dev.pagelab.cli.sweep.Sweep;
 import dev.pagelab.cli.sweep.SweepSpec;
@@ -49,8 +50,8 @@ import picocli.CommandLine.Parameters;
             "'total' row: trace (the set: file names joined with +), policy, frames, scope,",
             "allocation, quantum, pid, process, pages, references, faults, fault_rate,",
             "writebacks, quota (frames of the process under local scope; on the total row",
-            "the machine's), method (replay: one replay a cell), elapsed_s (the cell's",
-            "seconds). results.jsonl has one JSON object a cell with the same numbers.",
+            "the machine's), method (replay: one replay a cell; one-pass: from a one-pass",
+            "curve), elapsed_s (the cell's seconds). results.jsonl has one JSON object a cell with the same numbers.",
             "Rows appear as cells finish; when all are done both files are rewritten in",
             "the order trace set, scope, allocation, quantum, policy, frames.",
             "",
@@ -58,13 +59,22 @@ import picocli.CommandLine.Parameters;
             "a count, and each trace's name, size and SHA-256. Run the same command again",
             "and it skips the cells done (a cell is done when its total row and JSON line",
             "are there; a line cut short by a kill is dropped). Other arguments with the",
-            "same DIR are refused, naming what differs. --jobs, --quiet, --chart, --log-x",
-            "and --stream are not part of the spec.",
+            "same DIR are refused, naming what differs. --jobs, --quiet, --chart, --log-x,",
+            "--stream and --no-curves are not part of the spec.",
+            "",
+            "One-pass curves. LRU and OPT cells that differ only in frames come from one",
+            "pass over the trace set (Mattson's stack distances), exact: the faults and",
+            "write-backs the replays would count, at every frame count at once; OPT's",
+            "write-backs of pages never used again follow the replay's tie rule (earliest",
+            "loaded first) and are counted a frame count at a time without reading the",
+            "trace again. The summary says how many cells came from a curve. --no-curves",
+            "replays every cell instead (to check a curve, or to time the replays).",
             "",
             "Memory. A trace set is read into memory once a quantum (4 bytes a",
-            "reference) and shared by the cells; OPT adds 8 bytes a reference for each",
-            "cell running. --stream holds nothing: each cell reads its traces itself",
-            "(slower; no working-set curve, no timeline).",
+            "reference) and shared by the cells; OPT adds 4 bytes a reference (8 under",
+            "local scope) while its curve is counted, or for each replayed OPT cell",
+            "running. --stream holds nothing: each cell reads its traces itself (slower;",
+            "no one-pass curves, no working-set curve, no timeline).",
             "",
             "Working set. working-set.csv holds, for every process, Denning's average",
             "working-set size s(tau) for windows tau in the process's own references",
@@ -138,6 +148,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--stream", description = "Each cell reads its traces itself; nothing is held in memory.")
     boolean stream;
 
+    @Option(names = "--no-curves", description = "Replay every cell, even those a one-pass curve would count.")
+    boolean noCurves;
+
     @Option(names = "--timeline", paramLabel = "K",
             description = "Record every process's faults every K references (timeline.csv).")
     Long timeline;
@@ -203,6 +216,7 @@ final class SweepCommand implements Callable<Integer> {
         Sweep.Summary summary;
         try (Progress progress = Progress.counting(quiet, "sweep", "cells", total)) {
             summary = Sweep.of(sweep, out).jobs(threads).streaming(stream).registry(registry)
+                    .sources(noCurves ? List.of() : CurveSources.installed())
                     .listener((done, cells, references) -> progress.update(done, String.format(Locale.ROOT,
                             "%.1f M refs/s", references / Math.max(1e-9, (System.nanoTime() - started) / 1e9) / 1e6)))
                     .run();

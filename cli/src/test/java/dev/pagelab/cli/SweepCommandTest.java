@@ -69,6 +69,46 @@ class SweepCommandTest {
     }
 
     @Test
+    void sweep_noCurves_replaysLruAndOptToTheSameCountsAsTheirCurves() throws IOException {
+        // A vmsim trace of reads and writes: OPT's write-backs from its curve must equal its replays'.
+        StringBuilder text = new StringBuilder();
+        java.util.random.RandomGenerator random = java.util.random.RandomGeneratorFactory.of("L64X128MixRandom").create(7);
+        for (int i = 0; i < 3_000; i++) {
+            long page = random.nextInt(i % 400 < 200 ? 12 : 60);
+            text.append(Long.toHexString(page * 4096)).append(random.nextInt(5) == 0 ? " W\n" : " R\n");
+        }
+        Path trace = write("rw.vmsim", text.toString());
+        String[] common = {"sweep", trace.toString(), "-p", "lru,opt", "-m", "2..40+2", "--scope", "global",
+            "--quiet"};
+        CliRun curves = CliRun.of(concat(common, "-o", dir.resolve("curves").toString()));
+        CliRun replays = CliRun.of(concat(common, "-o", dir.resolve("replays").toString(), "--no-curves"));
+
+        assertThat(curves.status()).as(curves.err()).isZero();
+        assertThat(replays.status()).as(replays.err()).isZero();
+        assertThat(curves.out()).contains("cells: 40 from one-pass curves");
+        assertThat(replays.out()).doesNotContain("one-pass");
+        List<String> fromCurves = Files.readAllLines(dir.resolve("curves/results.csv"));
+        List<String> fromReplays = Files.readAllLines(dir.resolve("replays/results.csv"));
+        assertThat(fromCurves).hasSize(fromReplays.size()).hasSize(1 + 40 * 2);
+        long writebacks = 0;
+        for (int i = 1; i < fromCurves.size(); i++) {
+            String[] c = fromCurves.get(i).split(",", -1);
+            String[] r = fromReplays.get(i).split(",", -1);
+            assertThat(List.of(c).subList(0, 14)).as("row %d", i).isEqualTo(List.of(r).subList(0, 14));
+            assertThat(c[14]).isEqualTo("one-pass");
+            assertThat(r[14]).isEqualTo("replay");
+            writebacks += c[1].equals("opt") ? Long.parseLong(c[12]) : 0;
+        }
+        assertThat(writebacks).as("OPT write-backs in the sweep").isPositive();
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    @Test
     void sweep_runAgain_skipsEveryCellAndOtherArgumentsAreRefused() throws IOException {
         Path trace = write("belady.txt", BELADY);
         Path out = dir.resolve("out");

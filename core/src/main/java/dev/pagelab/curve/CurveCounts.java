@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param frames     the frames of the machine
  * @param quotas     each process's frames under local scope, null under global scope
  * @param faults     each process's faults, by pid
- * @param writebacks each process's write-backs, by pid, or null when the curve has none (OPT)
+ * @param writebacks each process's write-backs, by pid, or null when the curve has none (OPT's
+ *                   {@link ExactCurve}; {@link OptCurve} has them)
  */
 public record CurveCounts(int frames, int[] quotas, long[] faults, long[] writebacks) {
     public CurveCounts {

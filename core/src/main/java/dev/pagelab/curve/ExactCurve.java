@@ -45,7 +45,7 @@ public record ExactCurve(String policy, Scope scope, long quantum, long referenc
         return processes.get(pid);
     }
 
-    /** Whether the curve counts write-backs (LRU does, OPT does not). */
+    /** Whether the curve counts write-backs (LRU's does; OPT's are counted by {@link OptCurve}). */
     public boolean hasWritebacks() {
         return processes.get(0).hasWritebacks();
     }

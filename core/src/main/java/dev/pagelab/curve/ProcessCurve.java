@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param pages      its distinct pages
  * @param references its references
  * @param faults     faults at frame counts 1 … {@code faults.length}, at index frames − 1
- * @param writebacks write-backs at the same frame counts, or null when the curve has none (OPT)
+ * @param writebacks write-backs at the same frame counts, or null when the curve has none (OPT's:
+ *                   see {@link OptCurve})
  * @param complete   whether the counts reach the pool's distinct pages (flat beyond)
  */
 public record ProcessCurve(int pid, String trace, int pages, long references, long[] faults, long[] writebacks,

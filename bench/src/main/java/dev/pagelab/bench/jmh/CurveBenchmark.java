@@ -1,8 +1,10 @@
 package dev.pagelab.bench.jmh;
 
+import dev.pagelab.curve.CurveCounts;
 import dev.pagelab.curve.CurveOptions;
 import dev.pagelab.curve.Curves;
 import dev.pagelab.curve.ExactCurve;
+import dev.pagelab.curve.OptCurve;
 import dev.pagelab.curve.Sampling;
 import dev.pagelab.hw.Checks;
 import dev.pagelab.replace.PolicyRegistry;
@@ -43,7 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       OPT faults (each reference's next use computed in the invocation); {@code optReplays}: OPT
  *       replayed once a frame count. The OPT stack walks the next-use records above each page,
  *       many on this trace's loops and scans, so its margin over the replays is far smaller than
- *       LRU's.</li>
+ *       LRU's. {@code optCurveWithWritebacks}: {@link Curves#optWithWritebacks}, the pass and
+ *       the write-backs at each of the {@value #FRAME_COUNTS} frame counts (what a sweep does).</li>
  *   <li>{@code shardsCurve}: {@link Curves#shards} at R = 0.01, streamed from the generator (the
  *       generator's own time included: SHARDS reads traces, not streams in memory).</li>
  * </ul>
@@ -93,6 +96,16 @@ public class CurveBenchmark {
                         + replayed.writebacks());
             }
         }
+        OptCurve opt = Curves.optWithWritebacks(stream, OPTIONS);
+        for (int f : frames) {
+            var replayed = Replay.run(stream, List.of("opt"), ReplayConfig.of(f, Scope.GLOBAL), REGISTRY, null)
+                    .policy("opt");
+            CurveCounts counts = opt.countsAt(f);
+            if (replayed.faults() != counts.totalFaults() || replayed.writebacks() != counts.totalWritebacks()) {
+                throw new IllegalStateException("at " + f + " frames OPT's curve counts " + counts + ", the replay "
+                        + replayed.faults() + " faults and " + replayed.writebacks() + " write-backs");
+            }
+        }
     }
 
     /** 1 to 16, then {@code count} − 16 frame counts from 17 to {@code largest}, evenly spread on a log scale. */
@@ -127,6 +140,17 @@ public class CurveBenchmark {
     @OperationsPerInvocation(REFERENCES)
     public long optCurve() {
         return Curves.opt(stream, OPTIONS).faultsAt(frames[FRAME_COUNTS / 2]);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(REFERENCES)
+    public long optCurveWithWritebacks() {
+        OptCurve curve = Curves.optWithWritebacks(stream, OPTIONS);
+        long sum = 0;
+        for (int f : frames) {
+            sum += curve.countsAt(f).totalWritebacks();
+        }
+        return sum;
     }
 
     @Benchmark

@@ -22,8 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,7 +42,8 @@ import java.util.function.LongConsumer;
  *       refused, naming every difference); otherwise it is written.</li>
  *   <li>The results there are read back; the cells done are skipped.</li>
  *   <li>The cells are taken a stream group at a time: one trace set with one quantum. Its
- *       references are read once into memory ({@link ReferenceStream}, 4 bytes a reference), and
+ *       references are read once into memory ({@link ReferenceStream}, 4 bytes a reference; the
+ *       next group's are read on another thread meanwhile, so at most two groups' are held), and
  *       every cell of the group left to do is a task on a pool of {@code jobs} threads sharing the
  *       stream read only: a replay by {@link Replay#run(ReferenceStream, List, ReplayConfig,
  *       PolicyRegistry, LongConsumer)} with one policy, or, for a whole curve group (policy, scope,
@@ -231,28 +234,14 @@ public final class Sweep {
         try (ResultsStore store = ResultsStore.open(dir, plan)) {
             before = store.doneCount();
             long lastProgress = 0;
-            ReferenceStream reusable = null;
-            int reusableSet = -1;
-            for (int set = 0; set < spec.sets(); set++) {
-                for (long quantum : spec.quanta()) {
-                    List<Cell> pending = new ArrayList<>();
-                    for (Cell cell : plan) {
-                        if (cell.set() == set && cell.quantum() == quantum && !store.isDone(cell)) {
-                            pending.add(cell);
-                        }
-                    }
-                    boolean workingSet = workingSetNeeded && !workingSets.containsKey(set);
-                    if (pending.isEmpty() && !workingSet) {
-                        continue;
-                    }
-                    ReferenceStream stream = null;
-                    if (!streaming) {
-                        // One process's stream does not depend on the quantum: keep it for the next.
-                        stream = reusableSet == set && reusable != null ? reusable : load(set, quantum);
-                        reusable = stream.processes() == 1 ? stream : null;
-                        reusableSet = set;
-                    }
-                    int tasks = submit(pool, set, stream, pending, workingSet);
+            List<Group> groups = groups(plan, store, workingSetNeeded, spec.sets(), spec.quanta());
+            try (Loader loader = streaming ? null : new Loader(groups)) {
+                for (int g = 0; g < groups.size(); g++) {
+                    Group group = groups.get(g);
+                    int set = group.set();
+                    List<Cell> pending = group.pending();
+                    ReferenceStream stream = loader == null ? null : loader.take(g);
+                    int tasks = submit(pool, set, stream, pending, group.workingSet());
                     while (tasks > 0) {
                         Outcome outcome;
                         try {
@@ -352,6 +341,98 @@ public final class Sweep {
         }
         ResultsStore.replace(file, mapper.enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(spec.toJson()) + "\n");
+    }
+
+    /** One trace set with one quantum: the cells left to do, and whether its working-set curve is wanted. */
+    private record Group(int set, long quantum, List<Cell> pending, boolean workingSet) {
+    }
+
+    /** The stream groups with something to do, in the sweep's order; the working-set curve goes with a set's first. */
+    private static List<Group> groups(List<Cell> plan, ResultsStore store, boolean workingSetNeeded, int sets,
+                                      long[] quanta) {
+        List<Group> groups = new ArrayList<>();
+        for (int set = 0; set < sets; set++) {
+            boolean workingSet = workingSetNeeded;
+            for (long quantum : quanta) {
+                List<Cell> pending = new ArrayList<>();
+                for (Cell cell : plan) {
+                    if (cell.set() == set && cell.quantum() == quantum && !store.isDone(cell)) {
+                        pending.add(cell);
+                    }
+                }
+                if (!pending.isEmpty() || workingSet) {
+                    groups.add(new Group(set, quantum, pending, workingSet));
+                    workingSet = false;
+                }
+            }
+        }
+        return groups;
+    }
+
+    /**
+     * Reads the groups' streams in order, the next one on its own thread while the cells of the
+     * current one run (reading a trace is one thread's work, gunzip and parsing, and a one-pass
+     * curve is one task: without this a core would wait). So at most two streams are held at once.
+     * One process's stream does not depend on the quantum: it is kept for the set's next quantum.
+     */
+    private final class Loader implements AutoCloseable {
+        private final List<Group> groups;
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "sweep-loader");
+            t.setDaemon(true);
+            return t;
+        });
+        private Future<ReferenceStream> next;
+        private int nextIndex = -1;
+        private ReferenceStream last;
+        private int lastSet = -1;
+
+        Loader(List<Group> groups) {
+            this.groups = groups;
+        }
+
+        /** The stream of group {@code g}, the groups taken in order; starts reading the next one's. */
+        ReferenceStream take(int g) throws IOException {
+            Group group = groups.get(g);
+            ReferenceStream stream;
+            if (nextIndex == g) {
+                stream = await(next);
+                next = null;
+            } else if (lastSet == group.set() && last != null && last.processes() == 1) {
+                stream = last;
+            } else {
+                stream = load(group.set(), group.quantum());
+            }
+            last = stream;
+            lastSet = group.set();
+            if (g + 1 < groups.size()) {
+                Group following = groups.get(g + 1);
+                if (following.set() != group.set() || stream.processes() != 1) {
+                    nextIndex = g + 1;
+                    next = thread.submit(() -> load(following.set(), following.quantum()));
+                }
+            }
+            return stream;
+        }
+
+        private ReferenceStream await(Future<ReferenceStream> future) throws IOException {
+            try {
+                return future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("the sweep was interrupted", e);
+            } catch (ExecutionException e) {
+                throw rethrow(e.getCause());
+            }
+        }
+
+        @Override
+        public void close() {
+            if (next != null) {
+                next.cancel(true);
+            }
+            thread.shutdownNow();
+        }
     }
 
     private ReferenceStream load(int set, long quantum) throws IOException {

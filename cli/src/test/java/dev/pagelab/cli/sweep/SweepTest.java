@@ -425,6 +425,21 @@ class SweepTest {
     }
 
     @Test
+    void run_eachWithABrokenLaterTrace_writesTheCellsBeforeItAndNamesItsLine() throws IOException {
+        // The second set's stream is read while the first set's cells run: its error must wait its turn.
+        Path broken = SweepFixtures.write(dir, "c.vmsim", "1000 R\n2000 W\nnot a reference\n");
+        SweepSpec each = spec(List.of(a, broken, b), true, List.of("lru", "fifo"), new int[] {8, 24},
+                List.of(Scope.GLOBAL), List.of(AllocationMode.EQUAL), new long[] {1000}, 0, new int[0]);
+        Path out = dir.resolve("out");
+
+        assertThatThrownBy(() -> Sweep.of(each, out).jobs(2).run()).hasMessageContaining("c.vmsim")
+                .hasMessageContaining("line 3");
+
+        List<String[]> rows = Csv.read(out.resolve(ResultsStore.RESULTS_CSV), ResultsStore.COLUMNS);
+        assertThat(rows).extracting(row -> row[0]).containsOnly("a.vmsim").hasSize(4 * 2);
+    }
+
+    @Test
     void run_workingSetFile_holdsTheCurveOfEveryProcess() throws IOException {
         SweepSpec spec = spec(List.of(a, b), false, List.of("lru"), new int[] {16}, List.of(Scope.LOCAL),
                 List.of(AllocationMode.EQUAL), new long[] {1000}, 0, new int[0]);

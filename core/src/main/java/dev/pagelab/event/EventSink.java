@@ -11,21 +11,30 @@ package dev.pagelab.event;
  *     events.emit(new KernelEvent.Invlpg(vaddr, false));
  * }
  * }</pre>
- * Not thread-safe, like the kernel it serves.
+ * A {@linkplain #watch watcher} sees the same events after the listener, whichever listener is
+ * installed: it is for an observer above code that installs and puts back its own listener around
+ * each operation (the web server's session above a scenario runner's steps).
+ *
+ * <p>Not thread-safe, like the kernel it serves.
  */
 public final class EventSink {
     private KernelEventListener listener;
+    private KernelEventListener watcher;
 
-    /** Whether a listener is installed. */
+    /** Whether a listener or a watcher is installed. */
     public boolean enabled() {
-        return listener != null;
+        return listener != null || watcher != null;
     }
 
-    /** Hands {@code event} to the listener, if there is one. */
+    /** Hands {@code event} to the listener, if there is one, then to the watcher, if there is one. */
     public void emit(KernelEvent event) {
         KernelEventListener l = listener;
         if (l != null) {
             l.on(event);
+        }
+        KernelEventListener w = watcher;
+        if (w != null) {
+            w.on(event);
         }
     }
 
@@ -36,6 +45,17 @@ public final class EventSink {
     public KernelEventListener listen(KernelEventListener listener) {
         KernelEventListener previous = this.listener;
         this.listener = listener;
+        return previous;
+    }
+
+    /**
+     * Installs {@code watcher} (null: none), which sees every event after the listener and is
+     * left in place by {@link #listen}; returns the one it replaces. A watcher only looks: what it
+     * does with an event must not change the kernel.
+     */
+    public KernelEventListener watch(KernelEventListener watcher) {
+        KernelEventListener previous = this.watcher;
+        this.watcher = watcher;
         return previous;
     }
 }

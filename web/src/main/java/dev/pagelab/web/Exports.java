@@ -1,6 +1,8 @@
 package dev.pagelab.web;
 
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.scenario.StepEvent;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Results as CSV for spreadsheets: RFC 4180 quoting, a header row, one line a record. */
@@ -21,12 +23,35 @@ final class Exports {
         return out.toString();
     }
 
-    /** The memory view's runs: first and last frame, physical addresses, owner, process. */
-    static String memory(List<StateViews.Run> runs) {
-        StringBuilder out = new StringBuilder("first_pfn,end_pfn,frames,first_paddr,owner,pid\r\n");
-        for (StateViews.Run r : runs) {
-            row(out, r.startPfn(), r.endPfn(), r.endPfn() - r.startPfn(), StateViews.hex(r.startPfn() << 12), r.owner(),
-                    r.pid());
+    /**
+     * The memory view's rows: first and end frame, frame count, first physical address, owner,
+     * process; for a summary, the owner and process are the dominant ones and one more column an
+     * owner gives the bucket's frames of each.
+     */
+    static String memory(FrameRows.Rows rows) {
+        StringBuilder out = new StringBuilder("first_pfn,end_pfn,frames,first_paddr,owner,pid");
+        switch (rows) {
+            case FrameRows.Exact exact -> {
+                out.append("\r\n");
+                for (FrameRows.Run r : exact.runs()) {
+                    row(out, r.startPfn(), r.endPfn(), r.endPfn() - r.startPfn(), StateViews.hex(r.startPfn() << 12),
+                            r.owner(), r.pid());
+                }
+            }
+            case FrameRows.Summary summary -> {
+                for (FrameOwner o : FrameOwner.values()) {
+                    out.append(",frames_").append(StateViews.key(o).replace('-', '_'));
+                }
+                out.append("\r\n");
+                for (FrameRows.Bucket b : summary.buckets()) {
+                    List<Object> cells = new ArrayList<>(List.of(b.startPfn(), b.endPfn(), b.endPfn() - b.startPfn(),
+                            StateViews.hex(b.startPfn() << 12), b.owner(), b.pid()));
+                    for (FrameOwner o : FrameOwner.values()) {
+                        cells.add(b.counts().getOrDefault(StateViews.key(o), 0L));
+                    }
+                    row(out, cells.toArray());
+                }
+            }
         }
         return out.toString();
     }

@@ -1,8 +1,10 @@
 package dev.pagelab.web;
 
+import dev.pagelab.event.KernelEvent;
 import dev.pagelab.hw.Tlb;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.proc.Processes;
+import dev.pagelab.scenario.Op;
 import dev.pagelab.scenario.Scenario;
 import dev.pagelab.scenario.ScenarioRunner;
 import dev.pagelab.scenario.StepEvent;
@@ -15,7 +17,9 @@ import java.util.List;
  * number of steps the run took.
  *
  * <p>At load the whole scenario runs once, every step traced, and the event log is kept, with a
- * copy of the TLB's entries after each step (a TLB holds at most a few hundred). The machine
+ * copy of the TLB's entries after each step (a TLB holds at most a few hundred) and the step's
+ * kernel events that reach the TLB ({@link #touchesTlb}), taken as records from the kernel's
+ * {@linkplain dev.pagelab.event.EventSink#watch event sink}, not read back from the trace's text. The machine
  * itself is kept only at the current position: going forward runs the next steps on it; going
  * back boots the scenario again and runs the steps up to the one asked for. The simulation is
  * deterministic, so every visit to step {@code k} shows the same state, and a machine costs its
@@ -33,6 +37,7 @@ final class ScenarioSession {
     private final Scenario scenario;
     private final List<StepEvent> events;
     private final List<List<Tlb.Entry>> tlbAfter;
+    private final List<List<KernelEvent>> tlbEvents;
     private final long loadedNanos;
     private ScenarioRunner runner;
     private int position;
@@ -50,10 +55,23 @@ final class ScenarioSession {
         this.runner = ScenarioRunner.boot(scenario, OPTIONS);
         this.events = new ArrayList<>();
         this.tlbAfter = new ArrayList<>();
+        this.tlbEvents = new ArrayList<>();
         tlbAfter.add(runner.kernel().mmu().tlb().entries());
-        while (runner.hasNextStep()) {
-            events.add(runner.nextStep());
-            tlbAfter.add(runner.kernel().mmu().tlb().entries());
+        List<KernelEvent> step = new ArrayList<>();
+        runner.kernel().events().watch(e -> {
+            if (touchesTlb(e)) {
+                step.add(e);
+            }
+        });
+        try {
+            while (runner.hasNextStep()) {
+                events.add(runner.nextStep());
+                tlbAfter.add(runner.kernel().mmu().tlb().entries());
+                tlbEvents.add(List.copyOf(step));
+                step.clear();
+            }
+        } finally {
+            runner.kernel().events().watch(null);
         }
         this.position = events.size();
         this.loadedNanos = System.nanoTime() - start;
@@ -75,6 +93,27 @@ final class ScenarioSession {
     /** The event of step {@code step}, from 1. */
     StepEvent event(int step) {
         return events.get(step - 1);
+    }
+
+    /** What step {@code step} (from 1) did, as the scenario file says it. */
+    Op op(int step) {
+        return scenario.steps().get(step - 1).op();
+    }
+
+    /** The events of step {@code step} (from 1) that reached the TLB, in order ({@link #touchesTlb}). */
+    List<KernelEvent> tlbEvents(int step) {
+        return tlbEvents.get(step - 1);
+    }
+
+    /**
+     * Whether {@code event} reaches the TLB: an INVLPG (done or skipped), a CR3 load, a use of the
+     * temporary slot (whose load and unload each include an INVLPG), a switch to a process (a CR3
+     * load).
+     */
+    static boolean touchesTlb(KernelEvent event) {
+        return event instanceof KernelEvent.Invlpg || event instanceof KernelEvent.Cr3Loaded
+                || event instanceof KernelEvent.SlotLoaded || event instanceof KernelEvent.SlotUnloaded
+                || event instanceof KernelEvent.ProcessSwitched;
     }
 
     /** How many steps the run took (fewer than the scenario's when it stopped at a failure). */

@@ -1,5 +1,6 @@
 package dev.pagelab.web;
 
+import dev.pagelab.event.KernelEvent;
 import dev.pagelab.hw.Addresses;
 import dev.pagelab.hw.EntryBit;
 import dev.pagelab.hw.Mmu;
@@ -17,6 +18,7 @@ import dev.pagelab.pmm.FrameAllocator;
 import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.proc.Process;
 import dev.pagelab.proc.Processes;
+import dev.pagelab.scenario.Op;
 import dev.pagelab.scenario.StepEvent;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,47 +46,60 @@ final class StateViews {
     // ---------------------------------------------------------------- physical memory
 
     /**
-     * Every frame from 0 to the top of the map in runs of one owner (and one process), as
-     * {@code [startPfn, endPfn, ownerKey, pid]} with pid -1 for frames not a process's; the count
-     * per owner; the allocator's figures and, for the buddy allocator, its free blocks per order.
+     * The frames of {@code rows}' range as rows ({@link FrameRows}): runs
+     * {@code [startPfn, endPfn, ownerKey, pid]}, pid -1 for frames not a process's; when the range
+     * holds more runs than the rows allowed ({@code "summary": true}), buckets, each a run like
+     * those when all its frames have one owner and process, and otherwise
+     * {@code [startPfn, endPfn, dominantOwnerKey, dominantPid, {ownerKey: frames}]}; and, for the
+     * whole map whatever the range, where its RAM ends, the frames per owner and per process, the allocator's figures
+     * (for the buddy allocator, its free blocks per order) and the processes.
      */
-    static Map<String, Object> memory(Kernel kernel, Processes processes) {
+    static Map<String, Object> memory(Kernel kernel, Processes processes, FrameRows.Rows rows) {
         FrameAccounting accounting = kernel.accounting();
-        int top = (int) accounting.topPfn();
-        List<Object> runList = new ArrayList<>();
-        for (Run r : runs(accounting)) {
-            runList.add(List.of(r.startPfn(), r.endPfn(), r.owner(), (long) r.pid()));
-        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("step", null);
-        out.put("topPfn", top);
+        out.put("topPfn", accounting.topPfn());
+        out.put("ramEndPfn", ramEndPfn(accounting));
         out.put("frameBytes", Addresses.PAGE_BYTES);
+        out.put("fromPfn", rows.fromPfn());
+        out.put("toPfn", rows.toPfn());
+        out.put("maxRuns", rows.maxRuns());
+        List<Object> runList = new ArrayList<>();
+        switch (rows) {
+            case FrameRows.Exact exact -> {
+                out.put("summary", false);
+                out.put("bucketFrames", 1);
+                for (FrameRows.Run r : exact.runs()) {
+                    runList.add(List.of(r.startPfn(), r.endPfn(), r.owner(), (long) r.pid()));
+                }
+            }
+            case FrameRows.Summary summary -> {
+                out.put("summary", true);
+                out.put("bucketFrames", summary.bucketFrames());
+                for (FrameRows.Bucket b : summary.buckets()) {
+                    runList.add(b.uniform() ? List.of(b.startPfn(), b.endPfn(), b.owner(), (long) b.pid())
+                            : List.of(b.startPfn(), b.endPfn(), b.owner(), (long) b.pid(), b.counts()));
+                }
+            }
+        }
         out.put("runs", runList);
         Map<String, Object> counts = new LinkedHashMap<>();
         accounting.counts().forEach((o, n) -> counts.put(key(o), n));
         out.put("counts", counts);
+        out.put("processFrames", FrameRows.processFrames(accounting));
         out.put("allocator", allocator(kernel.allocator()));
         out.put("processes", processList(processes));
         return out;
     }
 
-    /** Frames [startPfn, endPfn) with one owner and, for process frames, one process (pid -1 otherwise). */
-    record Run(long startPfn, long endPfn, String owner, int pid) {
-    }
-
-    /** Every frame from 0 to the top of the map, in runs of one owner and one process, in address order. */
-    static List<Run> runs(FrameAccounting accounting) {
-        int top = (int) accounting.topPfn();
-        List<Run> runs = new ArrayList<>();
-        int start = 0;
-        for (int pfn = 1; pfn <= top; pfn++) {
-            if (pfn == top || accounting.ownerOf(pfn) != accounting.ownerOf(start)
-                    || accounting.processOf(pfn) != accounting.processOf(start)) {
-                runs.add(new Run(start, pfn, key(accounting.ownerOf(start)), accounting.processOf(start)));
-                start = pfn;
-            }
+    /** The frame after the last one the kernel knows as RAM (neither firmware's nor outside the map); 0 when none. */
+    static long ramEndPfn(FrameAccounting accounting) {
+        long pfn = accounting.topPfn();
+        while (pfn > 0 && (accounting.ownerOf(pfn - 1) == FrameOwner.NOT_IN_MAP
+                || accounting.ownerOf(pfn - 1) == FrameOwner.FIRMWARE)) {
+            pfn--;
         }
-        return runs;
+        return pfn;
     }
 
     /** The owners the page colours, in a fixed order: key, label and one-letter symbol. */
@@ -341,11 +356,20 @@ final class StateViews {
     // ---------------------------------------------------------------- the TLB
 
     /**
-     * The TLB after step {@code step}: its entries, its size, the counters so far, and what the
-     * step dropped and added compared with the step before, with the step's INVLPG and CR3 lines.
+     * What step K did to the TLB, for {@link #tlb}: the step, what it was (its operation), and its
+     * kernel events that reached the TLB ({@link ScenarioSession#touchesTlb}), in order.
      */
-    static Map<String, Object> tlb(Kernel kernel, List<Tlb.Entry> before, List<Tlb.Entry> after, StepEvent step) {
-        List<String> trace = step == null ? List.of() : step.trace();
+    record TlbStep(StepEvent event, Op op, List<KernelEvent> invalidations) {
+    }
+
+    /**
+     * The TLB after a step: its entries, its size, the counters so far, and what the step
+     * ({@code step}, null at step 0) dropped and added compared with the step before, with the
+     * step's INVLPGs and CR3 loads: first the step itself when it is one (an {@code invlpg}, or a
+     * {@code spawn}, {@code switch} or {@code exit}, which load CR3), as its text and result, then
+     * each event's line.
+     */
+    static Map<String, Object> tlb(Kernel kernel, List<Tlb.Entry> before, List<Tlb.Entry> after, TlbStep step) {
         Set<Tlb.Entry> was = new HashSet<>(before);
         Set<Tlb.Entry> is = new HashSet<>(after);
         List<Object> dropped = new ArrayList<>();
@@ -361,15 +385,13 @@ final class StateViews {
             entries.add(m);
         }
         List<String> flushes = new ArrayList<>();
-        // The steps that are themselves an INVLPG or a CR3 load (a process switch) say so in their result.
-        if (step != null && (step.text().startsWith("invlpg") || step.text().startsWith("switch")
-                || step.text().startsWith("spawn") || step.text().startsWith("exit"))) {
-            flushes.add(step.text() + "  =>  " + step.result());
-        }
-        for (String line : trace) {
-            String upper = line.toUpperCase(java.util.Locale.ROOT);
-            if (upper.contains("INVLPG") || upper.contains("CR3") || upper.contains("FLUSH")) {
-                flushes.add(line);
+        if (step != null) {
+            if (step.op() instanceof Op.Invlpg || step.op() instanceof Op.Switch || step.op() instanceof Op.Spawn
+                    || step.op() instanceof Op.Exit) {
+                flushes.add(step.event().text() + "  =>  " + step.event().result());
+            }
+            for (KernelEvent e : step.invalidations()) {
+                flushes.add(e.text());
             }
         }
         var config = kernel.mmu().tlb().config();

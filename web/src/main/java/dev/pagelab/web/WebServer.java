@@ -4,12 +4,15 @@ import static dev.pagelab.web.StateViews.ordered;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pagelab.kernel.Kernel;
 import dev.pagelab.scenario.Scenario;
 import dev.pagelab.scenario.ScenarioException;
 import dev.pagelab.scenario.ScenarioReader;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -40,6 +43,13 @@ import org.slf4j.LoggerFactory;
  * the machine stays where it is. At most {@link Settings#maxSessions()} are kept; loading one
  * more drops the least recently used (never {@code s1}). Sessions are listed in the order they
  * were loaded.
+ *
+ * <h2>Routes</h2>
+ * Every route is one entry of a table ({@code routes()}) that the server registers and that
+ * {@code GET /api/info} lists ({@code /api/...} only), so the list cannot drift from what answers.
+ * The memory view's answer is bounded: at most {@code maxRuns} rows ({@link Settings#memoryRuns()}
+ * by default) over the frames {@code from} to {@code to}, exact runs or coarse buckets by the rule in
+ * {@link FrameRows}.
  *
  * <h2>Safety</h2>
  * <ul>
@@ -76,9 +86,10 @@ public final class WebServer implements AutoCloseable {
      * @param initial      the scenario of session {@code s1}
      * @param examples     the bundled example scenarios by file name, as text (may be empty)
      * @param traces       trace files the replacement view may read, by the name the page shows (may be empty)
+     * @param memoryRuns   the rows the memory view's answer holds when the request does not say ({@code maxRuns})
      */
     public record Settings(String host, int port, long maxBodyBytes, int maxSessions, Scenario initial,
-                           Map<String, String> examples, Map<String, Path> traces) {
+                           Map<String, String> examples, Map<String, Path> traces, int memoryRuns) {
         /** The default limit of a request body: 256 KiB, far more than any example. */
         public static final long DEFAULT_MAX_BODY_BYTES = 256 * 1024;
         /** The default number of sessions kept. */
@@ -92,30 +103,40 @@ public final class WebServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxBodyBytes " + maxBodyBytes + " and maxSessions " + maxSessions
                         + ": expected at least 1024 bytes and 1 session");
             }
+            if (memoryRuns < 1 || memoryRuns > FrameRows.MAX_RUNS) {
+                throw new IllegalArgumentException("memoryRuns " + memoryRuns + " is out of range: expected 1 to "
+                        + FrameRows.MAX_RUNS);
+            }
             examples = Map.copyOf(examples);
             traces = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(traces));
         }
 
         /** Loopback, a free port, the default limits. */
         public static Settings of(Scenario initial, Map<String, String> examples) {
-            return new Settings("127.0.0.1", 0, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SESSIONS, initial, examples, Map.of());
+            return new Settings("127.0.0.1", 0, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SESSIONS, initial, examples, Map.of(),
+                    FrameRows.DEFAULT_MAX_RUNS);
         }
 
         public Settings withHost(String other) {
-            return new Settings(other, port, maxBodyBytes, maxSessions, initial, examples, traces);
+            return new Settings(other, port, maxBodyBytes, maxSessions, initial, examples, traces, memoryRuns);
         }
 
         public Settings withPort(int other) {
-            return new Settings(host, other, maxBodyBytes, maxSessions, initial, examples, traces);
+            return new Settings(host, other, maxBodyBytes, maxSessions, initial, examples, traces, memoryRuns);
         }
 
         public Settings withLimits(long bodyBytes, int sessions) {
-            return new Settings(host, port, bodyBytes, sessions, initial, examples, traces);
+            return new Settings(host, port, bodyBytes, sessions, initial, examples, traces, memoryRuns);
         }
 
         /** These traces for the replacement view, by the name the page shows. */
         public Settings withTraces(Map<String, Path> other) {
-            return new Settings(host, port, maxBodyBytes, maxSessions, initial, examples, other);
+            return new Settings(host, port, maxBodyBytes, maxSessions, initial, examples, other, memoryRuns);
+        }
+
+        /** At most {@code rows} rows in a memory answer that does not ask for a number ({@link FrameRows}). */
+        public Settings withMemoryRuns(int rows) {
+            return new Settings(host, port, maxBodyBytes, maxSessions, initial, examples, traces, rows);
         }
     }
 
@@ -126,6 +147,7 @@ public final class WebServer implements AutoCloseable {
     private final Map<String, ScenarioSession> sessions = new LinkedHashMap<>(16, 0.75f, true);
     private final AtomicLong nextId = new AtomicLong(1);
     private final boolean loopback;
+    private final List<Route> routes;
     private Javalin app;
     private int port;
 
@@ -134,6 +156,7 @@ public final class WebServer implements AutoCloseable {
         this.files = StaticFiles.load();
         this.replacement = new ReplacementApi(mapper, settings.traces());
         this.loopback = isLoopback(settings.host());
+        this.routes = routes();
     }
 
     /**
@@ -184,46 +207,66 @@ public final class WebServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- routes
 
+    /**
+     * One endpoint: its method, its path (Javalin's, with {@code {placeholders}}), its query and
+     * body as people read them ({@code [...]} is optional), and its handler. {@link #routes()} is
+     * both what the server registers and what {@code GET /api/info} lists, so the two cannot drift.
+     */
+    private record Route(HandlerType method, String path, String usage, Handler handler) {
+        String listing() {
+            return method.name() + " " + path + usage;
+        }
+    }
+
+    /** Every route, the page's and the API's ({@code /api/...}, which info lists), in the order info lists them. */
+    private List<Route> routes() {
+        String step = "[?step=K]";
+        return List.of(
+                new Route(HandlerType.GET, "/", "", ctx -> file(ctx, "index.html")),
+                new Route(HandlerType.HEAD, "/", "", ctx -> file(ctx, "index.html")),
+                new Route(HandlerType.GET, "/static/{name}", "", ctx -> file(ctx, ctx.pathParam("name"))),
+                new Route(HandlerType.HEAD, "/static/{name}", "", ctx -> file(ctx, ctx.pathParam("name"))),
+                new Route(HandlerType.GET, "/api/info", "", ctx -> json(ctx, info())),
+                new Route(HandlerType.GET, "/api/examples", "", ctx -> json(ctx, examples())),
+                new Route(HandlerType.POST, "/api/examples/{name}", "", ctx -> created(ctx, loadExample(ctx.pathParam("name")))),
+                new Route(HandlerType.POST, "/api/scenario", "[?name=FILE] (body: YAML)", ctx -> created(ctx, loadScenario(ctx))),
+                new Route(HandlerType.GET, "/api/sessions", "", ctx -> json(ctx, sessionList())),
+                new Route(HandlerType.GET, "/api/sessions/{id}", "", ctx -> json(ctx, summary(session(ctx)))),
+                new Route(HandlerType.DELETE, "/api/sessions/{id}", "", ctx -> json(ctx, drop(ctx.pathParam("id")))),
+                new Route(HandlerType.GET, "/api/sessions/{id}/steps", "", ctx -> json(ctx, steps(session(ctx)))),
+                new Route(HandlerType.GET, "/api/sessions/{id}/steps.csv", "", ctx -> csv(ctx, "steps.csv",
+                        Exports.steps(session(ctx).events()))),
+                new Route(HandlerType.GET, "/api/sessions/{id}/memory", "[?step=K&from=PFN&to=PFN&maxRuns=N]", ctx ->
+                        json(ctx, look(ctx, (k, p, at) -> withStep(StateViews.memory(k, p, frameRows(ctx, k)), at)))),
+                new Route(HandlerType.GET, "/api/sessions/{id}/memory.csv", "[?step=K&from=PFN&to=PFN&maxRuns=N]", ctx ->
+                        csv(ctx, "memory.csv", look(ctx, (k, p, at) -> Exports.memory(frameRows(ctx, k))))),
+                new Route(HandlerType.GET, "/api/sessions/{id}/frames/{pfn}", step, ctx -> json(ctx, look(ctx, (k, p, at) ->
+                        withStep(StateViews.frame(k, p, number(ctx.pathParam("pfn"), "frame number")), at)))),
+                new Route(HandlerType.GET, "/api/sessions/{id}/spaces", step, ctx -> json(ctx, look(ctx, (k, p, at) ->
+                        ordered("step", at, "spaces", StateViews.spaces(k, p))))),
+                new Route(HandlerType.GET, "/api/sessions/{id}/spaces/{space}/directory", step, ctx -> json(ctx, look(ctx,
+                        (k, p, at) -> withStep(StateViews.directory(k, p, ctx.pathParam("space")), at)))),
+                new Route(HandlerType.GET, "/api/sessions/{id}/spaces/{space}/tables/{index}", step, ctx -> json(ctx, look(ctx,
+                        (k, p, at) -> withStep(StateViews.table(k, p, ctx.pathParam("space"),
+                                (int) Math.min(Integer.MAX_VALUE, number(ctx.pathParam("index"), "directory index"))), at)))),
+                new Route(HandlerType.GET, "/api/sessions/{id}/walk", "?vaddr=0x...[&space=kernel|pid-N][&step=K]", ctx ->
+                        json(ctx, look(ctx, (k, p, at) -> withStep(StateViews.walk(k, p, spaceParam(ctx),
+                                number(required(ctx, "vaddr"), "virtual address")), at)))),
+                new Route(HandlerType.GET, "/api/sessions/{id}/tlb", step, this::tlb),
+                new Route(HandlerType.GET, "/api/replacement/policies", "", ctx -> json(ctx, replacement.policies())),
+                new Route(HandlerType.POST, "/api/replacement", " (body: JSON)", ctx ->
+                        json(ctx, replacement.compare(ctx.bodyAsBytes()))),
+                new Route(HandlerType.POST, "/api/replacement/processes", " (body: JSON)", ctx ->
+                        json(ctx, replacement.processes(ctx.bodyAsBytes()))));
+    }
+
     private void configure(JavalinConfig config) {
         config.startup.showJavalinBanner = false;
         config.http.maxRequestSize = settings.maxBodyBytes();
         config.routes.before(this::guard);
-        config.routes.get("/", ctx -> file(ctx, "index.html"));
-        config.routes.get("/static/{name}", ctx -> file(ctx, ctx.pathParam("name")));
-        config.routes.head("/", ctx -> file(ctx, "index.html"));
-        config.routes.head("/static/{name}", ctx -> file(ctx, ctx.pathParam("name")));
-        config.routes.get("/api/info", ctx -> json(ctx, info()));
-        config.routes.get("/api/examples", ctx -> json(ctx, examples()));
-        config.routes.post("/api/examples/{name}", ctx -> created(ctx, loadExample(ctx.pathParam("name"))));
-        config.routes.post("/api/scenario", ctx -> created(ctx, loadScenario(ctx)));
-        config.routes.get("/api/sessions", ctx -> json(ctx, sessionList()));
-        config.routes.get("/api/sessions/{id}", ctx -> json(ctx, summary(session(ctx))));
-        config.routes.delete("/api/sessions/{id}", ctx -> json(ctx, drop(ctx.pathParam("id"))));
-        config.routes.get("/api/sessions/{id}/steps", ctx -> json(ctx, steps(session(ctx))));
-        config.routes.get("/api/sessions/{id}/steps.csv", ctx -> csv(ctx, "steps.csv", Exports.steps(session(ctx).events())));
-        config.routes.get("/api/sessions/{id}/memory", ctx -> json(ctx, look(ctx, (k, p, step) -> withStep(StateViews.memory(k, p), step))));
-        config.routes.get("/api/sessions/{id}/memory.csv", ctx -> csv(ctx, "memory.csv",
-                look(ctx, (k, p, step) -> Exports.memory(StateViews.runs(k.accounting())))));
-        config.routes.get("/api/sessions/{id}/frames/{pfn}", ctx -> json(ctx, look(ctx, (k, p, step) ->
-                withStep(StateViews.frame(k, p, number(ctx.pathParam("pfn"), "frame number")), step))));
-        config.routes.get("/api/sessions/{id}/spaces", ctx -> json(ctx, look(ctx, (k, p, step) ->
-                ordered("step", step, "spaces", StateViews.spaces(k, p)))));
-        config.routes.get("/api/sessions/{id}/spaces/{space}/directory", ctx -> json(ctx, look(ctx, (k, p, step) ->
-                withStep(StateViews.directory(k, p, ctx.pathParam("space")), step))));
-        config.routes.get("/api/sessions/{id}/spaces/{space}/tables/{index}", ctx -> json(ctx, look(ctx, (k, p, step) ->
-                withStep(StateViews.table(k, p, ctx.pathParam("space"),
-                        (int) Math.min(Integer.MAX_VALUE, number(ctx.pathParam("index"), "directory index"))), step))));
-        config.routes.get("/api/sessions/{id}/walk", ctx -> json(ctx, look(ctx, (k, p, step) ->
-                withStep(StateViews.walk(k, p, spaceParam(ctx), number(required(ctx, "vaddr"), "virtual address")), step))));
-        config.routes.get("/api/sessions/{id}/tlb", ctx -> {
-            ScenarioSession s = session(ctx);
-            json(ctx, s.at(stepParam(ctx), (k, p, step) -> withStep(StateViews.tlb(k,
-                    s.tlbAfter(Math.max(0, step - 1)), s.tlbAfter(step),
-                    step == 0 ? null : s.event(step)), step)));
-        });
-        config.routes.get("/api/replacement/policies", ctx -> json(ctx, replacement.policies()));
-        config.routes.post("/api/replacement", ctx -> json(ctx, replacement.compare(ctx.bodyAsBytes())));
-        config.routes.post("/api/replacement/processes", ctx -> json(ctx, replacement.processes(ctx.bodyAsBytes())));
+        for (Route r : routes) {
+            config.routes.addHttpHandler(r.method(), r.path(), r.handler());
+        }
         config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
                 e.getStatus() == 413 ? "the request body is larger than " + settings.maxBodyBytes() + " bytes" : e.getMessage()));
@@ -368,18 +411,9 @@ public final class WebServer implements AutoCloseable {
         return ordered("name", "pagelab", "version", version == null ? "development build" : version,
                 "sessions", sessionList(), "examples", examples(), "traces", replacement.traceList(), "owners", StateViews.owners(),
                 "entryBits", StateViews.entryBits(),
-                "limits", ordered("maxBodyBytes", settings.maxBodyBytes(), "maxSessions", settings.maxSessions()),
-                "endpoints", List.of(
-                        "GET /api/info", "GET /api/examples", "POST /api/examples/{name}",
-                        "POST /api/scenario[?name=FILE] (body: YAML)", "GET /api/sessions", "GET /api/sessions/{id}",
-                        "DELETE /api/sessions/{id}", "GET /api/sessions/{id}/steps", "GET /api/sessions/{id}/steps.csv",
-                        "GET /api/sessions/{id}/memory[?step=K]", "GET /api/sessions/{id}/memory.csv[?step=K]",
-                        "GET /api/sessions/{id}/frames/{pfn}[?step=K]", "GET /api/sessions/{id}/spaces[?step=K]",
-                        "GET /api/sessions/{id}/spaces/{space}/directory[?step=K]",
-                        "GET /api/sessions/{id}/spaces/{space}/tables/{index}[?step=K]",
-                        "GET /api/sessions/{id}/walk?vaddr=0x...[&space=kernel|pid-N][&step=K]",
-                        "GET /api/sessions/{id}/tlb[?step=K]", "GET /api/replacement/policies",
-                        "POST /api/replacement (body: JSON)", "POST /api/replacement/processes (body: JSON)"));
+                "limits", ordered("maxBodyBytes", settings.maxBodyBytes(), "maxSessions", settings.maxSessions(),
+                        "memoryRuns", settings.memoryRuns(), "maxMemoryRuns", FrameRows.MAX_RUNS),
+                "endpoints", routes.stream().filter(r -> r.path().startsWith("/api/")).map(Route::listing).toList());
     }
 
     private List<Object> examples() {
@@ -403,6 +437,23 @@ public final class WebServer implements AutoCloseable {
         List<Object> steps = new ArrayList<>();
         s.events().forEach(e -> steps.add(StepJson.of(e)));
         return ordered("id", s.id(), "steps", steps);
+    }
+
+    private void tlb(Context ctx) {
+        ScenarioSession s = session(ctx);
+        json(ctx, s.at(stepParam(ctx), (k, p, step) -> withStep(StateViews.tlb(k, s.tlbAfter(Math.max(0, step - 1)),
+                s.tlbAfter(step), step == 0 ? null : new StateViews.TlbStep(s.event(step), s.op(step), s.tlbEvents(step))),
+                step)));
+    }
+
+    /** The memory view's rows asked for by {@code from}, {@code to} and {@code maxRuns} (the settings' default). */
+    private FrameRows.Rows frameRows(Context ctx, Kernel kernel) {
+        String from = ctx.queryParam("from");
+        String to = ctx.queryParam("to");
+        String maxRuns = ctx.queryParam("maxRuns");
+        return FrameRows.of(kernel.accounting(), from == null ? 0 : number(from, "from"),
+                to == null ? FrameRows.TO_TOP : number(to, "to"),
+                maxRuns == null ? settings.memoryRuns() : (int) Math.min(Integer.MAX_VALUE, number(maxRuns, "maxRuns")));
     }
 
     private <T> T look(Context ctx, ScenarioSession.View<T> view) {

@@ -7,7 +7,8 @@
  *
  * <p>{@link dev.pagelab.web.WebServer} is the server and the contract of the API;
  * {@link dev.pagelab.web.ScenarioSession} is one loaded scenario with a position among its steps;
- * {@link dev.pagelab.web.StateViews} turns the kernel's state into the JSON the page draws.
+ * {@link dev.pagelab.web.StateViews} turns the kernel's state into the JSON the page draws;
+ * {@link dev.pagelab.web.FrameRows} bounds the memory view's rows (exact runs, or buckets).
  * Nothing here changes what the kernel does: the views read simulated memory as observers.
  */
 package dev.pagelab.web;

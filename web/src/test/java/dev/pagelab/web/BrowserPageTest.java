@@ -248,6 +248,72 @@ class BrowserPageTest {
         new Actions(browser.driver()).moveToElement(browser.find("h2")).perform();
     }
 
+    @Test
+    void memory_moreRunsThanTheBudget_drawsBuckets_andZoomingInAsksForTheExactRuns() {
+        String yaml = TestScenarios.interleaved(100);
+        Scenario interleaved = ScenarioReader.parse("interleaved.yaml", yaml, null);
+        int last = interleaved.steps().size();
+        try (WebServer small = WebServer.start(WebServer.Settings.of(interleaved, Map.of()).withMemoryRuns(64))) {
+            BrowserApi oracle = new BrowserApi(small.url());
+            JsonNode whole = oracle.get("api/sessions/s1/memory?step=" + last);
+            long ramEnd = whole.get("ramEndPfn").asLong();
+            long len = 32;
+            while (len < ramEnd) {
+                len *= 2;
+            }
+            JsonNode ram = oracle.get("api/sessions/s1/memory?step=" + last + "&from=0&to=" + len);
+            assertThat(ram.get("summary").asBoolean()).as("the oracle: the RAM holds more runs than 64").isTrue();
+            JsonNode exact = oracle.get("api/sessions/s1/memory?step=" + last + "&maxRuns=65536");
+            List<Long> kernelData = new ArrayList<>();
+            for (JsonNode run : exact.get("runs")) {
+                if (run.get(2).asText().equals("kernel-data")) {
+                    kernelData.add(run.get(0).asLong());
+                }
+            }
+            assertThat(kernelData).as("the oracle: kernel-data frames").hasSizeGreaterThan(50);
+            long pfn = kernelData.get(kernelData.size() / 2);
+
+            loads++;
+            browser.driver().get(small.url() + "?load=" + loads + "#view=memory&step=" + last);
+            browser.waiting().until(d -> "true".equals(body("ready")));
+            settle();
+            // the RAM, summed up by the server for the range the grid shows
+            waitAttribute("#mem-map", "data-rows", "summary");
+            assertThat(browser.find("#mem-map").getDomAttribute("data-rows-to")).isEqualTo(String.valueOf(len));
+            assertThat(browser.all("#mem-map-svg rect.run.summary")).as("buckets of several owners").isNotEmpty();
+            browser.screenshot("memory-summary", WIDTH, HEIGHT);
+            assertThat(browser.find("#mem-legend .legend-item[data-owner='kernel-data'] .legend-count").getText()
+                    .replace(",", "")).isEqualTo(whole.get("counts").get("kernel-data").asText());
+
+            // a frame picked and zoomed to: the grid asks for its 64 frames and draws their exact runs
+            WebElement go = browser.find("#mem-goto");
+            go.clear();
+            go.sendKeys(String.format("0x%08X", pfn << 12), Keys.ENTER);
+            waitAttribute("#mem-frame", "data-owner", "kernel-data");
+            browser.find("#mem-frame button.small").click();
+            waitAttribute("#mem-map", "data-rows", "exact");
+            long from = pfn / 64 * 64;
+            assertThat(browser.find("#mem-map").getDomAttribute("data-rows-from")).isEqualTo(String.valueOf(from));
+            assertThat(browser.all("#mem-map-svg rect.run.summary")).isEmpty();
+            JsonNode near = oracle.get("api/sessions/s1/memory?step=" + last + "&from=" + from + "&to=" + (from + 64));
+            assertThat(near.get("summary").asBoolean()).isFalse();
+            long drawn = browser.all("#mem-map-svg rect.run[data-owner='kernel-data']").size();
+            long runs = 0;
+            for (JsonNode run : near.get("runs")) {
+                runs += run.get(2).asText().equals("kernel-data") ? 1 : 0;
+            }
+            assertThat(drawn).as("kernel-data runs of one frame each, one cell each").isEqualTo(runs).isGreaterThan(5);
+            browser.screenshot("memory-zoomed", WIDTH, HEIGHT);
+
+            // back out to the RAM: its buckets again, asked for once more
+            browser.find("#mem-fit").click();
+            waitAttribute("#mem-map", "data-rows-to", String.valueOf(len));
+            assertThat(browser.find("#mem-map").getDomAttribute("data-rows")).isEqualTo("summary");
+            settle();
+            browser.driver().get("about:blank");
+        }
+    }
+
     // ---------------------------------------------------------------- address space
 
     @Test

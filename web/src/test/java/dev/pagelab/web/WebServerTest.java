@@ -7,10 +7,12 @@ import dev.pagelab.hw.Tlb;
 import dev.pagelab.hw.WalkExplanation;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.pmm.FrameAccounting;
+import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.proc.Process;
 import dev.pagelab.scenario.Scenario;
 import dev.pagelab.scenario.ScenarioReader;
 import dev.pagelab.scenario.ScenarioRunner;
+import dev.pagelab.scenario.StepEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,11 +56,36 @@ class WebServerTest {
 
     /** Our own run of {@code name} to step {@code k}. */
     private static ScenarioRunner runTo(String name, int k) {
-        ScenarioRunner runner = ScenarioRunner.boot(scenario(name), ScenarioRunner.Options.DEFAULT);
+        return runTo(scenario(name), k);
+    }
+
+    private static ScenarioRunner runTo(Scenario scenario, int k) {
+        ScenarioRunner runner = ScenarioRunner.boot(scenario, ScenarioRunner.Options.DEFAULT);
         for (int i = 0; i < k; i++) {
             runner.nextStep();
         }
         return runner;
+    }
+
+    /** The runs of [from, to) of an accounting, a frame at a time, as the API writes them. */
+    private static List<List<Object>> runsOf(FrameAccounting a, long from, long to) {
+        List<List<Object>> out = new ArrayList<>();
+        long start = from;
+        for (long pfn = from + 1; pfn <= to; pfn++) {
+            if (pfn == to || a.ownerOf(pfn) != a.ownerOf(start) || a.processOf(pfn) != a.processOf(start)) {
+                out.add(List.of(start, pfn, StateViews.key(a.ownerOf(start)), (long) a.processOf(start)));
+                start = pfn;
+            }
+        }
+        return out;
+    }
+
+    private static List<List<Object>> runsOf(JsonNode memory) {
+        List<List<Object>> out = new ArrayList<>();
+        for (JsonNode r : memory.get("runs")) {
+            out.add(List.of(r.get(0).asLong(), r.get(1).asLong(), r.get(2).asText(), r.get(3).asLong()));
+        }
+        return out;
     }
 
     @Test
@@ -114,6 +143,104 @@ class WebServerTest {
         // Coverage: the walk-through's steps take frames for page tables, kmmap and the heap.
         assertThat(ownersSeen).contains("free", "kernel-image", "page-table", "heap", "allocated");
         assertThat(api.get("/api/sessions/s1").json().get("position").asInt()).isEqualTo(order.get(order.size() - 1));
+    }
+
+    @Test
+    void memory_interleavedOwnersOverTheBudget_answersBucketsWhoseCountsAddUp_andNarrowRangesTheExactRuns() {
+        String yaml = TestScenarios.interleaved(100);
+        String id = api.post("/api/scenario?name=interleaved.yaml", yaml).json().get("id").asText();
+        String base = "/api/sessions/" + id + "/memory";
+        Scenario scenario = ScenarioReader.parse("interleaved.yaml", yaml, null);
+        int steps = scenario.steps().size();
+        FrameAccounting truth = runTo(scenario, steps).kernel().accounting();
+        long top = truth.topPfn();
+
+        // Unbounded: every run, as our own run has them.
+        JsonNode all = api.get(base + "?step=" + steps + "&maxRuns=65536").json();
+        assertThat(all.get("summary").asBoolean()).isFalse();
+        List<List<Object>> runs = runsOf(all);
+        assertThat(runs).isEqualTo(runsOf(truth, 0, top));
+        assertThat(runs.size()).as("the oracle: the frames alternate owners").isGreaterThan(200);
+        long ramEnd = top;
+        while (truth.ownerOf(ramEnd - 1) == FrameOwner.NOT_IN_MAP || truth.ownerOf(ramEnd - 1) == FrameOwner.FIRMWARE) {
+            ramEnd--;
+        }
+        assertThat(all.get("ramEndPfn").asLong()).isEqualTo(ramEnd).isLessThan(top);
+
+        // Over the budget, the whole map and the interleaved stretch: buckets whose counts add up to the frames.
+        long from = -1;
+        long to = -1;
+        for (List<Object> r : runs) {
+            if (r.get(2).equals("kernel-data")) {
+                from = from < 0 ? (long) r.get(0) : from;
+                to = (long) r.get(1);
+            }
+        }
+        int nonUniform = 0;
+        for (String range : List.of("", "&from=" + from + "&to=" + to)) {
+            JsonNode memory = api.get(base + "?step=" + steps + "&maxRuns=32" + range).json();
+            String where = "range '" + range + "'";
+            assertThat(memory.get("summary").asBoolean()).as(where).isTrue();
+            long start = range.isEmpty() ? 0 : from;
+            long end = range.isEmpty() ? top : to;
+            assertThat(memory.get("fromPfn").asLong()).isEqualTo(start);
+            assertThat(memory.get("toPfn").asLong()).isEqualTo(end);
+            assertThat(memory.get("runs").size()).as(where).isBetween(2, 32);
+            Map<String, Long> totals = new TreeMap<>();
+            long next = start;
+            for (JsonNode bucket : memory.get("runs")) {
+                long a = bucket.get(0).asLong();
+                long b = bucket.get(1).asLong();
+                assertThat(a).as(where).isEqualTo(next);
+                long frames = 0;
+                if (bucket.size() == 4) {
+                    // one owner and process: a run, or a piece of one
+                    totals.merge(bucket.get(2).asText(), b - a, Long::sum);
+                    frames = b - a;
+                } else {
+                    for (var e : bucket.get(4).properties()) {
+                        totals.merge(e.getKey(), e.getValue().asLong(), Long::sum);
+                        frames += e.getValue().asLong();
+                    }
+                    nonUniform++;
+                }
+                assertThat(frames).as("%s: bucket [%d, %d)", where, a, b).isEqualTo(b - a);
+                next = b;
+            }
+            assertThat(next).as(where).isEqualTo(end);
+            Map<String, Long> expected = new TreeMap<>();
+            for (long pfn = start; pfn < end; pfn++) {
+                expected.merge(StateViews.key(truth.ownerOf(pfn)), 1L, Long::sum);
+            }
+            assertThat(totals).as(where).isEqualTo(expected);
+            // The whole map's counts whatever the range.
+            truth.counts().forEach((owner, n) ->
+                    assertThat(memory.at("/counts/" + StateViews.key(owner)).asLong()).as("%s: %s", where, owner).isEqualTo(n));
+        }
+        assertThat(nonUniform).as("buckets of several owners").isGreaterThan(1);
+
+        // Narrow ranges, under the default budget, are the unbounded runs cut to them.
+        long span = to - from;
+        for (long[] r : new long[][] {{from, from + 7}, {from + 3, from + 50}, {from + span / 2, to + 40}, {0, from + 1},
+                {to - 1, top}}) {
+            JsonNode narrow = api.get(base + "?step=" + steps + "&from=" + r[0] + "&to=" + r[1]).json();
+            assertThat(narrow.get("summary").asBoolean()).isFalse();
+            List<List<Object>> cut = new ArrayList<>();
+            for (List<Object> run : runs) {
+                long a = Math.max(r[0], (long) run.get(0));
+                long b = Math.min(r[1], (long) run.get(1));
+                if (a < b) {
+                    cut.add(List.of(a, b, run.get(2), run.get(3)));
+                }
+            }
+            assertThat(runsOf(narrow)).as("frames %d to %d", r[0], r[1]).isEqualTo(cut);
+        }
+
+        // The CSV follows the same rule: a summary gives each owner's frames a column.
+        String[] csv = api.get("/api/sessions/" + id + "/memory.csv?step=" + steps + "&maxRuns=32").body().split("\r\n");
+        assertThat(csv[0]).startsWith("first_pfn,end_pfn,frames,first_paddr,owner,pid,frames_free,");
+        assertThat(csv.length - 1).isEqualTo(api.get(base + "?step=" + steps + "&maxRuns=32").json().get("runs").size());
+        api.delete("/api/sessions/" + id);
     }
 
     @Test
@@ -195,6 +322,95 @@ class WebServerTest {
             }
         }
         assertThat(dropping).as("the example has an INVLPG that drops a stale line").isPositive();
+    }
+
+    /**
+     * The oracle for the TLB view's INVLPGs and CR3 loads: the text of our own traced run, read the
+     * way the view once read it (a step that is an invlpg, spawn, switch or exit, then every trace
+     * line that names INVLPG, CR3 or a flush). The view takes typed events instead; both must agree.
+     */
+    private static List<String> invalidationsFromTheTrace(StepEvent e) {
+        List<String> out = new ArrayList<>();
+        if (e.text().startsWith("invlpg") || e.text().startsWith("switch") || e.text().startsWith("spawn")
+                || e.text().startsWith("exit")) {
+            out.add(e.text() + "  =>  " + e.result());
+        }
+        for (String line : e.trace()) {
+            String upper = line.toUpperCase(java.util.Locale.ROOT);
+            if (upper.contains("INVLPG") || upper.contains("CR3") || upper.contains("FLUSH")) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void tlb_everyStepOfEveryExample_listsTheInvalidationsTheTraceShows() {
+        Set<String> kinds = new HashSet<>();
+        for (String name : ApiClient.examples().keySet()) {
+            String id = api.post("/api/examples/" + name, new byte[0], "text/plain").json().get("id").asText();
+            ScenarioRunner ours = ScenarioRunner.boot(scenario(name), new ScenarioRunner.Options(false, true));
+            int k = 0;
+            while (ours.hasNextStep()) {
+                StepEvent e = ours.nextStep();
+                k++;
+                List<String> expected = invalidationsFromTheTrace(e);
+                List<String> shown = new ArrayList<>();
+                api.get("/api/sessions/" + id + "/tlb?step=" + k).json().get("invalidations").forEach(n -> shown.add(n.asText()));
+                assertThat(shown).as("%s, step %d: %s", name, k, e.text()).isEqualTo(expected);
+                for (String line : shown) {
+                    kinds.add(line.contains("  =>  ") ? "step" : line.startsWith("temporary slot") ? "slot"
+                            : line.startsWith("CR3") ? "cr3" : line.startsWith("switched") ? "switch"
+                            : line.contains("skipped") ? "skipped" : line.startsWith("INVLPG") ? "invlpg" : line);
+                }
+            }
+            api.delete("/api/sessions/" + id);
+        }
+        assertThat(kinds).as("every kind of line, and no other").containsExactlyInAnyOrder("step", "slot", "cr3", "switch",
+                "skipped", "invlpg");
+    }
+
+    /** A request that the listed endpoint {@code listing} should answer, with its placeholders filled in. */
+    private ApiClient.Answer call(String listing, String session) {
+        String method = listing.substring(0, listing.indexOf(' '));
+        String rest = listing.substring(method.length() + 1);
+        String body = null;
+        int paren = rest.indexOf(" (body: ");
+        if (paren >= 0) {
+            body = rest.substring(paren + " (body: ".length(), rest.length() - 1);
+            rest = rest.substring(0, paren);
+        }
+        // optional parts left out; the required query parameters given a value
+        String path = rest.replaceAll("\\[[^\\]]*\\]", "").replace("{id}", session).replace("{name}", "stale-tlb.yaml")
+                .replace("{pfn}", "0x100").replace("{space}", "kernel").replace("{index}", "768")
+                .replace("vaddr=0x...", "vaddr=0x00400000");
+        assertThat(path).as(listing).doesNotContain("{", "...", "[");
+        return switch (method) {
+            case "GET" -> api.get(path);
+            case "DELETE" -> api.delete(path);
+            case "POST" -> body == null ? api.post(path, new byte[0], "text/plain")
+                    : body.equals("YAML") ? api.post(path, "title: t\nmachine: qemu-pc-16M\nsteps:\n  - allocFrame:\n")
+                    : path.endsWith("/processes") ? api.postJson(path, Map.of("processes", List.of("1 2 3 1", "5 6 5"),
+                            "frames", 12, "policy", "lru"))
+                    : api.postJson(path, Map.of("refs", "7 0 1 2 0 3", "frames", 3, "policies", List.of("fifo")));
+            default -> throw new AssertionError("info lists " + listing + ", a method this test does not know");
+        };
+    }
+
+    @Test
+    void info_everyListedEndpoint_answersOnAFreshSession() {
+        List<String> listed = new ArrayList<>();
+        api.get("/api/info").json().get("endpoints").forEach(n -> listed.add(n.asText()));
+        assertThat(listed).as("the API's routes").hasSizeGreaterThanOrEqualTo(20).allMatch(l -> l.matches("(GET|POST|DELETE) /api/.*"));
+        String session = api.post("/api/examples/demand-paging.yaml", new byte[0], "text/plain").json().get("id").asText();
+        // looks first, then what loads sessions, then the drop of the fresh one
+        List<String> order = new ArrayList<>(listed);
+        order.sort(java.util.Comparator.comparingInt(l -> l.startsWith("GET") ? 0 : l.startsWith("POST") ? 1 : 2));
+        for (String listing : order) {
+            ApiClient.Answer answer = call(listing, session);
+            assertThat(answer.status()).as("%s: %s", listing, answer.body()).isIn(200, 201);
+        }
+        assertThat(api.get("/api/sessions/" + session).status()).as("the DELETE dropped it").isEqualTo(404);
     }
 
     @Test
@@ -310,6 +526,11 @@ class WebServerTest {
                 new Case("absent table", api.get("/api/sessions/s1/spaces/kernel/tables/5?step=0"), 400, "not present"),
                 new Case("table index", api.get("/api/sessions/s1/spaces/kernel/tables/1024"), 400, "1023"),
                 new Case("drop s1", api.delete("/api/sessions/s1"), 400, "stays"),
+                new Case("empty frame range", api.get("/api/sessions/s1/memory?from=9&to=9"), 400, "from 9 to 9"),
+                new Case("frames past the top", api.get("/api/sessions/s1/memory?to=0x100001"), 400, "1048577"),
+                new Case("no rows", api.get("/api/sessions/s1/memory?maxRuns=0"), 400, "maxRuns 0"),
+                new Case("too many rows", api.get("/api/sessions/s1/memory.csv?maxRuns=100000"), 400, "65536"),
+                new Case("bad from", api.get("/api/sessions/s1/memory?from=x"), 400, "from 'x'"),
                 new Case("unknown endpoint", api.get("/api/nothing"), 404, "not found"),
                 new Case("path out of the jar", api.get("/static/..%2F..%2Fpom.xml"), 404, ""),
                 new Case("file not in the list", api.get("/static/files.txt"), 404, "files.txt"));

@@ -2,6 +2,14 @@
 // row a run covers, never one node a frame), so that a 4 GiB map (1,048,576 frames) costs what
 // its runs cost. A strip shows the whole map and the window the grid shows; the grid zooms from
 // the whole map down to single frames.
+//
+// The server answers at most a budget of rows (maxRuns): when a range holds more runs than that,
+// its rows are buckets ("summary": true), runs where a bucket holds one owner and otherwise
+// [start, end, dominant owner, dominant pid, {owner: frames}], drawn in their dominant owner's
+// colour, lighter. The whole map's answer (mem) draws the strip, the
+// legend and the counts; once the grid shows a range that the buckets cut too coarsely (it spans
+// at most half the budget of them, so asking again gives finer ones), the grid asks the server for
+// that range alone (detail) and draws its rows, exact runs when they fit.
 
 import {api, sessionPath} from './api.js';
 import {state, currentEvent, ownerColor, ownerLabel, processColor, runColor, inkOn} from './store.js';
@@ -28,6 +36,9 @@ export function createMemoryView(panel, ctx) {
       'aria-label': 'physical address to show'}),
   };
   let mem = null;
+  let detail = null;
+  let detailToken = 0;
+  let detailTimer = null;
   let range = null;
   let selected = null;
   let focus = null;
@@ -69,12 +80,7 @@ export function createMemoryView(panel, ctx) {
   }
 
   function ramExtent() {
-    let end = 0;
-    for (const [a, b, owner] of mem.runs) {
-      if (owner !== 'not-in-map' && owner !== 'firmware') {
-        end = Math.max(end, b);
-      }
-    }
+    const end = mem.ramEndPfn;
     let len = MIN_LEN;
     while (len < end) {
       len *= 2;
@@ -88,6 +94,55 @@ export function createMemoryView(panel, ctx) {
     const st = Math.max(0, Math.min(Math.round(start), top - l));
     range = {start: st, len: l};
     draw();
+    clearTimeout(detailTimer);
+    if (needsDetail()) {
+      // while the wheel turns or the drag goes on, ask once it rests
+      detailTimer = setTimeout(() => refine().then(found => found && draw()), 120);
+    }
+  }
+
+  // ---------------------------------------------------------------- rows, exact or summed up
+
+  /** The end of the range the grid shows. */
+  function viewEnd() {
+    return Math.min(mem.topPfn, range.start + range.len);
+  }
+
+  /** The answer whose rows draw the grid: the detail when it covers the view, else the whole map's. */
+  function rowsData() {
+    return detail && detail.fromPfn <= range.start && viewEnd() <= detail.toPfn ? detail : mem;
+  }
+
+  /** Whether the grid's rows are buckets the server would cut finer for the range the grid shows. */
+  function needsDetail() {
+    const data = rowsData();
+    if (!data.summary || (data.fromPfn === range.start && data.toPfn === viewEnd())) {
+      return false;
+    }
+    return (viewEnd() - range.start) / data.bucketFrames <= data.maxRuns / 2;
+  }
+
+  /** Asks the server for the rows of the range the grid shows; resolves to whether they arrived for it. */
+  async function refine() {
+    const mine = ++detailToken;
+    const from = range.start;
+    const to = viewEnd();
+    try {
+      const data = await api(sessionPath(state.session, '/memory', state.step, {from, to}));
+      if (mine !== detailToken) {
+        return false;
+      }
+      detail = data;
+      return true;
+    } catch (err) {
+      ctx.showError(err.message);
+      return false;
+    }
+  }
+
+  /** Whether a row is a bucket of several owners (or processes), not a run. */
+  function mixed(row) {
+    return row.length > 4;
   }
 
   function zoomAround(pfn, factor) {
@@ -114,7 +169,8 @@ export function createMemoryView(panel, ctx) {
   }
 
   function ownerAt(pfn) {
-    const runs = mem.runs;
+    const data = pfn >= range.start && pfn < viewEnd() ? rowsData() : mem;
+    const runs = data.runs;
     let lo = 0;
     let hi = runs.length - 1;
     while (lo <= hi) {
@@ -139,7 +195,14 @@ export function createMemoryView(panel, ctx) {
     if (!run) {
       return 'not in the map';
     }
-    return run[2] === 'process' && run[3] >= 0 ? processName(run[3]) : ownerLabel(run[2]);
+    const owner = run[2] === 'process' && run[3] >= 0 ? processName(run[3]) : ownerLabel(run[2]);
+    if (mixed(run)) {
+      const parts = Object.entries(run[4]).sort((x, y) => y[1] - x[1])
+        .map(([key, n]) => num(n) + ' ' + ownerLabel(key));
+      return 'mostly ' + owner + ' in frames ' + hex(run[0], 5) + '–' + hex(run[1] - 1, 5) + ': ' + parts.join(', ')
+        + ' (zoom in for each frame)';
+    }
+    return owner;
   }
 
   // ---------------------------------------------------------------- geometry
@@ -226,19 +289,26 @@ export function createMemoryView(panel, ctx) {
       'aria-label': 'frames ' + hex(range.start, 5) + ' to ' + hex(g.end - 1, 5) + ' by owner'});
     svg.append(hatch('mem-hatch'));
     const cells = s('g', {'shape-rendering': g.cell >= 3 ? 'crispEdges' : 'auto'});
-    for (const [a, b, owner, pid] of mem.runs) {
+    const data = rowsData();
+    for (const row of data.runs) {
+      const [a, b, owner, pid] = row;
       const lo = Math.max(a, range.start);
       const hi = Math.min(b, g.end);
       if (hi <= lo) {
         continue;
       }
       const color = fillOf(owner, pid, 'mem-hatch');
+      const summed = mixed(row);
       for (const [x, y, w, hgt] of pieces(g, lo, hi)) {
-        cells.append(s('rect', {x, y, width: w, height: hgt, fill: color, 'fill-opacity': dimmed(owner, pid) ? 0.15 : 1,
-          class: 'run', 'data-owner': owner, 'data-pid': pid}));
+        cells.append(s('rect', {x, y, width: w, height: hgt, fill: color,
+          'fill-opacity': dimmed(owner, pid) ? 0.15 : summed ? 0.7 : 1,
+          class: summed ? 'run summary' : 'run', 'data-owner': owner, 'data-pid': pid}));
       }
     }
     svg.append(cells);
+    ui.map.dataset.rows = data.summary ? 'summary' : 'exact';
+    ui.map.dataset.rowsFrom = String(data.fromPfn);
+    ui.map.dataset.rowsTo = String(data.toPfn);
     if (g.cell >= 5) {
       let d = '';
       for (let c = 0; c <= g.cols; c++) {
@@ -385,7 +455,11 @@ export function createMemoryView(panel, ctx) {
   }
 
   function frameLines(pfn, info) {
-    const run = ownerAt(pfn);
+    let run = ownerAt(pfn);
+    if (run && mixed(run) && info) {
+      // a bucket stands for several owners: the frame's own, from the server
+      run = [pfn, pfn + 1, info.owner, info.pid];
+    }
     const color = run ? runColor(run[2], run[3]) : '#ffffff';
     const ev = currentEvent();
     const change = ev ? ev.changes.frames.find(f => f.pfn === pfn) : null;
@@ -543,13 +617,7 @@ export function createMemoryView(panel, ctx) {
         items.push({owner: o.key, pid: -1, label: o.label, count, color: ownerColor(o.key)});
       }
     }
-    const perPid = new Map();
-    for (const [a, b, owner, pid] of mem.runs) {
-      if (owner === 'process') {
-        perPid.set(pid, (perPid.get(pid) || 0) + b - a);
-      }
-    }
-    for (const [pid, count] of [...perPid.entries()].sort((x, y) => x[0] - y[0])) {
+    for (const [pid, count] of Object.entries(mem.processFrames).map(([k, n]) => [Number(k), n]).sort((x, y) => x[0] - y[0])) {
       items.push({owner: 'process', pid, label: processName(pid), count, color: processColor(pid)});
     }
     return items;
@@ -633,11 +701,21 @@ export function createMemoryView(panel, ctx) {
       const fresh = !mem || mem.session !== state.session;
       mem = data;
       mem.session = state.session;
+      detail = null;
+      clearTimeout(detailTimer);
+      detailToken++;
       if (fresh || !range) {
         selected = null;
         focus = null;
         range = {start: 0, len: ramExtent()};
         fill(ui.frame, h('p', {class: 'muted'}, 'Click a frame in the map.'));
+      }
+      // the same step's rows for the range the grid shows, before it draws
+      if (needsDetail()) {
+        await refine();
+        if (mine !== token) {
+          return;
+        }
       }
       summaryLine();
       legend();

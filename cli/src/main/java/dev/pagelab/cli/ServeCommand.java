@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,6 +63,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "The largest request body (an uploaded scenario) accepted (default: ${DEFAULT-VALUE}).")
     long maxBody = WebServer.Settings.DEFAULT_MAX_BODY_BYTES;
 
+    @Option(names = "--memory-runs", paramLabel = "N",
+            description = "Rows the memory view answers with when the page does not say: runs of frames with one"
+                    + " owner, or coarser buckets when there are more (1 to 65536; default: ${DEFAULT-VALUE}).")
+    int memoryRuns = WebServer.Settings.DEFAULT_MEMORY_RUNS;
+
     @Mixin
     ScenarioChanges changes;
 
@@ -87,11 +93,20 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (memoryRuns < 1 || memoryRuns > WebServer.Settings.MAX_MEMORY_RUNS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--memory-runs: expected 1 to "
+                    + WebServer.Settings.MAX_MEMORY_RUNS + ", got " + memoryRuns);
+        }
+        if (maxBody < 1024) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-body: expected at least 1024 bytes, got "
+                    + maxBody);
+        }
         Scenario scenario = file == null ? DemoCommand.bundled(DemoCommand.EXAMPLE).withOnError(OnError.CONTINUE)
                 : ScenarioReader.read(file);
         scenario = changes.apply(scenario);
         WebServer.Settings settings = WebServer.Settings.of(scenario, BundledExamples.all()).withHost(host)
-                .withPort(port).withLimits(maxBody, WebServer.Settings.DEFAULT_MAX_SESSIONS).withTraces(traceNames());
+                .withPort(port).withLimits(maxBody, WebServer.Settings.DEFAULT_MAX_SESSIONS).withTraces(traceNames())
+                .withMemoryRuns(memoryRuns);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         WebServer server;

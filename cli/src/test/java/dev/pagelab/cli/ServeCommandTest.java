@@ -87,5 +87,11 @@ class ServeCommandTest {
         CliRun port = CliRun.of("serve", "--port", "70000");
         assertThat(port.status()).isEqualTo(2);
         assertThat(port.err()).contains("70000");
+        CliRun runs = CliRun.of("serve", "--memory-runs", "0");
+        assertThat(runs.status()).isEqualTo(2);
+        assertThat(runs.err()).contains("--memory-runs: expected 1 to 65536, got 0");
+        CliRun body = CliRun.of("serve", "--max-body", "10");
+        assertThat(body.status()).isEqualTo(2);
+        assertThat(body.err()).contains("--max-body: expected at least 1024 bytes, got 10");
     }
 }

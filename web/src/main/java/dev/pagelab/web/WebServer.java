@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *   <li>It listens on 127.0.0.1 unless told otherwise; on loopback it answers only requests whose
  *       {@code Host} is a loopback name (a page on another site cannot reach it by DNS rebinding).</li>
  *   <li>Request bodies are bounded ({@link Settings#maxBodyBytes()}): a longer one gets 413 before
- *       anything parses it; a scenario is parsed with the file reader's own limits (depth,
+ *       anything parses it (read and dropped up to {@value #DRAINED_BYTES} bytes, so that the
+ *       client, still sending, reads the answer); a scenario is parsed with the file reader's own limits (depth,
  *       aliases of collections), and must be UTF-8.</li>
  *   <li>Static files are a fixed list read from the jar at start ({@link StaticFiles}); no part of
  *       a request becomes a path.</li>
@@ -75,6 +76,8 @@ public final class WebServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
     private static final String JSON = "application/json; charset=utf-8";
+    /** The longest refused body read (and dropped) before the 413, so the client sees the answer. */
+    static final long DRAINED_BYTES = 16L * 1024 * 1024;
 
     /**
      * How the server runs.
@@ -94,6 +97,10 @@ public final class WebServer implements AutoCloseable {
         public static final long DEFAULT_MAX_BODY_BYTES = 256 * 1024;
         /** The default number of sessions kept. */
         public static final int DEFAULT_MAX_SESSIONS = 8;
+        /** The memory view's rows when a request does not say. */
+        public static final int DEFAULT_MEMORY_RUNS = FrameRows.DEFAULT_MAX_RUNS;
+        /** The most rows a memory view may be asked for. */
+        public static final int MAX_MEMORY_RUNS = FrameRows.MAX_RUNS;
 
         public Settings {
             if (port < 0 || port > 65_535) {
@@ -300,13 +307,34 @@ public final class WebServer implements AutoCloseable {
         String length = ctx.header("Content-Length");
         if (length != null) {
             try {
-                if (Long.parseLong(length.strip()) > settings.maxBodyBytes()) {
+                long declared = Long.parseLong(length.strip());
+                if (declared > settings.maxBodyBytes()) {
+                    if (declared <= DRAINED_BYTES) {
+                        drain(ctx);
+                    }
+                    ctx.header("Connection", "close");
                     throw new ApiException(413, "the request body (" + length.strip() + " bytes) is larger than "
                             + settings.maxBodyBytes() + " bytes");
                 }
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("Content-Length '" + length + "' is not a number");
             }
+        }
+    }
+
+    /**
+     * Reads a refused body to its end and drops it, a buffer at a time: a client still sending
+     * when the connection closes may lose the answer to the reset (it reads "no response" instead
+     * of the 413). Bodies above {@link #DRAINED_BYTES} are not read; their connection just closes.
+     */
+    private static void drain(Context ctx) {
+        try (var in = ctx.req().getInputStream()) {
+            byte[] buffer = new byte[16 * 1024];
+            while (in.read(buffer) >= 0) {
+                // dropped
+            }
+        } catch (java.io.IOException e) {
+            // The client went away: there is no one to answer.
         }
     }
 

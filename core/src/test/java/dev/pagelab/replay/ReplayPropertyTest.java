@@ -171,7 +171,7 @@ class ReplayPropertyTest {
             for (int p = 0; p < n; p++) {
                 traces.add(ArrayTrace.of("p" + p, strings[p], writes[p]));
             }
-            ReferenceStream stream = ReferenceStream.readAll(new Interleaver(traces, config.quantum()));
+            ReferenceStream stream = ReferenceStream.load(RefSource.of(traces, config.quantum()));
             ReplayResult inMemory = Replay.run(stream, List.of(policy), config, REGISTRY, null);
             assertThat(inMemory.policies()).as("%s seed %d %s", policy, 3000 + seed, scope)
                     .isEqualTo(streamed.policies());

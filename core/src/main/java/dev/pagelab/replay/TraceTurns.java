@@ -99,8 +99,9 @@ public final class TraceTurns {
         }
         if (!withPids.isEmpty() && n > 1) {
             throw new IllegalArgumentException("a trace that carries pids (" + withPids
-                    + ") is replayed in its own order, so it must be the only trace; give its processes as"
-                    + " one file, or convert it without pids");
+                    + ") is replayed in its own order, so it must be the only trace, but " + n + " traces were given: "
+                    + Arrays.stream(readers).map(TraceReader::name).toList() + "; give its processes as one file,"
+                    + " or convert it without pids");
         }
         pidMode = !withPids.isEmpty();
         blocks = new TraceBlock[n];

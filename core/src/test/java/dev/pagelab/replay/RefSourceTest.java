@@ -230,8 +230,9 @@ class RefSourceTest {
         assertThatThrownBy(() -> new TraceTurns(List.of(plain), 0))
                 .hasMessage("the quantum must be at least 1 reference, not 0");
         assertThatThrownBy(() -> RefSource.of(List.of(plain, pids), 10))
-                .hasMessageStartingWith("a trace that carries pids (b.vmsim) is replayed in its own order, so it must be"
-                        + " the only trace");
+                .hasMessage("a trace that carries pids (b.vmsim) is replayed in its own order, so it must be the only"
+                        + " trace, but 2 traces were given: [a.trace, b.vmsim]; give its processes as one file, or"
+                        + " convert it without pids");
         assertThat(plain.position()[0]).as("nothing read").isZero();
     }
 

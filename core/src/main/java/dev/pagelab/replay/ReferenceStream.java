@@ -4,6 +4,7 @@ import dev.pagelab.trace.TraceReader;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A whole interleaved reference stream held in memory: 4 bytes a reference (the packed ints of
@@ -116,6 +117,17 @@ public final class ReferenceStream {
         return refs[i] & RefSource.ID_MASK;
     }
 
+    /**
+     * Copies references {@code [from, to)}, packed as {@link RefSource} packs them, to
+     * {@code buffer} from index 0.
+     *
+     * @throws IndexOutOfBoundsException when the range is not within the stream or does not fit the buffer
+     */
+    public void copy(int from, int to, int[] buffer) {
+        Objects.checkFromToIndex(from, to, length);
+        System.arraycopy(refs, from, buffer, 0, to - from);
+    }
+
     /** Whether reference {@code i} is a write. */
     public boolean isWrite(int i) {
         return refs[i] < 0;
@@ -190,7 +202,7 @@ public final class ReferenceStream {
         @Override
         public int next(int[] buffer) {
             int n = Math.min(buffer.length, stream.length - position);
-            System.arraycopy(stream.refs, position, buffer, 0, n);
+            stream.copy(position, position + n, buffer);
             position += n;
             return n;
         }

@@ -170,6 +170,7 @@ class KernelReplayStreamTest {
                                 .containsExactly(b.references(), b.faults(), b.pageIns(), b.pageOuts(), b.writesAvoided(),
                                         b.processSwitches(), b.swapNanos(), b.kernelFrames());
                         assertThat(a.processes()).as("%s: per process", policy).isEqualTo(b.processes());
+                        assertThat(a.mmu()).as("%s: the MMU's counts", policy).isEqualTo(b.mmu());
                         c.cover("write-backs", a.pageOuts() > 0);
                     }
                     long references = s.traces().stream().mapToLong(t -> t.pages().length).sum();

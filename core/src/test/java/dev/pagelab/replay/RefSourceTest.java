@@ -69,6 +69,7 @@ class RefSourceTest {
     /** Rule 5 and the ids, the slow and obvious way. */
     static final class Naive {
         final List<Integer> processOf = new ArrayList<>();
+        final List<Long> pages = new ArrayList<>();
         final List<Integer> refs = new ArrayList<>();
         final List<String> names = new ArrayList<>();
         final List<Integer> pidOf = new ArrayList<>();
@@ -123,22 +124,33 @@ class RefSourceTest {
                 pagesOf.set(process, pagesOf.get(process) + 1);
             }
             processOf.add(process);
+            pages.add(page);
             refs.add(write ? id | RefSource.WRITE : id);
             referencesOf.set(process, referencesOf.get(process) + 1);
         }
     }
 
+    /** A property over {@link #scenario}s, each given with its {@link Naive} truth. */
+    private interface Property {
+        void check(Seeded.Case c, Scenario s, Naive naive) throws Exception;
+    }
+
+    /** Runs {@code property} over {@code cases}' scenarios, gated on several processes and on traces with pids too. */
+    private static void forScenarios(Seeded cases, Property property) {
+        cases.requireShare("several processes", 0.4).requireAtLeast("a trace with pids", 20).run(c -> {
+            Scenario s = scenario(c);
+            c.given(s);
+            Naive naive = new Naive(s);
+            property.check(c, s, naive);
+            c.cover("several processes", naive.names.size() > 1);
+            c.cover("a trace with pids", s.traces().getFirst().pids() != null);
+        });
+    }
+
     @Test
     void runs_randomTracesAndLimits_followRule5OneProcessARun() {
-        Seeded.cases("turns follow rule 5", 300)
-                .requireShare("several processes", 0.4)
-                .requireAtLeast("a trace with pids", 20)
-                .requireAtLeast("a run cut by the limit", 50)
-                .requireAtLeast("an empty trace among others", 10)
-                .run(c -> {
-                    Scenario s = scenario(c);
-                    c.given(s);
-                    Naive naive = new Naive(s);
+        forScenarios(Seeded.cases("turns follow rule 5", 300).requireAtLeast("a run cut by the limit", 50)
+                .requireAtLeast("an empty trace among others", 10), (c, s, naive) -> {
                     TraceTurns turns = new TraceTurns(s.readers(), s.quantum());
                     int maxLimit = c.pick(1, 3, 64, 1 << 16);
                     int at = 0;
@@ -154,6 +166,7 @@ class RefSourceTest {
                         TraceBlock block = turns.runBlock();
                         for (int i = 0; i < length; i++, at++) {
                             assertThat(turns.runProcess()).as("process of reference %d", at).isEqualTo(naive.processOf.get(at));
+                            assertThat(block.pages[turns.runFrom() + i]).as("page %d", at).isEqualTo(naive.pages.get(at));
                             int expected = naive.refs.get(at);
                             assertThat(RefKind.isWrite(block.kinds[turns.runFrom() + i])).as("write %d", at).isEqualTo(expected < 0);
                         }
@@ -166,8 +179,7 @@ class RefSourceTest {
                         assertThat(turns.nameOf(pid)).isEqualTo(naive.names.get(pid));
                         assertThat(turns.referencesOf(pid)).as("references of %d", pid).isEqualTo(naive.referencesOf.get(pid));
                     }
-                    c.cover("several processes", naive.names.size() > 1);
-                    c.cover("a trace with pids", turns.carriesPids());
+                    assertThat(turns.carriesPids()).isEqualTo(s.traces().getFirst().pids() != null);
                     c.cover("an empty trace among others", s.traces().size() > 1
                             && s.traces().stream().anyMatch(t -> t.pages().length == 0));
                 });
@@ -175,22 +187,14 @@ class RefSourceTest {
 
     @Test
     void next_randomTracesAndBuffers_givesTheNaiveIdsStreamedAndInMemory() {
-        Seeded.cases("sources give the naive ids", 300)
-                .requireShare("several processes", 0.4)
-                .requireAtLeast("a trace with pids", 20)
-                .requireAtLeast("a page number in two processes", 30)
-                .run(c -> {
-                    Scenario s = scenario(c);
-                    c.given(s);
-                    Naive naive = new Naive(s);
+        forScenarios(Seeded.cases("sources give the naive ids", 300).requireAtLeast("a page number in two processes", 30),
+                (c, s, naive) -> {
                     RefSource streamed = RefSource.of(s.readers(), s.quantum());
                     assertThat(streamed.processesAppear()).isEqualTo(s.traces().getFirst().pids() != null);
                     check(c, "streamed", streamed, naive);
                     RefSource inMemory = ReferenceStream.load(s.readers(), s.quantum()).source();
                     assertThat(inMemory.processesAppear()).isFalse();
                     check(c, "in memory", inMemory, naive);
-                    c.cover("several processes", naive.names.size() > 1);
-                    c.cover("a trace with pids", streamed.processesAppear());
                     c.cover("a page number in two processes", naive.pidOf.size() > naive.ids.keySet().stream()
                             .map(key -> key.get(1)).distinct().count());
                 });

@@ -10,7 +10,6 @@ import dev.pagelab.replace.PolicyRegistry;
 import dev.pagelab.replay.FrameAllocation;
 import dev.pagelab.replay.PolicyResult;
 import dev.pagelab.replay.ProcessResult;
-import dev.pagelab.replay.ReferenceStream;
 import dev.pagelab.replay.Replay;
 import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.ReplayResult;
@@ -110,7 +109,7 @@ import picocli.CommandLine.Parameters;
             "",
             "Kernel path (--kernel):",
             "",
-            "Each policy gets a freshly booted kernel (--machine). Trace i becomes process i + 1 with its own page directory and one read-write region of its distinct pages; each reference is an access of that process at CPL 3 through the MMU and its TLB, a fault goes to the kernel's page-fault handler, which loads the page (zero-filled on first touch, else read back from swap) into a frame its pool allows, evicting the victim the policy chooses from the PTEs' A and D bits (a dirty one is written to swap); CR3 is loaded whenever the stream passes to another process (every quantum). For fifo, lru, opt and clock (--clock-load-bit 1), local or global, equal or proportional, the counts are exactly the fast replay's.",
+            "Each policy gets a freshly booted kernel (--machine). Trace i becomes process i + 1 with its own page directory and one read-write region of its distinct pages (of its whole user area when streamed: see Memory); each reference is an access of that process at CPL 3 through the MMU and its TLB, a fault goes to the kernel's page-fault handler, which loads the page (zero-filled on first touch, else read back from swap) into a frame its pool allows, evicting the victim the policy chooses from the PTEs' A and D bits (a dirty one is written to swap); CR3 is loaded whenever the stream passes to another process (every quantum). For fifo, lru, opt and clock (--clock-load-bit 1), local or global, equal or proportional, the counts are exactly the fast replay's.",
             "",
             "Trace pages become user pages in order of first use from 0x1000: a trace's n-th distinct page is at 0x1000 + n * 4096 (64-bit programs' addresses do not fit a 32-bit process). Faults depend only on page identity.",
             "",
@@ -120,7 +119,7 @@ import picocli.CommandLine.Parameters;
             "",
             "The effective access time is the textbook's: EAT = (1 - p) * ma + p * s, p the fault rate, ma --memory-access (200 ns), s the average fault service: ma plus the fault's swap transfers (--io-cost each: a page-in, and a page-out when the victim was dirty; a first touch costs none).",
             "",
-            "Memory: the kernel path holds the whole stream in memory, 4 bytes a reference (8 with opt) plus 8 bytes a distinct page, at most 2,147,483,631 references; give Java more heap for long traces (" + Main.MORE_HEAP + ").",
+            "Memory: the kernel path streams the traces as the fast replay does, every policy's kernel fed each block in turn, so memory grows with the distinct pages, not the references. A streamed process's region is its whole user area (its pages are known only at the end), so --machine auto may boot a larger machine than for the same stream held in memory; the counts are the same. It holds the whole stream in memory first (4 bytes a reference, 8 with opt, plus 8 bytes a distinct page, at most 2,147,483,631 references; the policies then run one after the other) when the fast replay would, for a trace with pids under either scope (the machine is sized by its processes before it boots), and when no machine holds the streamed worst case; give Java more heap for long traces then (" + Main.MORE_HEAP + ").",
             "",
             "Examples:",
             "  pagelab replay ls.lackey.gz --frames 64 --policy lru,fifo,clock,opt",
@@ -235,16 +234,12 @@ final class ReplayCommand implements Callable<Integer> {
             throws IOException {
         KernelReplay.Options kernelOptions = kernelPath.options(spec.commandLine());
         long started = System.nanoTime();
-        ReferenceStream stream;
+        KernelReplay.Result result;
         List<TraceReader> readers = Traces.openAhead(traces, options);
-        try {
-            stream = ReferenceStream.load(readers, config.quantum());
+        try (Progress progress = Progress.start(quiet, "replay --kernel", "refs")) {
+            result = KernelReplay.run(readers, policies, config, registry, kernelOptions, progress::update);
         } finally {
             Traces.closeAll(readers);
-        }
-        KernelReplay.Result result;
-        try (Progress progress = Progress.start(quiet, "replay --kernel", "refs")) {
-            result = KernelReplay.run(stream, policies, config, registry, kernelOptions, progress::update);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         long ma = kernelPath.memoryAccessNanos;

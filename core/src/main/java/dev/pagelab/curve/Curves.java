@@ -29,7 +29,7 @@ public final class Curves {
     public static ExactCurve lru(List<TraceReader> traces, CurveOptions options, LongConsumer progress)
             throws IOException {
         Turns turns = new Turns(traces, options.quantum());
-        return LruCurves.build(new TraceInput(turns), options, quantumOf(turns, options), LruStack.DEFAULT_SLOTS,
+        return LruCurves.build(new TraceInput(turns).ids, options, quantumOf(turns, options), LruStack.DEFAULT_SLOTS,
                 progress);
     }
 
@@ -39,7 +39,7 @@ public final class Curves {
      */
     public static ExactCurve lru(ReferenceStream stream, CurveOptions options) {
         try {
-            return LruCurves.build(new StreamInput(stream), options, stream.processes() > 1 ? options.quantum() : 0,
+            return LruCurves.build(stream.source(), options, stream.processes() > 1 ? options.quantum() : 0,
                     LruStack.DEFAULT_SLOTS, null);
         } catch (IOException e) {
             throw new AssertionError("a stream in memory cannot fail to read", e);

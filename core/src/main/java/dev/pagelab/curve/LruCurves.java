@@ -1,5 +1,6 @@
 package dev.pagelab.curve;
 
+import dev.pagelab.replay.RefSource;
 import dev.pagelab.replay.Scope;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,7 +40,10 @@ import java.util.function.LongConsumer;
  * <p>Cost: O(log S) a reference ({@link LruStack}), O(1) for a reference to the page referenced
  * just before in the same pool; memory per pool 8 bytes a distinct page and up to 32 a page for
  * the time slots, plus 16 bytes a counted frame count a process, plus the reading side's hash
- * maps. Nothing grows with the number of references.
+ * maps ({@link RefSource}). Nothing grows with the number of references.
+ *
+ * <p>Input: the replay engine's own {@link RefSource}, streamed from traces ({@link TraceInput})
+ * or from a stream in memory, so that the ids, the processes and the order are the replay's.
  */
 final class LruCurves {
     private static final int BLOCK = 1 << 14;
@@ -59,22 +63,27 @@ final class LruCurves {
     }
 
     /** Reads all of {@code input} and returns its curve. */
-    static ExactCurve build(CurveInput input, CurveOptions options, long quantum, int initialSlots,
+    static ExactCurve build(RefSource input, CurveOptions options, long quantum, int initialSlots,
                             LongConsumer progress) throws IOException {
         return new LruCurves(options.scope(), options.maxFrames(), initialSlots).run(input, quantum, progress);
     }
 
+    /** Reads all of {@code input}'s source and returns its curve; once only. */
+    ExactCurve run(TraceInput input, long quantum, LongConsumer progress) throws IOException {
+        return run(input.ids, quantum, progress);
+    }
+
     /** Reads all of {@code input} and returns its curve; once only. */
-    ExactCurve run(CurveInput input, long quantum, LongConsumer progress) throws IOException {
+    ExactCurve run(RefSource input, long quantum, LongConsumer progress) throws IOException {
         int[] buffer = new int[BLOCK];
         long done = 0;
         int n;
         while ((n = input.next(buffer)) > 0) {
             prepare(input);
             if (scope == Scope.GLOBAL) {
-                global(buffer, n, input.pidOf);
+                global(buffer, n, input.pidOf());
             } else {
-                local(buffer, n, input.pidOf, input.localOf);
+                local(buffer, n, input.pidOf(), input.localOf());
             }
             done += n;
             if (progress != null) {
@@ -91,7 +100,7 @@ final class LruCurves {
     }
 
     /** Brings the stacks and counts up to the processes and pages the input has given. */
-    private void prepare(CurveInput input) {
+    private void prepare(RefSource input) {
         int processes = input.processes();
         int pools = scope == Scope.GLOBAL ? 1 : processes;
         if (pools > stacks.length) {
@@ -111,7 +120,7 @@ final class LruCurves {
             }
         }
         for (int p = 0; p < pools; p++) {
-            int pages = scope == Scope.GLOBAL ? input.pages : input.pagesOf(p);
+            int pages = scope == Scope.GLOBAL ? input.pages() : input.pagesOf(p);
             stacks[p].ensureIds(pages);
             if (pages > dirtyFrom[p].length) {
                 int old = dirtyFrom[p].length;
@@ -120,7 +129,7 @@ final class LruCurves {
             }
         }
         for (int pid = 0; pid < processes; pid++) {
-            counts[pid].ensure(scope == Scope.GLOBAL ? input.pages : input.pagesOf(pid));
+            counts[pid].ensure(scope == Scope.GLOBAL ? input.pages() : input.pagesOf(pid));
         }
     }
 
@@ -129,7 +138,7 @@ final class LruCurves {
         int[] dirty = dirtyFrom[0];
         for (int i = 0; i < n; i++) {
             int ref = refs[i];
-            int id = ref & CurveInput.ID_MASK;
+            int id = ref & RefSource.ID_MASK;
             reference(stack, dirty, counts[pidOf[id]], id, ref < 0);
         }
     }
@@ -137,7 +146,7 @@ final class LruCurves {
     private void local(int[] refs, int n, int[] pidOf, int[] localOf) {
         for (int i = 0; i < n; i++) {
             int ref = refs[i];
-            int id = ref & CurveInput.ID_MASK;
+            int id = ref & RefSource.ID_MASK;
             int pid = pidOf[id];
             reference(stacks[pid], dirtyFrom[pid], counts[pid], localOf[id], ref < 0);
         }
@@ -155,12 +164,12 @@ final class LruCurves {
         }
     }
 
-    private ExactCurve finish(CurveInput input, long quantum) {
+    private ExactCurve finish(RefSource input, long quantum) {
         int processes = input.processes();
-        int[] pidOf = input.pidOf;
+        int[] pidOf = input.pidOf();
         // Pages evicted after their last reference were written back if dirty then.
         for (int p = 0; p < stacks.length; p++) {
-            int pages = scope == Scope.GLOBAL ? input.pages : input.pagesOf(p);
+            int pages = scope == Scope.GLOBAL ? input.pages() : input.pagesOf(p);
             for (int page = 0; page < pages; page++) {
                 int owner = scope == Scope.GLOBAL ? pidOf[page] : p;
                 counts[owner].dirtyEvictions(dirtyFrom[p][page], stacks[p].depth(page));
@@ -169,12 +178,12 @@ final class LruCurves {
         List<ProcessCurve> curves = new ArrayList<>();
         long references = 0;
         for (int pid = 0; pid < processes; pid++) {
-            int poolPages = scope == Scope.GLOBAL ? input.pages : input.pagesOf(pid);
+            int poolPages = scope == Scope.GLOBAL ? input.pages() : input.pagesOf(pid);
             int frames = Math.min(maxFrames, poolPages);
             curves.add(new ProcessCurve(pid, input.nameOf(pid), input.pagesOf(pid), input.referencesOf(pid),
                     counts[pid].faults(frames), counts[pid].writebacks(frames), frames == poolPages));
             references += input.referencesOf(pid);
         }
-        return new ExactCurve("lru", scope, quantum, references, input.pages, curves);
+        return new ExactCurve("lru", scope, quantum, references, input.pages(), curves);
     }
 }

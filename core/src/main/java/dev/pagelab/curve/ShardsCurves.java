@@ -1,6 +1,7 @@
 package dev.pagelab.curve;
 
 import com.carrotsearch.hppc.LongIntHashMap;
+import dev.pagelab.replay.TraceTurns;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +39,9 @@ import java.util.function.LongConsumer;
  * <p>Cost: a hash a reference, and the LRU stack's O(log S) for sampled ones. Memory: the sampled
  * pages (R times the pages for a fixed rate, at most s_max for a fixed size), about 60 bytes
  * each, plus 8 bytes a frame count up to the largest scaled distance (or the largest frame count
- * asked for). The input is not interned: pages that are not sampled cost nothing.
+ * asked for). The input is not interned: it is the replay's raw runs ({@link TraceTurns}, read
+ * through {@link Turns}), hashed where they lie in the readers' blocks, so pages that are not
+ * sampled cost nothing.
  */
 final class ShardsCurves {
     private static final int BLOCK = 1 << 14;
@@ -76,19 +79,28 @@ final class ShardsCurves {
     static SampledCurve build(Turns turns, CurveOptions options, Sampling sampling, int initialSlots,
                               LongConsumer progress) throws IOException {
         ShardsCurves shards = new ShardsCurves(sampling, options.maxFrames(), initialSlots);
-        int[] pids = new int[BLOCK];
-        long[] pages = new long[BLOCK];
-        boolean[] writes = new boolean[BLOCK];
+        TraceTurns runs = turns.runs;
         long done = 0;
-        int n;
-        while ((n = turns.next(pids, pages, writes, BLOCK)) > 0) {
-            for (int i = 0; i < n; i++) {
-                shards.reference(pids[i], pages[i]);
+        int inBlock = 0;
+        int length;
+        while ((length = runs.next(BLOCK - inBlock)) > 0) {
+            int pid = runs.runProcess();
+            long[] pages = runs.runBlock().pages;
+            int from = runs.runFrom();
+            for (int i = from; i < from + length; i++) {
+                shards.reference(pid, pages[i]);
             }
-            done += n;
-            if (progress != null) {
-                progress.accept(done);
+            done += length;
+            inBlock += length;
+            if (inBlock == BLOCK) {
+                inBlock = 0;
+                if (progress != null) {
+                    progress.accept(done);
+                }
             }
+        }
+        if (progress != null && inBlock > 0) {
+            progress.accept(done);
         }
         return shards.finish(done);
     }

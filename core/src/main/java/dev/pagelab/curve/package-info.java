@@ -7,14 +7,18 @@
  *
  * <pre>
  *   traces ──► Turns ──────► TraceInput ──► LruCurves ──► ExactCurve "lru"    faults + write-backs, streamed
- *              (rule 5:       (dense ids    (LruStack:
- *               turns of       as the        a Fenwick tree
- *               a quantum)     replay's)     over time slots)
+ *              (the replay's  (the replay's  (LruStack:
+ *               TraceTurns:    RefSource:     a Fenwick tree
+ *               rule 5)        dense ids)     over time slots)
  *          ──► ReferenceStream (in memory) ──► OptCurves ──► ExactCurve "opt" faults, stream in memory
  *                                             (OptStack: Mattson's        └─► OptCurve: + write-backs,
  *                                              priority stack on next use)     OptWritebacks a pool
  *          ──► Turns ──► ShardsCurves (hash-sampled pages only) ──► SampledCurve  estimate, bounded memory
  * </pre>
+ * The reading side is the replay engine's own ({@link dev.pagelab.replay.TraceTurns},
+ * {@link dev.pagelab.replay.RefSource}): a curve sees the order, the processes and the page ids a
+ * replay sees; {@code Turns} and {@code TraceInput} are thin adapters over them, and a stream
+ * in memory is read through its {@link dev.pagelab.replay.ReferenceStream#source()}.
  *
  * <h2>Semantics</h2>
  * Exactly {@code Replay}'s rules: demand paging from empty frames, every miss a fault (cold ones

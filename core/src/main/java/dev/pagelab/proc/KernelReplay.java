@@ -13,13 +13,17 @@ import dev.pagelab.replay.AllocationMode;
 import dev.pagelab.replay.FrameAllocation;
 import dev.pagelab.replay.PolicyResult;
 import dev.pagelab.replay.ProcessResult;
+import dev.pagelab.replay.RefSource;
 import dev.pagelab.replay.ReferenceStream;
 import dev.pagelab.replay.Replay;
 import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.ReplayResult;
 import dev.pagelab.replay.Scope;
+import dev.pagelab.trace.TraceReader;
 import dev.pagelab.vmm.PageRangeAllocator;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -29,10 +33,12 @@ import java.util.function.LongConsumer;
 /**
  * {@code pagelab replay --kernel}: the replay engine's traces, quanta, policies and options, run
  * through the kernel. Each policy gets a freshly booted kernel with {@link Processes} installed;
- * trace process i is spawned as process i + 1 with one read-write region of its distinct pages;
- * every reference is a {@link Processes#touch} of the process that makes it, through its MMU and
- * TLB, faults through the handler, CR3 loaded whenever the stream passes from one process to
- * another (every quantum).
+ * trace process i is spawned as process i + 1 with one read-write region of its distinct pages
+ * (of its whole user area when streamed: see below); every reference is a
+ * {@link Processes#touch} of the process that makes it, through its MMU and TLB, faults through
+ * the handler, CR3 loaded whenever the stream passes from one process to another (every quantum).
+ * The references come through the replay's own reading side ({@link RefSource}): the order and
+ * the page ids are the fast replay's.
  *
  * <p>Page identity: traces of 64-bit programs use addresses far above a 32-bit process's 3 GiB
  * user area, so the kernel path maps a process's distinct trace pages, in order of first use, to
@@ -49,12 +55,30 @@ import java.util.function.LongConsumer;
  * both is booted ({@link #chooseMachine}); a named machine that cannot is refused before anything
  * runs. The swap device lives outside RAM (a disk), and its slots holding zeros cost nothing.
  *
- * <h2>Memory</h2>
- * The stream is held in memory ({@link ReferenceStream}: 4 bytes a reference, 8 bytes a distinct
- * page), and a policy that needs the future (OPT) adds 4 bytes a reference for the next uses: at
- * most {@code Integer.MAX_VALUE − 16} references. Simulated RAM costs Java heap only for the
- * pages written (page tables, bitmaps; a trace's pages are zero-filled and never written with
- * data).
+ * <h2>Memory: streamed or held</h2>
+ * From traces ({@link #run(List, List, ReplayConfig, PolicyRegistry, Options, LongConsumer)}) the
+ * references stream through in blocks of the replay's own {@link RefSource}, every policy's kernel
+ * fed each block in turn, and memory does not grow with the references: the ids' tables and maps
+ * grow with the distinct pages, each kernel with the pages its processes touch. The stream is
+ * held in memory first ({@link ReferenceStream}: 4 bytes a reference, 8 bytes a distinct page;
+ * at most {@code Integer.MAX_VALUE − 16} references) and the policies run one after the other
+ * when
+ * <ol>
+ *   <li>the fast replay would hold it: {@link Replay#mustHoldStream} (a policy needs the future,
+ *       which adds 4 bytes a reference for the next uses; sizes for the allocation come from the
+ *       traces; a trace with pids under local scope), the same decision, not a copy of it;</li>
+ *   <li>processes appear as the stream goes (one trace with pids, under either scope): the
+ *       machine is sized by the processes before it boots;</li>
+ *   <li>or no machine holds the streamed worst case. A streamed process's distinct pages are
+ *       known only at the end, so its region is the whole user area and the kernel's frames are
+ *       counted for page tables over all of it ({@link #kernelFrames}); when neither the machine
+ *       named nor any built-in one has those free, the stream's exact sizes may need less.</li>
+ * </ol>
+ * Streamed, the swap device has {@link SwapDevice#MAX_SLOTS} slots unless told otherwise (held, as
+ * many as the traces have pages: the same behaviour, as a page holds at most one slot), and the
+ * automatic machine may be a larger one than held; the counts are the same. Simulated RAM costs
+ * Java heap only for the pages written (page tables, bitmaps; a trace's pages are zero-filled and
+ * never written with data).
  */
 public final class KernelReplay {
     /** Pages a progress report comes after. */
@@ -262,7 +286,108 @@ public final class KernelReplay {
     }
 
     /**
-     * Replays {@code stream} through a kernel for each of {@code policies}.
+     * Replays {@code traces} (trace i is process i, or one trace with pids; the readers are read to
+     * their end but not closed) through a kernel for each of {@code policies}: streamed, every
+     * policy's kernel side by side over one read of the traces, unless the class comment's rule
+     * holds the stream in memory first, and then as {@link #run(ReferenceStream, List, ReplayConfig,
+     * PolicyRegistry, Options, LongConsumer)}.
+     *
+     * @param progress told the references replayed so far, summed over the policies (may be null)
+     * @throws IllegalArgumentException as the other {@code run}, and for no traces or a trace with
+     *                                  pids among others; a streamed process whose distinct pages
+     *                                  outgrow the user area is refused when its block is read,
+     *                                  before any of that block is replayed
+     * @throws IllegalStateException    when a process is killed (the swap device is full)
+     */
+    public static Result run(List<TraceReader> traces, List<String> policies, ReplayConfig config,
+                             PolicyRegistry registry, Options options, LongConsumer progress) throws IOException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(options, "options");
+        checkPolicies(policies, config, registry);
+        RefSource source = RefSource.of(traces, config.quantum());
+        Machine machine = null;
+        long[] worstPages = null;
+        if (!Replay.mustHoldStream(source, policies, config, registry) && !source.processesAppear()) {
+            config.checkProcesses(source.processes());
+            worstPages = new long[source.processes()];
+            Arrays.fill(worstPages, Process.USER_AREA_PAGES);
+            machine = holding(config.frames() + kernelFrames(worstPages), options);
+        }
+        if (machine == null) {
+            return run(ReferenceStream.load(source), policies, config, registry, options, progress);
+        }
+        int swapSlots = options.swapSlots() >= 0 ? options.swapSlots() : SwapDevice.MAX_SLOTS;
+        Options booting = options.withMachine(machine.name());
+        List<Session> sessions = new ArrayList<>();
+        for (String policy : policies) {
+            sessions.add(Session.boot(source, null, null, policy, config, registry, booting, swapSlots));
+        }
+        int[] buffer = new int[CHUNK];
+        long done = 0;
+        int n;
+        while ((n = source.next(buffer)) > 0) {
+            checkUserArea(source, false);
+            for (Session session : sessions) {
+                session.replayBlock(buffer, n, 0);
+                done += n;
+                if (progress != null) {
+                    progress.accept(done);
+                }
+            }
+        }
+        List<PolicyResult> results = new ArrayList<>();
+        List<KernelStats> stats = new ArrayList<>();
+        for (Session session : sessions) {
+            results.add(session.result());
+            stats.add(session.stats());
+        }
+        return new Result(new ReplayResult(config, sessions.getLast().processes.allocation(), results, false), stats,
+                machine.name(), machine.freeFrames(), kernelFrames(worstPages), swapSlots);
+    }
+
+    /**
+     * The machine for {@code frames} in all: the smallest built-in one that holds them, or the
+     * one named if it does; null when none does (a streamed replay then holds the stream in
+     * memory, whose exact sizes may need less).
+     */
+    private static Machine holding(long frames, Options options) {
+        if (Options.AUTO_MACHINE.equalsIgnoreCase(options.machine().strip())) {
+            try {
+                return pick(frames, options.kernel());
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        String name = MachineProfiles.byName(options.machine()).name();
+        Machine named = new Machine(name, Kernel.boot(name, options.kernel()).allocator().freeFrames());
+        return named.freeFrames() >= frames ? named : null;
+    }
+
+    private static void checkPolicies(List<String> policies, ReplayConfig config, PolicyRegistry registry) {
+        Replay.checkPolicies(policies, registry);
+        if (config.policy().clockLoadBit() == 0 && policies.contains("clock")) {
+            throw new IllegalArgumentException("clock with load bit 0 cannot run through the kernel: the handler tells"
+                    + " the policy of a loaded page before the retried access sets A, so the bit a policy clears at"
+                    + " load is set again (the kernel counts load bit 1's faults); use load bit 1 with --kernel");
+        }
+    }
+
+    /**
+     * Refuses a process with more distinct pages than a user area: all of them known
+     * ({@code whole}), or those read so far.
+     */
+    private static void checkUserArea(RefSource ids, boolean whole) {
+        for (int pid = 0; pid < ids.processes(); pid++) {
+            if (ids.pagesOf(pid) > Process.USER_AREA_PAGES) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "trace %s has %s%,d distinct pages, more"
+                        + " than the %,d pages of a 32-bit process's user area (0x00001000-0xBFFFFFFF)",
+                        ids.nameOf(pid), whole ? "" : "at least ", ids.pagesOf(pid), Process.USER_AREA_PAGES));
+            }
+        }
+    }
+
+    /**
+     * Replays {@code stream} through a kernel for each of {@code policies}, one after the other.
      *
      * @param progress told the references replayed so far, summed over the policies (may be null)
      * @throws IllegalArgumentException for a configuration that cannot run (an unknown policy or
@@ -275,22 +400,10 @@ public final class KernelReplay {
                              Options options, LongConsumer progress) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(options, "options");
-        Replay.checkPolicies(policies, registry);
-        if (config.policy().clockLoadBit() == 0 && policies.contains("clock")) {
-            throw new IllegalArgumentException("clock with load bit 0 cannot run through the kernel: the handler tells"
-                    + " the policy of a loaded page before the retried access sets A, so the bit a policy clears at"
-                    + " load is set again (the kernel counts load bit 1's faults); use load bit 1 with --kernel");
-        }
+        checkPolicies(policies, config, registry);
         int processes = stream.processes();
-        for (int pid = 0; pid < processes; pid++) {
-            if (stream.pagesOf(pid) > Process.USER_AREA_PAGES) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "trace %s has %,d distinct pages, more"
-                        + " than the %,d pages of a 32-bit process's user area (0x00001000-0xBFFFFFFF)",
-                        stream.nameOf(pid), stream.pagesOf(pid), Process.USER_AREA_PAGES));
-            }
-        }
+        checkUserArea(stream.source(), true);
         config.checkProcesses(processes);
         long kernelFrames = kernelFrames(stream);
         long needed = config.frames() + kernelFrames;
@@ -350,9 +463,15 @@ public final class KernelReplay {
      * One policy's replay through one freshly booted kernel, a range of references at a time:
      * what {@link #run} does for each policy, open to benchmarks that time the references alone
      * (the boot and the spawns happen in {@link #start}). Not thread-safe.
+     *
+     * <p>Over a stream in memory ({@link #start}) or, inside {@link #run(List, List, ReplayConfig,
+     * PolicyRegistry, Options, LongConsumer)}, over blocks of a {@link RefSource} as they are read:
+     * either way the references are packed blocks and the ids' tables are the source's, and one
+     * loop touches them.
      */
     public static final class Session {
         private final ReferenceStream stream;
+        private final RefSource ids;
         private final String policy;
         private final ReplayConfig config;
         private final Kernel kernel;
@@ -363,14 +482,16 @@ public final class KernelReplay {
         private final MmuStats.Snapshot mmuBefore;
         private final MmuStats.Snapshot handlerBefore;
         private final long handlerNanosBefore;
+        private int[] block;
         private Process running;
         private long switches;
         private long references;
         private long nanos;
 
-        private Session(ReferenceStream stream, String policy, ReplayConfig config, Kernel kernel, Processes processes,
-                        Process[] byPid, int[] nextUse, long freeAtStart) {
+        private Session(ReferenceStream stream, RefSource ids, String policy, ReplayConfig config, Kernel kernel,
+                        Processes processes, Process[] byPid, int[] nextUse, long freeAtStart) {
             this.stream = stream;
+            this.ids = ids;
             this.policy = policy;
             this.config = config;
             this.kernel = kernel;
@@ -391,11 +512,22 @@ public final class KernelReplay {
          */
         public static Session start(ReferenceStream stream, String policy, ReplayConfig config,
                                     PolicyRegistry registry, Options options) {
-            int count = stream.processes();
+            int[] nextUse = registry.info(policy).needsFuture() ? stream.nextUse(config.scope()) : null;
+            return boot(stream.source(), stream, nextUse, policy, config, registry, options, swapSlots(stream, options));
+        }
+
+        /**
+         * Boots and spawns the processes {@code ids} knows now: each a region of its distinct pages
+         * when {@code stream} holds them all, else of the whole user area (a streamed process's
+         * pages are known only at the end; nothing is mapped until touched, so only the bitmap
+         * says so).
+         */
+        private static Session boot(RefSource ids, ReferenceStream stream, int[] nextUse, String policy,
+                                    ReplayConfig config, PolicyRegistry registry, Options options, int swapSlots) {
+            int count = ids.processes();
             Kernel kernel = Kernel.boot(options.machine(), options.kernel());
             ProcessConfig pc = new ProcessConfig(policy, config.policy(), config.scope(), config.allocation(),
-                    config.frames(), config.minimumFrames(), swapSlots(stream, options), options.ioCostNanos(),
-                    options.skipInvlpg());
+                    config.frames(), config.minimumFrames(), swapSlots, options.ioCostNanos(), options.skipInvlpg());
             Processes procs;
             try {
                 procs = Processes.install(kernel, pc, registry);
@@ -407,19 +539,18 @@ public final class KernelReplay {
             long[] priorities = config.priorities();
             Process[] byPid = new Process[count];
             for (int pid = 0; pid < count; pid++) {
-                long pages = Math.max(1, stream.pagesOf(pid));
+                long pages = stream != null ? Math.max(1, ids.pagesOf(pid)) : Process.USER_AREA_PAGES;
                 long size = sizes != null ? sizes[pid] : pages;
                 long priority = config.allocation() == AllocationMode.PRIORITY && priorities != null
                         ? priorities[pid] : 1;
                 try {
-                    byPid[pid] = procs.spawn(stream.nameOf(pid), priority,
+                    byPid[pid] = procs.spawn(ids.nameOf(pid), priority,
                             List.of(new Region.Spec("trace pages", pages, true)), size);
                 } catch (ProcessException e) {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
             }
-            int[] nextUse = registry.info(policy).needsFuture() ? stream.nextUse(config.scope()) : null;
-            return new Session(stream, policy, config, kernel, procs, byPid, nextUse, freeAtStart);
+            return new Session(stream, ids, policy, config, kernel, procs, byPid, nextUse, freeAtStart);
         }
 
         /**
@@ -429,30 +560,55 @@ public final class KernelReplay {
          * next uses that are in its past).
          *
          * @throws IllegalStateException when a process is killed (the swap device is full)
+         * @throws UnsupportedOperationException for a session over a stream being read (inside {@link KernelReplay#run})
          */
         public void replay(int from, int to) {
+            if (stream == null) {
+                throw new UnsupportedOperationException("replay(from, to): this session replays blocks as its source"
+                        + " reads them, not a stream in memory");
+            }
+            if (block == null) {
+                block = new int[CHUNK];
+            }
+            for (int at = from; at < to; at += CHUNK) {
+                int n = Math.min(CHUNK, to - at);
+                stream.copy(at, at + n, block);
+                replayBlock(block, n, at);
+            }
+        }
+
+        /**
+         * Replays the packed references {@code refs[0, n)} ({@link RefSource}'s format; ids in
+         * {@link #ids}' tables); reference i's next use, for a policy that needs it, is
+         * {@code nextUse[nextFrom + i]}.
+         */
+        private void replayBlock(int[] refs, int n, int nextFrom) {
             long start = System.nanoTime();
-            ReferenceStream s = stream;
             Processes procs = processes;
             Process[] pids = byPid;
+            int[] pidOf = ids.pidOf();
+            int[] localOf = ids.localOf();
             int[] next = nextUse;
             Process last = running;
             long loads = 0;
             Cpu cpu = kernel.cpu();
             int cpl = cpu.cpl();
-            // User mode for the whole range: touch then leaves the CPL alone (the handler still runs at CPL 0).
+            // User mode for the whole block: touch then leaves the CPL alone (the handler still runs at CPL 0).
             cpu.setCpl(3);
             try {
-                for (int i = from; i < to; i++) {
-                    int page = s.pageAt(i);
-                    Process p = pids[s.processOf(page)];
+                for (int i = 0; i < n; i++) {
+                    int ref = refs[i];
+                    int id = ref & RefSource.ID_MASK;
+                    Process p = pids[pidOf[id]];
                     if (p != last) {
                         last = p;
                         loads++;
                     }
-                    long use = next == null || next[i] == Integer.MAX_VALUE ? ReplacementPolicy.NEVER : next[i];
-                    if (procs.touch(p, userPage(s.localIdOf(page)), s.isWrite(i), use) == Processes.Outcome.KILLED) {
-                        throw new IllegalStateException(p + " was killed at reference " + i + ": " + p.killReport());
+                    long use = next == null || next[nextFrom + i] == Integer.MAX_VALUE ? ReplacementPolicy.NEVER
+                            : next[nextFrom + i];
+                    if (procs.touch(p, userPage(localOf[id]), ref < 0, use) == Processes.Outcome.KILLED) {
+                        throw new IllegalStateException(p + " was killed at reference " + (references + i) + ": "
+                                + p.killReport());
                     }
                 }
             } finally {
@@ -460,7 +616,7 @@ public final class KernelReplay {
                 running = last;
             }
             switches += loads;
-            references += to - from;
+            references += n;
             nanos += System.nanoTime() - start;
         }
 
@@ -486,7 +642,7 @@ public final class KernelReplay {
             List<ProcessResult> perProcess = new ArrayList<>();
             for (int pid = 0; pid < byPid.length; pid++) {
                 ProcessStats s = byPid[pid].stats();
-                perProcess.add(new ProcessResult(pid, stream.nameOf(pid), stream.pagesOf(pid), s.references(),
+                perProcess.add(new ProcessResult(pid, ids.nameOf(pid), ids.pagesOf(pid), s.references(),
                         s.faults(), s.pageOuts(), s.resident(), config.scope() == Scope.LOCAL ? s.quota() : -1));
             }
             return new PolicyResult(policy, perProcess);

@@ -1,7 +1,10 @@
 package dev.pagelab.replay;
 
+import dev.pagelab.trace.TraceReader;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * A whole interleaved reference stream held in memory: 4 bytes a reference (the packed ints of
@@ -38,14 +41,20 @@ public final class ReferenceStream {
     /**
      * Reads {@code traces} to their end (not closing them), interleaved as {@link Replay} would
      * with {@code quantum}.
+     *
+     * @throws IllegalArgumentException for no traces, a quantum below 1, or a trace with pids among others
+     * @throws IllegalStateException    when the traces hold more references than an array can
      */
-    public static ReferenceStream load(java.util.List<dev.pagelab.trace.TraceReader> traces, long quantum)
-            throws IOException {
-        return readAll(new Interleaver(traces, quantum));
+    public static ReferenceStream load(List<TraceReader> traces, long quantum) throws IOException {
+        return load(RefSource.of(traces, quantum));
     }
 
-    /** Reads all of {@code source}. */
-    static ReferenceStream readAll(RefSource source) throws IOException {
+    /**
+     * Reads the rest of {@code source} (all of it when nothing was read yet), with its ids.
+     *
+     * @throws IllegalStateException when it holds more references than an array can
+     */
+    public static ReferenceStream load(RefSource source) throws IOException {
         int[] refs = new int[1 << 16];
         int length = 0;
         int[] buffer = new int[1 << 14];
@@ -108,6 +117,17 @@ public final class ReferenceStream {
         return refs[i] & RefSource.ID_MASK;
     }
 
+    /**
+     * Copies references {@code [from, to)}, packed as {@link RefSource} packs them, to
+     * {@code buffer} from index 0.
+     *
+     * @throws IndexOutOfBoundsException when the range is not within the stream or does not fit the buffer
+     */
+    public void copy(int from, int to, int[] buffer) {
+        Objects.checkFromToIndex(from, to, length);
+        System.arraycopy(refs, from, buffer, 0, to - from);
+    }
+
     /** Whether reference {@code i} is a write. */
     public boolean isWrite(int i) {
         return refs[i] < 0;
@@ -165,53 +185,66 @@ public final class ReferenceStream {
         return next;
     }
 
-    /** A source that replays this stream from the start. */
-    RefSource source() {
-        return new RefSource() {
-            private int position;
+    /** A source that replays this stream from the start: its ids and counts are the whole stream's from the outset. */
+    public RefSource source() {
+        return new Replayer(this);
+    }
 
-            @Override
-            public int next(int[] buffer) {
-                int n = Math.min(buffer.length, length - position);
-                System.arraycopy(refs, position, buffer, 0, n);
-                position += n;
-                return n;
-            }
+    /** {@link #source()}: blocks copied out of the stream. */
+    static final class Replayer implements RefSource {
+        private final ReferenceStream stream;
+        private int position;
 
-            @Override
-            public int processes() {
-                return names.length;
-            }
+        private Replayer(ReferenceStream stream) {
+            this.stream = stream;
+        }
 
-            @Override
-            public int pages() {
-                return pages;
-            }
+        @Override
+        public int next(int[] buffer) {
+            int n = Math.min(buffer.length, stream.length - position);
+            stream.copy(position, position + n, buffer);
+            position += n;
+            return n;
+        }
 
-            @Override
-            public int[] pidOf() {
-                return pidOf;
-            }
+        @Override
+        public boolean processesAppear() {
+            return false;
+        }
 
-            @Override
-            public int[] localOf() {
-                return localOf;
-            }
+        @Override
+        public int processes() {
+            return stream.names.length;
+        }
 
-            @Override
-            public int pagesOf(int pid) {
-                return pagesOf[pid];
-            }
+        @Override
+        public int pages() {
+            return stream.pages;
+        }
 
-            @Override
-            public long referencesOf(int pid) {
-                return referencesOf[pid];
-            }
+        @Override
+        public int[] pidOf() {
+            return stream.pidOf;
+        }
 
-            @Override
-            public String nameOf(int pid) {
-                return names[pid];
-            }
-        };
+        @Override
+        public int[] localOf() {
+            return stream.localOf;
+        }
+
+        @Override
+        public int pagesOf(int pid) {
+            return stream.pagesOf[pid];
+        }
+
+        @Override
+        public long referencesOf(int pid) {
+            return stream.referencesOf[pid];
+        }
+
+        @Override
+        public String nameOf(int pid) {
+            return stream.names[pid];
+        }
     }
 }

@@ -28,15 +28,15 @@ import java.util.function.LongConsumer;
  *       ({@link FrameAllocation}), its own policy state, its own pool time; global scope: one pool
  *       of all frames, one policy state over the interleaved stream.</li>
  *   <li>Interleaving: round-robin turns of {@code quantum} references in the order given
- *       ({@link Interleaver}); a trace with pids in its own order.</li>
+ *       ({@link TraceTurns}); a trace with pids in its own order.</li>
  *   <li>Frames are never freed when a process's trace ends.</li>
  * </ol>
  *
  * <p>The stream is held in memory first ({@link ReferenceStream}, 4 bytes a reference) when it
  * must be known before the replay starts: a policy needs the future (OPT), proportional or
  * priority allocation takes sizes from the traces, or a trace with pids is replayed under local
- * scope (its processes are known only at the end). Otherwise the traces stream through in blocks
- * and memory does not grow with their length.
+ * scope (its processes are known only at the end): {@link #mustHoldStream}. Otherwise the traces
+ * stream through in blocks ({@link RefSource}) and memory does not grow with their length.
  */
 public final class Replay {
     private static final int CHUNK = 1 << 14;
@@ -56,14 +56,11 @@ public final class Replay {
     public static ReplayResult run(List<TraceReader> traces, List<String> policies, ReplayConfig config,
                                    PolicyRegistry registry, LongConsumer progress) throws IOException {
         List<String> names = checkPolicies(policies, registry);
-        Interleaver source = new Interleaver(traces, config.quantum());
-        boolean pidMode = source.carriesPids();
-        boolean future = names.stream().anyMatch(name -> registry.info(name).needsFuture());
-        boolean local = config.scope() == Scope.LOCAL;
-        boolean sizesFromTraces = local && config.allocation() != AllocationMode.EQUAL && config.sizes() == null;
-        if (future || sizesFromTraces || (local && pidMode)) {
-            return run(ReferenceStream.readAll(source), names, config, registry, progress, true);
+        RefSource source = RefSource.of(traces, config.quantum());
+        if (mustHoldStream(source, names, config, registry)) {
+            return run(ReferenceStream.load(source), names, config, registry, progress, true);
         }
+        boolean local = config.scope() == Scope.LOCAL;
         FrameAllocation allocation = local ? divide(config, source.processes(), null) : null;
         List<PolicyRun> runs = newRuns(names, config, registry, allocation);
         int[] buffer = new int[CHUNK];
@@ -80,6 +77,28 @@ public final class Replay {
             }
         }
         return result(runs, source, config, allocation, false);
+    }
+
+    /**
+     * Whether a replay of {@code source} under {@code policies} and {@code config} must hold the
+     * whole stream in memory before it starts (the class comment's rule), rather than stream it
+     * through in blocks: a policy needs the future (OPT: every reference's next use), proportional
+     * or priority allocation takes each process's size from the traces (local scope, no sizes
+     * given), or the processes of a trace with pids, known only at its end, divide the frames
+     * (local scope). Other replays over the same reading side (the kernel path) ask the same
+     * question here.
+     *
+     * @throws IllegalArgumentException for a policy {@code registry} does not know
+     */
+    public static boolean mustHoldStream(RefSource source, List<String> policies, ReplayConfig config,
+                                         PolicyRegistry registry) {
+        boolean future = false;
+        for (String name : policies) {
+            future |= registry.info(name).needsFuture();
+        }
+        boolean local = config.scope() == Scope.LOCAL;
+        boolean sizesFromTraces = local && config.allocation() != AllocationMode.EQUAL && config.sizes() == null;
+        return future || sizesFromTraces || (local && source.processesAppear());
     }
 
     /** Replays a stream held in memory under each of {@code policies}. */

@@ -9,7 +9,7 @@ import java.util.Objects;
  * Several processes over one machine's frames, step by step: the resident sets over time of the
  * web page's <i>Replacement</i> view, local against global. Process i is reference string i; the
  * strings interleave in round-robin turns of {@link ReplayConfig#quantum()} references
- * ({@link Interleaver}); under local scope the frames are divided by {@link ReplayConfig}'s
+ * ({@link TraceTurns}); under local scope the frames are divided by {@link ReplayConfig}'s
  * allocation ({@link FrameAllocation}, with {@link Replay}'s rules: sizes from the strings' distinct
  * pages unless given, the minimum of {@link ReplayConfig#minimumFor}), under global scope one pool
  * holds them all. The {@link #results()} are {@code Replay.run}'s for the same strings, policy and

@@ -368,7 +368,7 @@ final class SteppedRun {
     }
 
     /**
-     * The page number each global id of {@code stream} stands for: {@link Interleaver} numbers a
+     * The page number each global id of {@code stream} stands for: {@link RefSource} numbers a
      * process's pages in order of first use in its own string, whatever the interleaving.
      */
     static int[] userPages(List<SteppedString> strings, ReferenceStream stream) {

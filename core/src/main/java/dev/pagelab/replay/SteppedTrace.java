@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * A {@link SteppedString} as a trace, so that the stepped recorders interleave and intern pages
- * exactly as {@link Replay} does: through {@link Interleaver} into a {@link ReferenceStream}.
+ * exactly as {@link Replay} does: through {@link RefSource} into a {@link ReferenceStream}.
  */
 final class SteppedTrace implements TraceReader {
     private final String name;
@@ -33,7 +33,7 @@ final class SteppedTrace implements TraceReader {
             readers.add(new SteppedTrace("process " + pid, strings.get(pid)));
         }
         try {
-            return ReferenceStream.readAll(new Interleaver(readers, quantum));
+            return ReferenceStream.load(readers, quantum);
         } catch (IOException e) {
             throw new UncheckedIOException("a reference string held in memory could not be read", e);
         }

@@ -2,10 +2,25 @@
  * The trace-driven replay engine behind {@code pagelab replay}: seed 001's demand paging for many
  * processes, with frames divided among them and local or global replacement, at tens of millions
  * of references a second. No MMU and no page tables: a process is a stream of dense page ids
- * ({@link dev.pagelab.replay.Interleaver}), a pool is primitive arrays
+ * ({@link dev.pagelab.replay.RefSource}), a pool is primitive arrays
  * ({@link dev.pagelab.replay.PoolState}), and any policy of {@code dev.pagelab.replace} chooses the
  * victims. {@link dev.pagelab.replay.Replay}'s class comment is the contract; the kernel's own
  * processes (package {@code proc}) must give exactly the same counts.
+ *
+ * <p>The reading side is open to the other packages that replay traces, so that every one of
+ * them sees the same order and the same page ids, and streams when the replay would:
+ * <pre>
+ *   traces ──► TraceTurns ──────────────► RefSource ──────────────► Replay, LRU curves, kernel replay
+ *              (rule 5: runs of raw        (dense page ids,
+ *               references, a turn          packed blocks,
+ *               at a time)                  id tables)
+ *                         └─────────────► SHARDS (hashes raw pages; keeps only its sample)
+ *   ReferenceStream (in memory) ──► source(): the same ids ──► OPT, sizes from the traces, steps
+ * </pre>
+ * {@link dev.pagelab.replay.TraceTurns}, {@link dev.pagelab.replay.RefSource} and
+ * {@link dev.pagelab.replay.ReferenceStream} document each layer;
+ * {@link dev.pagelab.replay.Replay#mustHoldStream} says when the whole stream must be in memory
+ * first.
  *
  * <p>Beside the engine, for people rather than speed: {@link dev.pagelab.replay.SteppedReplacement}
  * and {@link dev.pagelab.replay.SteppedProcesses} follow the same protocol over short strings

@@ -15,6 +15,7 @@ import dev.pagelab.replay.Replay;
 import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.ReplayResult;
 import dev.pagelab.replay.Scope;
+import dev.pagelab.testing.ArrayTraceReader;
 import dev.pagelab.testing.LackeyTraces;
 import dev.pagelab.trace.TraceReader;
 import java.io.IOException;
@@ -112,7 +113,8 @@ class KernelReplayExactnessTest {
         List<ProcessResult> driven = drive(kernel, stream, "clock", config, new Coverage(), true);
 
         ReplayResult raw = Replay.run(List.of(program.reader()), List.of("clock", "lru"), config, REGISTRY, null);
-        ReplayResult low = Replay.run(List.of(new ArrayTrace("renamed", renamed, program.writes())), List.of("clock", "lru"),
+        ReplayResult low = Replay.run(List.of(ArrayTraceReader.of("renamed", renamed, program.writes())),
+                List.of("clock", "lru"),
                 config, REGISTRY, null);
         KernelReplay.Result slow = KernelReplay.run(stream, List.of("clock", "lru"), config, REGISTRY, OPTIONS, null);
         for (String policy : List.of("clock", "lru")) {
@@ -152,7 +154,7 @@ class KernelReplayExactnessTest {
      * A process's trace: a hot set that drifts, jumps anywhere, repeats; a quarter writes. Its pages
      * are 64-bit page numbers spread far apart, as in a real program's address space.
      */
-    static ArrayTrace synthetic(RandomGenerator random, String name, int length, int distinct, long base) {
+    static ArrayTraceReader synthetic(RandomGenerator random, String name, int length, int distinct, long base) {
         long[] pages = new long[length];
         boolean[] writes = new boolean[length];
         int hot = random.nextInt(distinct);
@@ -168,7 +170,7 @@ class KernelReplayExactnessTest {
             pages[i] = base + 17L * x;
             writes[i] = random.nextInt(4) == 0;
         }
-        return new ArrayTrace(name, pages, writes);
+        return ArrayTraceReader.of(name, pages, writes);
     }
 
     @Test
@@ -179,7 +181,7 @@ class KernelReplayExactnessTest {
         for (int seed = 0; seed < SEEDS; seed++) {
             RandomGenerator random = random(seed);
             int n = 2 + random.nextInt(3);
-            List<ArrayTrace> traces = new ArrayList<>();
+            List<ArrayTraceReader> traces = new ArrayList<>();
             for (int p = 0; p < n; p++) {
                 traces.add(synthetic(random, "p" + p, 300 + random.nextInt(900), 4 + random.nextInt(12 + 12 * p),
                         0x7f00_0000_0L + ((long) p << 24)));
@@ -237,10 +239,10 @@ class KernelReplayExactnessTest {
         assertThat(coverage.proportionalUnequal).as("proportional seeds with unequal quotas").isGreaterThanOrEqualTo(3);
     }
 
-    static List<TraceReader> copies(List<ArrayTrace> traces) {
+    static List<TraceReader> copies(List<ArrayTraceReader> traces) {
         List<TraceReader> readers = new ArrayList<>();
-        for (ArrayTrace t : traces) {
-            readers.add(t.copy());
+        for (ArrayTraceReader t : traces) {
+            readers.add(t.again());
         }
         return readers;
     }

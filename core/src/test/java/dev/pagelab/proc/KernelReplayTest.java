@@ -13,6 +13,7 @@ import dev.pagelab.replay.Replay;
 import dev.pagelab.replay.ReplayConfig;
 import dev.pagelab.replay.ReplayResult;
 import dev.pagelab.replay.Scope;
+import dev.pagelab.testing.ArrayTraceReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ class KernelReplayTest {
     private static final KernelReplay.Options OPTIONS = KernelReplay.Options.DEFAULT.withMachine(KernelLedger.MACHINE);
 
     /** Six hot pages take 90 % of the references; the rest walk round 40 cold ones. */
-    static ArrayTrace hotSet(RandomGenerator random, int length) {
+    static ArrayTraceReader hotSet(RandomGenerator random, int length) {
         long[] pages = new long[length];
         boolean[] writes = new boolean[length];
         int cold = 0;
@@ -33,18 +34,18 @@ class KernelReplayTest {
             pages[i] = random.nextInt(10) < 9 ? random.nextInt(6) : 100 + cold++ % 40;
             writes[i] = random.nextInt(5) == 0;
         }
-        return new ArrayTrace("hot set", pages, writes);
+        return ArrayTraceReader.of("hot set", pages, writes);
     }
 
     @Test
     void run_skipInvlpgOnAHotSet_clockFaultsAsMuchAsFifo() throws IOException {
-        ArrayTrace trace = hotSet(KernelReplayExactnessTest.random(1), 20_000);
+        ArrayTraceReader trace = hotSet(KernelReplayExactnessTest.random(1), 20_000);
         ReplayConfig config = ReplayConfig.of(16, Scope.LOCAL);
         List<String> policies = List.of("clock", "fifo");
-        ReplayResult fast = Replay.run(List.of(trace.copy()), policies, config, REGISTRY, null);
-        ReplayResult kernel = KernelReplay.run(ReferenceStream.load(List.of(trace.copy()), 1), policies, config,
+        ReplayResult fast = Replay.run(List.of(trace.again()), policies, config, REGISTRY, null);
+        ReplayResult kernel = KernelReplay.run(ReferenceStream.load(List.of(trace.again()), 1), policies, config,
                 REGISTRY, OPTIONS, null).replay();
-        ReplayResult lesson = KernelReplay.run(ReferenceStream.load(List.of(trace.copy()), 1), policies, config,
+        ReplayResult lesson = KernelReplay.run(ReferenceStream.load(List.of(trace.again()), 1), policies, config,
                 REGISTRY, OPTIONS.withSkipInvlpg(true), null).replay();
         long clock = kernel.policy("clock").faults();
         long fifo = kernel.policy("fifo").faults();
@@ -60,19 +61,20 @@ class KernelReplayTest {
 
     @Test
     void run_clockLoadBitZero_isRefusedBecauseTheRetriedAccessSetsA() throws IOException {
-        ArrayTrace trace = hotSet(KernelReplayExactnessTest.random(2), 5_000);
+        ArrayTraceReader trace = hotSet(KernelReplayExactnessTest.random(2), 5_000);
         PolicyConfig d = PolicyConfig.DEFAULTS;
         PolicyConfig zero = new PolicyConfig(d.seed(), 0, d.tickInterval(), d.agingBits(), d.tau(), d.window(), d.pffTau(),
                 d.twoQKin(), d.twoQKout(), d.lirsHirFraction(), d.s3fifoSmallFraction());
         ReplayConfig one = ReplayConfig.of(16, Scope.LOCAL);
         ReplayConfig cleared = one.withPolicy(zero);
-        long fastOne = Replay.run(List.of(trace.copy()), List.of("clock"), one, REGISTRY, null).policy("clock").faults();
-        long fastZero = Replay.run(List.of(trace.copy()), List.of("clock"), cleared, REGISTRY, null).policy("clock").faults();
+        long fastOne = Replay.run(List.of(trace.again()), List.of("clock"), one, REGISTRY, null).policy("clock").faults();
+        long fastZero = Replay.run(List.of(trace.again()), List.of("clock"), cleared, REGISTRY, null).policy("clock")
+                .faults();
         assertThat(fastZero).as("load bit 0 in the fast replay differs from load bit 1").isNotEqualTo(fastOne);
         // Clock clears the bit in loaded(), which the handler calls before the access is retried; the
         // retried access then sets A, as it does on an i386: the kernel would count load bit 1's
         // faults under load bit 0's name, so it refuses.
-        ReferenceStream stream = ReferenceStream.load(List.of(trace.copy()), 1);
+        ReferenceStream stream = ReferenceStream.load(List.of(trace.again()), 1);
         assertThatThrownBy(() -> KernelReplay.run(stream, List.of("fifo", "clock"), cleared, REGISTRY, OPTIONS, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clock with load bit 0 cannot run");
         assertThat(KernelReplay.run(stream, List.of("fifo"), cleared, REGISTRY, OPTIONS, null).replay().policy("fifo")
@@ -88,7 +90,7 @@ class KernelReplayTest {
         for (int seed = 0; seed < 8; seed++) {
             RandomGenerator random = KernelReplayExactnessTest.random(500 + seed);
             int n = 1 + random.nextInt(3);
-            List<ArrayTrace> traces = new ArrayList<>();
+            List<ArrayTraceReader> traces = new ArrayList<>();
             for (int p = 0; p < n; p++) {
                 traces.add(KernelReplayExactnessTest.synthetic(random, "p" + p, 1_000 + random.nextInt(2_000),
                         8 + random.nextInt(30), 1000L * p));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pagelab.replace.PolicyConfig;
 import dev.pagelab.replace.PolicyRegistry;
 import dev.pagelab.replace.ReplayOracle;
+import dev.pagelab.testing.ArrayTraceReader;
 import dev.pagelab.trace.TraceReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ class ReplayPropertyTest {
             int[] pages = string(random, length, distinct);
             boolean[] writes = writes(random, length);
             ReplayOracle.Counts expected = ReplayOracle.run(REGISTRY, policy, PolicyConfig.DEFAULTS, frames, pages, writes);
-            PolicyResult actual = Replay.run(List.of(ArrayTrace.of("t", pages, writes)), List.of(policy),
+            PolicyResult actual = Replay.run(List.of(ArrayTraceReader.of("t", pages, writes)), List.of(policy),
                     ReplayConfig.of(frames, Scope.LOCAL), REGISTRY, null).policy(policy);
             assertThat(new long[] {actual.faults(), actual.writebacks(), actual.framesHeld()})
                     .as("%s seed %d: faults, write-backs, frames held", policy, seed)
@@ -93,12 +94,12 @@ class ReplayPropertyTest {
                 int length = random.nextInt(2_000);
                 strings.add(string(random, length, 1 + random.nextInt(50)));
                 writes.add(writes(random, length));
-                traces.add(ArrayTrace.of("p" + p, strings.get(p), writes.get(p)));
+                traces.add(ArrayTraceReader.of("p" + p, strings.get(p), writes.get(p)));
             }
             ReplayConfig config = ReplayConfig.of(frames, Scope.LOCAL).withQuantum(quantum).withMinimumFrames(1);
             PolicyResult together = Replay.run(traces, List.of(policy), config, REGISTRY, null).policy(policy);
             for (int p = 0; p < n; p++) {
-                PolicyResult alone = Replay.run(List.of(ArrayTrace.of("alone", strings.get(p), writes.get(p))),
+                PolicyResult alone = Replay.run(List.of(ArrayTraceReader.of("alone", strings.get(p), writes.get(p))),
                         List.of(policy), ReplayConfig.of(frames / n, Scope.LOCAL), REGISTRY, null).policy(policy);
                 assertThat(new long[] {together.process(p).faults(), together.process(p).writebacks()})
                         .as("%s seed %d process %d of %d, %d frames, quantum %d", policy, 1000 + seed, p, n, frames, quantum)
@@ -122,7 +123,7 @@ class ReplayPropertyTest {
                 int length = random.nextInt(1_500);
                 strings.add(string(random, length, 1 + random.nextInt(40)));
                 writes.add(writes(random, length));
-                traces.add(ArrayTrace.of("p" + p, strings.get(p), writes.get(p)));
+                traces.add(ArrayTraceReader.of("p" + p, strings.get(p), writes.get(p)));
             }
             // The interleaving written out by hand: turns of `quantum`, exhausted processes skipped;
             // process p's page x becomes page x * n + p, so that processes never share a page.
@@ -164,14 +165,14 @@ class ReplayPropertyTest {
             ReplayConfig config = ReplayConfig.of(6 * n + random.nextInt(20), scope).withQuantum(1 + random.nextInt(100));
             List<TraceReader> traces = new ArrayList<>();
             for (int p = 0; p < n; p++) {
-                traces.add(ArrayTrace.of("p" + p, strings[p], writes[p]));
+                traces.add(ArrayTraceReader.of("p" + p, strings[p], writes[p]));
             }
             ReplayResult streamed = Replay.run(traces, List.of(policy), config, REGISTRY, null);
             traces.clear();
             for (int p = 0; p < n; p++) {
-                traces.add(ArrayTrace.of("p" + p, strings[p], writes[p]));
+                traces.add(ArrayTraceReader.of("p" + p, strings[p], writes[p]));
             }
-            ReferenceStream stream = ReferenceStream.readAll(new Interleaver(traces, config.quantum()));
+            ReferenceStream stream = ReferenceStream.load(RefSource.of(traces, config.quantum()));
             ReplayResult inMemory = Replay.run(stream, List.of(policy), config, REGISTRY, null);
             assertThat(inMemory.policies()).as("%s seed %d %s", policy, 3000 + seed, scope)
                     .isEqualTo(streamed.policies());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pagelab.replace.PolicyConfig;
 import dev.pagelab.replace.PolicyRegistry;
 import dev.pagelab.replay.SteppedProcesses.Sample;
+import dev.pagelab.testing.ArrayTraceReader;
 import dev.pagelab.trace.TraceReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -55,7 +56,8 @@ class SteppedProcessesTest {
     private static ReplayResult replay(Case c, String policy) throws IOException {
         List<TraceReader> traces = new ArrayList<>();
         for (int pid = 0; pid < c.strings().size(); pid++) {
-            traces.add(ArrayTrace.of("process " + pid, c.strings().get(pid).pages(), c.strings().get(pid).writes()));
+            traces.add(ArrayTraceReader.of("process " + pid, c.strings().get(pid).pages(),
+                    c.strings().get(pid).writes()));
         }
         return Replay.run(traces, List.of(policy), c.config(), REGISTRY, null);
     }

@@ -8,6 +8,7 @@ import dev.pagelab.replay.SteppedReplacement.PageState;
 import dev.pagelab.replay.SteppedReplacement.Probe;
 import dev.pagelab.replay.SteppedReplacement.Release;
 import dev.pagelab.replay.SteppedReplacement.Step;
+import dev.pagelab.testing.ArrayTraceReader;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -61,7 +62,7 @@ class SteppedReplacementPropertyTest {
             int frames = 1 + random.nextInt(12);
             PolicyConfig config = config(random, seed);
             Scope scope = seed % 2 == 0 ? Scope.LOCAL : Scope.GLOBAL;
-            PolicyResult expected = Replay.run(List.of(ArrayTrace.of("t", pages, writes)), List.of(policy),
+            PolicyResult expected = Replay.run(List.of(ArrayTraceReader.of("t", pages, writes)), List.of(policy),
                     ReplayConfig.of(frames, scope).withPolicy(config), REGISTRY, null).policy(policy);
             SteppedReplacement recorded = SteppedReplacement.record(new SteppedString(pages, writes), frames, policy,
                     config, REGISTRY);

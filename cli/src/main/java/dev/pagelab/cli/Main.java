@@ -55,6 +55,10 @@ public final class Main implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (outOfMemory(ex)) {
+                // A library that wraps the heap running out (hppc's maps do) gets the same one line.
+                throw new OutOfMemoryError(String.valueOf(ex.getMessage()));
+            }
             // Bad input and misuse are reported in one line; a bug keeps its stack trace.
             if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
                     || ex instanceof java.io.UncheckedIOException || ex instanceof dev.pagelab.boot.BadInputException
@@ -73,11 +77,24 @@ public final class Main implements Runnable {
             String command = commandName(cli);
             err.println("pagelab" + (command.isEmpty() ? "" : " " + command) + ": ran out of Java heap (at most "
                     + InputFiles.sizeText(Runtime.getRuntime().maxMemory()) + "): every 4 KiB page of simulated RAM"
-                    + " that is written costs 4 KiB of heap. Give Java more (" + MORE_HEAP + ") or take a smaller"
-                    + " machine.");
+                    + " that is written costs 4 KiB of heap, a trace held in memory 4 to 8 bytes a reference. Give"
+                    + " Java more (" + MORE_HEAP + ") or take a smaller machine or trace.");
             err.flush();
             return 1;
         }
+    }
+
+    /**
+     * Whether {@code ex} is the heap running out in disguise: an {@link OutOfMemoryError} among its
+     * causes, or hppc's {@code BufferAllocationException} (its maps' word for a failed allocation).
+     */
+    static boolean outOfMemory(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError || t.getClass().getName().equals("com.carrotsearch.hppc.BufferAllocationException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code bench frames}: the subcommand that ran, or {@code pagelab}'s own name. */

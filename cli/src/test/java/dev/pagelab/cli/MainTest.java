@@ -43,4 +43,14 @@ class MainTest {
         assertThat(run.status()).isNotZero();
         assertThat(run.err()).contains("frobnicate");
     }
+
+    @Test
+    void outOfMemory_wrappedOrHppcs_isTheHeapRunningOut() {
+        assertThat(Main.outOfMemory(new OutOfMemoryError("Java heap space"))).isTrue();
+        assertThat(Main.outOfMemory(new IllegalStateException("cell", new OutOfMemoryError()))).isTrue();
+        assertThat(Main.outOfMemory(new com.carrotsearch.hppc.BufferAllocationException(
+                "Not enough memory to allocate buffers for rehashing: %,d -> %,d", 1, 2))).isTrue();
+        assertThat(Main.outOfMemory(new IllegalArgumentException("bad input"))).isFalse();
+        assertThat(Main.outOfMemory(new RuntimeException(new java.io.IOException("disk")))).isFalse();
+    }
 }

@@ -91,10 +91,16 @@ public final class Mmu {
     private long cr0;
     private long cr2;
     private long cr3;
-    /** Nesting depth of {@link #observe}, and the pages INVLPG'd meanwhile, to invalidate again after the restore. */
+    /** Nesting depth of {@link #observe}, and the pages INVLPG'd meanwhile, to look at again after the restore. */
     private int observers;
     private long[] invalidatedPages = new long[16];
     private int invalidatedWhileObserved;
+    /**
+     * While observed: each entry whose A or D flag a walk set, as two longs (its physical address;
+     * the entry before, high half, and after, low half), to be put back when the observer ends.
+     */
+    private long[] flagsSet = new long[32];
+    private int flagsSetWhileObserved;
     private long cr4;
     private int cpl;
     private boolean paging;
@@ -365,7 +371,7 @@ public final class Mmu {
             return packed(Pde.largePaddr(leaf), pde, leaf, write) | Tlb.LARGE_MARK;
         }
         if (commit && (pde & Pde.ACCESSED) == 0) {
-            writeEntry(pdeAddr, pde | Pde.ACCESSED);
+            writeFlags(pdeAddr, pde, pde | Pde.ACCESSED);
             counters.accessedBitsSet++;
         }
         long pteAddr = Pde.tablePaddr(pde) | (((vaddr >>> Addresses.PAGE_SHIFT) & 0x3FF) << 2);
@@ -411,7 +417,7 @@ public final class Mmu {
     private int setAccessedDirty(long entryPaddr, int entry, boolean write) {
         int wanted = entry | Pte.ACCESSED | ((write ? 1 : 0) << Pte.DIRTY_BIT);
         if (wanted != entry) {
-            writeEntry(entryPaddr, wanted);
+            writeFlags(entryPaddr, entry, wanted);
             if ((entry & Pte.ACCESSED) == 0) {
                 counters.accessedBitsSet++;
             }
@@ -425,6 +431,18 @@ public final class Mmu {
     /** A paging entry; all ones past the end of memory (an empty bus). */
     int readEntry(long paddr) {
         return paddr <= memorySizeBytes - 4 ? memory.read32(paddr) : -1;
+    }
+
+    /** Writes the A or D flag a walk sets into the entry at {@code paddr}; an observer's are put back when it ends. */
+    private void writeFlags(long paddr, int before, int after) {
+        writeEntry(paddr, after);
+        if (observers > 0) {
+            if (flagsSetWhileObserved == flagsSet.length) {
+                flagsSet = java.util.Arrays.copyOf(flagsSet, 2 * flagsSet.length);
+            }
+            flagsSet[flagsSetWhileObserved++] = paddr;
+            flagsSet[flagsSetWhileObserved++] = (long) before << 32 | Integer.toUnsignedLong(after);
+        }
     }
 
     private void writeEntry(long paddr, int entry) {
@@ -566,14 +584,16 @@ public final class Mmu {
     }
 
     /**
-     * Runs {@code work} as an observer, the way a debugger reads a machine: after it, the TLB
-     * holds what it held (recency included) but the pages {@code work} invalidated with INVLPG
-     * (a window onto another directory's tables that the kernel pointed elsewhere: its old
-     * translation must not come back), and the counters, CR2 and the last fault are as
-     * they were, whatever {@code work} read through this MMU. For invariant checks and reports
-     * that read kernel memory at its virtual addresses, so that looking does not change what is
-     * looked at. The Accessed and Dirty flags its walks set stay set: the memory was used. Work
-     * that changes CR0, CR3, CR4 or CPL, or writes page tables, is not an observer.
+     * Runs {@code work} as an observer, the way a debugger reads a machine: after it, the Accessed
+     * and Dirty flags its walks set are clear again, the TLB holds what it held (recency included), and the counters, CR2 and the
+     * last fault are as they were, whatever {@code work} read through this MMU. For invariant
+     * checks and reports that read kernel memory at its virtual addresses, so that looking does
+     * not change what is looked at. A page {@code work} invalidated with INVLPG gets its old TLB
+     * entry back only if the tables still say the same (a window onto another directory's tables
+     * that the work pointed elsewhere and back); otherwise the old translation must not come back
+     * stale. An entry whose flag a walk set and that was then written again is left as it is. Work
+     * that changes CR0, CR3, CR4 or CPL, or writes page tables and leaves them changed, is not an
+     * observer.
      */
     public <T> T observe(Supplier<T> work) {
         Tlb.Saved saved = tlb.save();
@@ -584,14 +604,25 @@ public final class Mmu {
         PageFault.Cause faultCause = lastFaultCause;
         long faultEntry = lastFaultEntry;
         int invalidatedBefore = invalidatedWhileObserved;
+        int flagsBefore = flagsSetWhileObserved;
         observers++;
         try {
             return work.get();
         } finally {
+            // Last set, first cleared: an entry set twice goes back through its first value.
+            for (int i = flagsSetWhileObserved - 2; i >= flagsBefore; i -= 2) {
+                long paddr = flagsSet[i];
+                long values = flagsSet[i + 1];
+                if (readEntry(paddr) == (int) values) {
+                    writeEntry(paddr, (int) (values >>> 32));
+                }
+            }
+            flagsSetWhileObserved = flagsBefore;
             tlb.restore(saved);
-            // What the work invalidated stays invalid: a window it repointed must not come back stale.
             for (int i = invalidatedBefore; i < invalidatedWhileObserved; i++) {
-                tlb.invalidatePage(invalidatedPages[i]);
+                if (!cachedAgreesWithTables(invalidatedPages[i])) {
+                    tlb.invalidatePage(invalidatedPages[i]);
+                }
             }
             if (--observers == 0) {
                 invalidatedWhileObserved = 0;
@@ -603,6 +634,20 @@ public final class Mmu {
             lastFaultCause = faultCause;
             lastFaultEntry = faultEntry;
         }
+    }
+
+    /**
+     * Whether the TLB's entry for the page of {@code vaddr}, if any, is what a walk of the tables
+     * gives now (frame, size, rights, D, G): true when it holds none.
+     */
+    private boolean cachedAgreesWithTables(long vaddr) {
+        long cached = tlb.peek(vaddr);
+        if (cached == Tlb.MISS) {
+            return true;
+        }
+        long walked = walk(vaddr, false, false, false);
+        long compared = Tlb.FRAME_MASK | Tlb.LARGE_MARK | Tlb.WRITABLE | Tlb.USER | Tlb.DIRTY | Tlb.GLOBAL;
+        return walked >= 0 && (cached & compared) == (walked & compared);
     }
 
     private void flushAll() {

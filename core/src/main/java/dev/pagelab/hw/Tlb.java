@@ -102,6 +102,27 @@ public final class Tlb {
         return MISS;
     }
 
+    /** What {@link #lookup} finds for {@code vaddr}, without marking the entry used: for an observer. */
+    long peek(long vaddr) {
+        long vpn = vaddr >>> Addresses.PAGE_SHIFT;
+        long wanted = (vpn << TAG_SHIFT) | VALID;
+        if (small.length != 0) {
+            int base = (int) (vpn & setMask) * ways;
+            for (int i = base; i < base + ways; i++) {
+                if ((small[i] & ~(FRAME_MASK | 0xFFE)) == wanted) {
+                    return small[i];
+                }
+            }
+        }
+        long wantedLarge = ((vpn >>> 10) << TAG_SHIFT) | VALID;
+        for (int i = 0; largeValid != 0 && i < large.length; i++) {
+            if ((large[i] & ~(FRAME_MASK | 0xFFE)) == wantedLarge) {
+                return large[i] | LARGE_MARK;
+            }
+        }
+        return MISS;
+    }
+
     /** Caches a 4 KiB translation, replacing any entry for the same page. */
     void insertSmall(long vaddr, long pfn, long flags) {
         if (small.length == 0) {

@@ -15,6 +15,7 @@ import dev.pagelab.hw.PageFault;
 import dev.pagelab.hw.PhysicalMemory;
 import dev.pagelab.paging.AddressSpace;
 import dev.pagelab.paging.AddressSpaces;
+import dev.pagelab.paging.MapResult;
 import dev.pagelab.pmm.AccountedFrames;
 import dev.pagelab.pmm.FrameAccounting;
 import dev.pagelab.pmm.FrameAllocator;
@@ -24,6 +25,7 @@ import dev.pagelab.pmm.FrameAllocatorRegistry;
 import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.pmm.FrameRange;
 import dev.pagelab.vmm.KernelMemory;
+import dev.pagelab.vmm.PageRangeAllocator;
 import java.util.List;
 import java.util.Objects;
 
@@ -255,6 +257,37 @@ public final class Kernel {
             }
         }
         return frames.free(pfn);
+    }
+
+    /**
+     * The seeds' {@code mapPage} as kernel code outside kmmap calls it: maps the page at
+     * {@code vaddr} to frame {@code pfn} in the kernel's directory ({@link AddressSpace#mapPage}),
+     * after checking that the page is not the kernel heap area's to hand out.
+     *
+     * <p>The kernel heap area ({@link KernelMemory#kernelPages()}, 0xC1000000 up) belongs to its
+     * page-range allocator. Seed 004's {@code allocPages} finds a run in the pages bitmap alone,
+     * and {@code kmmap} then calls {@code mapPage} on every page of the run without looking at the
+     * page tables: the bitmap is the one record of what the area holds. A page the bitmap shows
+     * free is therefore one that a later kmmap (or the heap's morecore) hands out and maps afresh;
+     * mapping it by hand would make that kmmap find it mapped, so it is refused, naming the page
+     * and the area. A page inside a block kmmap handed out may be mapped by hand (the block's owner
+     * mapping a page it unmapped); kunmap then unmaps it and frees whatever frame it maps, as a C
+     * kernel's would.
+     *
+     * @param flags the entry's flag bits 11:0 ({@link dev.pagelab.hw.Pte#WRITABLE}, {@link dev.pagelab.hw.Pte#USER}, ...)
+     * @return what {@link AddressSpace#mapPage} returns
+     * @throws IllegalArgumentException when the page is a free page of the kernel heap area, or as
+     *                                  {@link AddressSpace#mapPage} throws; nothing is changed
+     */
+    public MapResult mapPage(long vaddr, long pfn, int flags) {
+        PageRangeAllocator area = vm.kernelPages();
+        if (vaddr >= area.areaStartVaddr() && vaddr < area.areaEndVaddr() && !area.isAllocated(vaddr)) {
+            throw new IllegalArgumentException("mapPage: " + Addresses.hex(vaddr) + " is in the " + area.name() + " ["
+                    + Addresses.hex(area.areaStartVaddr()) + ", " + Addresses.hex(area.areaEndVaddr()) + "), whose pages"
+                    + " kmmap hands out from its pages bitmap, and the bitmap shows this page free (00): a later kmmap"
+                    + " would take it and find it mapped. Map by hand outside the area, or kmmap the memory");
+        }
+        return space.mapPage(vaddr, pfn, flags);
     }
 
     /** What the kernel did after the entry, one line a step, for the boot log. */

@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Every page directory of one kernel: the kernel's own (the one the boot built) and each one
@@ -310,6 +311,28 @@ public final class AddressSpaces {
         if (events.enabled()) {
             events.emit(new KernelEvent.Cr3Loaded(mmu.cr3()));
         }
+    }
+
+    /**
+     * Runs {@code look} as an observer ({@link Mmu#observe}) that may read directories that are
+     * not loaded, and leaves the way to them as it found it: under the recursive strategy a look
+     * at another directory points the loaded directory's PDE 1022 at it, and this points the
+     * entry back (with its INVLPGs). Two observers, one in the other: the inner one clears the A
+     * and D flags the look's walks set while the entry still holds what the look left in it; the
+     * entry is put back between them; the outer one clears the flags that took and gives the TLB
+     * back, the old window pages included, now that the tables agree with them again. For
+     * invariant checks and views of every process's tables, so that looking changes nothing a
+     * later step sees. {@code look} must not load CR3 or write page tables.
+     */
+    public <T> T observe(Supplier<T> look) {
+        return mmu.observe(() -> {
+            Runnable restore = access.windowRestorer();
+            try {
+                return mmu.observe(look);
+            } finally {
+                restore.run();
+            }
+        });
     }
 
     /**

@@ -113,6 +113,16 @@ abstract sealed class TableAccess {
         return Long.MAX_VALUE;
     }
 
+    /**
+     * What puts the strategy's window onto directories that are not loaded back as it is now, for
+     * an observer that reaches them and must leave no trace: run it after the look. Only the
+     * recursive strategy keeps such a window open between operations (the loaded directory's
+     * PDE 1022); the temporary slot is closed after each operation, the direct map never moves.
+     */
+    Runnable windowRestorer() {
+        return () -> { };
+    }
+
     /** How often the temporary slot was loaded with a frame (0 for the other strategies). */
     long slotMappings() {
         return 0;
@@ -303,6 +313,28 @@ abstract sealed class TableAccess {
                 }
                 alternateUsed[word] = 0;
             }
+        }
+
+        /**
+         * Puts back PDE 1022 of the directory loaded now and the set of alternate pages the TLB may
+         * cache: a look that pointed the window elsewhere points it back (the INVLPGs of the pages
+         * it used included), and the next change of the window invalidates what it would have.
+         */
+        @Override
+        Runnable windowRestorer() {
+            long loaded = loadedDirectoryPfn();
+            int entry = mmu.read32(ALTERNATE_ENTRY);
+            long[] used = alternateUsed.clone();
+            return () -> {
+                if (loadedDirectoryPfn() != loaded) {
+                    throw new IllegalStateException("the look loaded CR3=" + Addresses.hex(mmu.cr3()) + " (it was "
+                            + Addresses.hex(Addresses.pfnToPaddr(loaded)) + "): an observer does not switch directories");
+                }
+                if (mmu.read32(ALTERNATE_ENTRY) != entry) {
+                    writeAlternate(entry);
+                }
+                System.arraycopy(used, 0, alternateUsed, 0, used.length);
+            };
         }
 
         private void invalidate(long window) {

@@ -123,6 +123,18 @@ import java.util.Objects;
  * same function of the free frames: after everything is freed the lists hold the blocks of
  * construction again.
  *
+ * <p><b>Links in free memory.</b> Kernel code that writes into the first bytes of a free block
+ * (a stray pointer, a use after free through the kernel's linear map) overwrites its links, as
+ * in Linux. Following them would write a neighbour's link into whatever frame they name, so the
+ * links of every block are checked before a call follows or rewrites them (the head's at
+ * allocate, the buddies' before free merges, every free block of the order-10 blocks around a
+ * run that freeRun gives back, the blocks a run takes): each must be END or name the
+ * first frame of another free block of the same order, prev END exactly at the head, and a block
+ * alone on its list must be the only one counted. A link that fails is a
+ * {@link FrameAllocatorCorruptedException} before anything changed. These are checks on the page
+ * array beside one read of the block's 8 bytes: they catch a link that names no free block, not
+ * one overwritten with the address of another free block of its order.
+ *
  * <p><b>Cost.</b> allocate and free are O({@link #MAX_ORDER}): at most ten splits or merges, each a
  * few u32 accesses in RAM and a byte in the page array. allocateRun and freeRun add O(frames) for
  * marking the run; the search of step 3 is O(pool). {@link #checkInvariants} walks every list and
@@ -256,6 +268,7 @@ public final class BuddyFrameAllocator implements FrameAllocator {
                 || (pfn + 1 < limitPfn && pages[(int) pfn + 1] == RUN_MORE)) {
             BuddyChecks.checkRunOf(this, "free", pfn, 1); // throws: the one-frame run is not there; off the fast path
         }
+        checkMerges(pfn, 0);
         pages[(int) pfn] = FREE;
         freeFrames++;
         freeBlock(pfn, 0);
@@ -304,6 +317,7 @@ public final class BuddyFrameAllocator implements FrameAllocator {
                     + frames + ")");
         }
         BuddyChecks.checkRunOf(this, "freeRun", pfn, frames);
+        checkFreeBlocksAround(pfn, pfn + frames);
         Arrays.fill(pages, (int) pfn, (int) (pfn + frames), FREE);
         freeFrames += frames;
         freeRange(pfn, pfn + frames);
@@ -349,6 +363,12 @@ public final class BuddyFrameAllocator implements FrameAllocator {
         return pages[(int) pfn] & ORDER_MASK;
     }
 
+    /** 8 (the next and prev links) for the first frame of a free block, 0 for any other frame. */
+    @Override
+    public int linkBytesIn(long pfn) {
+        return freeBlockOrder(pfn) >= 0 ? PREV_OFFSET + Integer.BYTES : 0;
+    }
+
     /** The buddy system keeps its lists inside the free blocks: no frame is taken for them. */
     @Override
     public List<FrameRange> metadataFrames() {
@@ -388,7 +408,37 @@ public final class BuddyFrameAllocator implements FrameAllocator {
         return pfn;
     }
 
-    /** Frees block (pfn, order), whose frames are marked FREE, merging it with its buddies. */
+    /**
+     * Checks the links of every free block that freeing block (pfn, order) merges with, before
+     * anything changes: the chain of its buddies that are free blocks.
+     */
+    private void checkMerges(long pfn, int order) {
+        for (int k = order; k < MAX_ORDER; k++) {
+            long buddy = (pfn & -(1L << k)) ^ (1L << k);
+            if (buddy >= limitPfn || pages[(int) buddy] != (byte) (BUDDY | k)) {
+                return;
+            }
+            checkLinks(k, buddy);
+        }
+    }
+
+    /**
+     * Checks the links of every free block in the blocks of order {@link #MAX_ORDER} that hold
+     * {@code [start, end)}: the only ones that freeing the range can merge with, before anything
+     * changes. O(2^MAX_ORDER) page-array bytes at most per end of the range.
+     */
+    private void checkFreeBlocksAround(long start, long end) {
+        long to = Math.min(limitPfn, (end + (1L << MAX_ORDER) - 1) & -(1L << MAX_ORDER));
+        for (long pfn = start & -(1L << MAX_ORDER); pfn < to; pfn++) {
+            int state = pages[(int) pfn];
+            if ((state & ~ORDER_MASK) == BUDDY) {
+                checkLinks(state & ORDER_MASK, pfn);
+                pfn += (1L << (state & ORDER_MASK)) - 1;
+            }
+        }
+    }
+
+    /** Frees block (pfn, order), whose frames are marked FREE, merging it with its buddies (whose links the caller checked). */
     private void freeBlock(long pfn, int order) {
         int k = order;
         long p = pfn;
@@ -472,6 +522,12 @@ public final class BuddyFrameAllocator implements FrameAllocator {
      * their lists and their parts outside it are given back. The count is the caller's.
      */
     private void takeRange(long start, long end) {
+        for (long pfn = start; pfn < end; ) {
+            long head = blockHeadOf(pfn);
+            int order = pages[(int) head] & ORDER_MASK;
+            checkLinks(order, head);
+            pfn = head + (1L << order);
+        }
         long before = NONE;
         long after = NONE;
         for (long pfn = start; pfn < end; ) {
@@ -529,9 +585,56 @@ public final class BuddyFrameAllocator implements FrameAllocator {
         pages[(int) pfn] = (byte) (BUDDY | order);
     }
 
+    /**
+     * Checks the links of free block (pfn, order) before a call follows or rewrites them: each is
+     * END or the address of the first frame of another free block of the same order (the page
+     * array says which frames are), prev is END exactly when the block is the list's head, and a
+     * block alone on its list is the only one the count has. Kernel code that wrote into the free
+     * block's first bytes (a stray pointer, a use after free) fails one of these far more often
+     * than not; following such a link would write a neighbour's link into whatever frame it
+     * names. Bytes of RAM read: the block's 8; the rest is the page array.
+     *
+     * @throws FrameAllocatorCorruptedException naming the block, its links and what is wrong
+     */
+    private void checkLinks(int order, long pfn) {
+        long links = memory.read64((pfn << Addresses.PAGE_SHIFT) + NEXT_OFFSET);
+        int nextLink = (int) links;
+        int prevLink = (int) (links >>> 32);
+        String wrong = prevLink == END_LINK ? heads[order] != pfn ? "its prev link is END but the head of the list is "
+                + (heads[order] == NONE ? "END" : frame(heads[order])) : null
+                : heads[order] == pfn ? "it is the head of the list but its prev link is not END"
+                : notABlock("prev", prevLink, order, pfn);
+        if (wrong == null) {
+            wrong = nextLink == END_LINK ? prevLink == END_LINK && freeBlocks[order] != 1 ? "it has neither neighbour,"
+                    + " but the list counts " + freeBlocks[order] + " blocks" : null
+                    : notABlock("next", nextLink, order, pfn);
+        }
+        if (wrong != null) {
+            throw new FrameAllocatorCorruptedException("buddy: the free list of order " + order + " is corrupt: the"
+                    + " links in free block " + frame(pfn) + " (bytes 0-7 at paddr " + Addresses.hex(pfn << Addresses.PAGE_SHIFT)
+                    + ": next " + Addresses.hex(Integer.toUnsignedLong(nextLink)) + ", prev "
+                    + Addresses.hex(Integer.toUnsignedLong(prevLink)) + ") cannot be followed: " + wrong + " (kernel code"
+                    + " wrote into the frame while it was free?); the allocator is unchanged", pfn);
+        }
+    }
+
+    /** Why {@code link}, the {@code which} link of block {@code pfn}, names no other free block of {@code order}; null when it does. */
+    private String notABlock(String which, int link, int order, long pfn) {
+        if ((link & Addresses.PAGE_OFFSET_MASK) != 0) {
+            return "its " + which + " link is not the address of a frame";
+        }
+        long other = pfnOf(link);
+        if (other == pfn) {
+            return "its " + which + " link names the block itself";
+        }
+        return other < limitPfn && pages[(int) other] == (byte) (BUDDY | order) ? null
+                : "its " + which + " link names frame " + frame(other) + ", which starts no free block of order " + order;
+    }
+
     /** Takes the first block off list {@code order}, which is not empty; its page-array byte is the caller's. */
     private long popHead(int order) {
         long pfn = heads[order];
+        checkLinks(order, pfn);
         long next = pfnOf(memory.read32((pfn << Addresses.PAGE_SHIFT) + NEXT_OFFSET));
         heads[order] = next;
         if (next != NONE) {

@@ -28,7 +28,12 @@ public interface FrameAllocator {
     /** The registry name: {@code bitmap}, {@code bump}, {@code free-list}, {@code buddy}. */
     String name();
 
-    /** One free frame, now allocated, or {@link #NO_FRAME}. */
+    /**
+     * One free frame, now allocated, or {@link #NO_FRAME}.
+     *
+     * @throws FrameAllocatorCorruptedException when the allocator's data in RAM was overwritten
+     *                                          (an allocator that keeps links in free frames)
+     */
     long allocate();
 
     /**
@@ -77,6 +82,18 @@ public interface FrameAllocator {
      */
     default List<String> describe() {
         return List.of();
+    }
+
+    /**
+     * How many bytes at the start of frame {@code pfn} hold this allocator's own data now: the
+     * links of a list threaded through the free frames themselves (free-list: 4 bytes in each
+     * free frame on its stack; buddy: 8 in the first frame of each free block). 0 when it keeps
+     * nothing there: an allocated frame, a frame outside the pool, an allocator whose metadata
+     * lies in frames of its own (bitmap) or nowhere in RAM (bump). Kernel code that writes
+     * these bytes while the frame is free corrupts the allocator; a scenario warns about it.
+     */
+    default int linkBytesIn(long pfn) {
+        return 0;
     }
 
     /** The frames the allocator took from the pool for its own metadata, in address order. */

@@ -88,7 +88,8 @@ import java.util.Objects;
  * <ol>
  *   <li>If the stack is not empty: the frame at head; head = its link (the stack is empty after
  *       the bottom). The frame keeps its old link in its first bytes (xv6 fills a page with junk on
- *       {@code kalloc}; pagelab does not spend 4 KiB of writes on it).</li>
+ *       {@code kalloc}; pagelab does not spend 4 KiB of writes on it). The link is checked before
+ *       it is followed (see "A list in free memory").</li>
  *   <li>Else, if an untouched frame is left: the mark's frame; mark it touched, and move the mark up
  *       to the next untouched pool frame (skipping frames a run above the mark took). No RAM is
  *       read or written.</li>
@@ -131,11 +132,25 @@ import java.util.Objects;
  *       comes back out in address order; mark them free.</li>
  * </ol>
  *
+ * <h2>A list in free memory</h2>
+ * The links lie in frames nobody holds, so kernel code that writes into a free frame (a stray
+ * pointer, a use after free through the kernel's linear map) overwrites a link, as it would in
+ * xv6. xv6's {@code kalloc} then follows it: it hands out whatever frame the bytes name, often
+ * one in use, and the kernel fails much later, far from the write. Here every link is checked
+ * against the bitsets before it is followed, in O(1): it must name a free pool frame that is on
+ * the stack, not the frame itself (the bottom's must be the mark's address), and the stack must
+ * end where its count does. A link that fails is a {@link FrameAllocatorCorruptedException}
+ * naming the frame and the bytes, with the allocator unchanged; every later allocation that
+ * reaches it throws again. The write itself stays as real as in C: nothing stops it, and
+ * {@link #linkBytesIn} tells a caller (the scenario runner) which bytes of a frame are a link,
+ * so that it can warn at the write.
+ *
  * <p><b>Cost.</b> allocate and free are O(1): one u32 read or write in RAM (none for an untouched
  * frame) and a few bits in Java; the mark only moves up, a 64-bit word of the touched bits at a
  * time, so its moves cost O(pool / 64) in all. allocateRun is O(pool / 64 + frames) for the
  * search and O(stack) for the unlinking walk: a singly linked stack cannot find a frame's
- * predecessor any other way. freeRun is O(frames). Memory: RAM pages are written only for frames
+ * predecessor any other way (the walk is made twice, the first time whole, checking the links
+ * before any is rewritten). freeRun is O(frames). Memory: RAM pages are written only for frames
  * that were freed at least once; a fresh 4 GiB machine costs no heap for the list.
  * {@link #checkInvariants} walks the whole stack, reading one word in every linked frame, each in
  * a page of its own: a cache miss a frame. So with {@link Checks#ENABLED} a change runs it only
@@ -361,6 +376,12 @@ final class FreeListFrameAllocator implements FrameAllocator {
         return stackFrames;
     }
 
+    /** 4 for a free frame on the stack (its link); 0 for an allocated frame, an untouched one (no link yet) or one outside the pool. */
+    @Override
+    public int linkBytesIn(long pfn) {
+        return isPoolFrame(pfn) && !isSet(allocatedBits, pfn) && isSet(touchedBits, pfn) ? Integer.BYTES : 0;
+    }
+
     /** The free list is inside the free frames: no frame is taken for it. */
     @Override
     public List<FrameRange> metadataFrames() {
@@ -407,17 +428,66 @@ final class FreeListFrameAllocator implements FrameAllocator {
                 nextPfn == NONE ? END_LINK : (int) (nextPfn << Addresses.PAGE_SHIFT));
     }
 
-    /** Takes the top frame off the stack (not empty); the caller marks it allocated. */
+    /** Takes the top frame off the stack (not empty), its link checked first; the caller marks it allocated. */
     private long pop() {
         long pfn = topPfn;
-        if (pfn == bottomPfn) {
-            topPfn = NONE;
+        long next = nextOnStack("allocate", pfn, stackFrames);
+        topPfn = next;
+        if (next == NONE) {
             bottomPfn = NONE;
-        } else {
-            topPfn = Integer.toUnsignedLong(readLinkRaw(pfn)) >>> Addresses.PAGE_SHIFT;
         }
         stackFrames--;
         return pfn;
+    }
+
+    /**
+     * The frame after linked frame {@code pfn} on the stack, or NONE after the bottom, once its
+     * link is known to be one the list may follow: the next frame's address, a free pool frame
+     * handed out before (so on the stack), not {@code pfn} itself; in the bottom frame, the mark's
+     * address. {@code framesLeft} is how many frames the count says are on the stack from
+     * {@code pfn} down: the bottom must be the last of them. A few bit tests and the one read the
+     * walk makes anyway; they are what turns a free list overwritten by kernel code (a write into a
+     * free frame) into an exception instead of a frame handed out twice.
+     *
+     * @throws FrameAllocatorCorruptedException naming {@code pfn}, its link and what is wrong with it
+     */
+    private long nextOnStack(String operation, long pfn, long framesLeft) {
+        int raw = readLinkRaw(pfn);
+        if (pfn == bottomPfn) {
+            if (raw != markLink()) {
+                throw corrupted(operation, pfn, raw, "the bottom frame's link must be the mark's address "
+                        + Addresses.hex(Integer.toUnsignedLong(markLink())));
+            }
+            if (framesLeft != 1) {
+                throw new FrameAllocatorCorruptedException(operation + ": the free list reaches its bottom frame "
+                        + frame(pfn) + " with " + (framesLeft - 1) + " more free frames counted on it: a link"
+                        + " skipped them (kernel code wrote into a free frame?)", NONE);
+            }
+            return NONE;
+        }
+        if (framesLeft <= 1) {
+            throw corrupted(operation, pfn, raw, "frame " + frame(pfn) + " is the last of the frames counted on the"
+                    + " list, but the list goes on: its bottom frame is " + frame(bottomPfn));
+        }
+        if (raw == END_LINK || (raw & Addresses.PAGE_OFFSET_MASK) != 0) {
+            throw corrupted(operation, pfn, raw, "that is not the address of a frame");
+        }
+        long next = Integer.toUnsignedLong(raw) >>> Addresses.PAGE_SHIFT;
+        String wrong = next >= limitPfn || !isSet(poolBits, next) ? "frame " + frame(next) + " is not in the pool"
+                : isSet(allocatedBits, next) ? "frame " + frame(next) + " is allocated"
+                : !isSet(touchedBits, next) ? "frame " + frame(next) + " was never handed out, so it is on no list"
+                : next == pfn ? "it names the frame itself" : null;
+        if (wrong != null) {
+            throw corrupted(operation, pfn, raw, wrong);
+        }
+        return next;
+    }
+
+    private static FrameAllocatorCorruptedException corrupted(String operation, long pfn, int raw, String why) {
+        return new FrameAllocatorCorruptedException(operation + ": the free list is corrupt: the link in free frame "
+                + frame(pfn) + " (bytes 0-3 at paddr " + Addresses.hex(pfn << Addresses.PAGE_SHIFT) + ") is "
+                + Addresses.hex(Integer.toUnsignedLong(raw)) + ", and " + why + " (kernel code wrote into the frame"
+                + " while it was free?); the allocator is unchanged and will not follow it", pfn);
     }
 
     /** Pushes allocated frame {@code pfn} on top and marks it free; the count of free frames is the caller's. */
@@ -433,8 +503,27 @@ final class FreeListFrameAllocator implements FrameAllocator {
         allocatedBits[(int) (pfn >>> WORD_SHIFT)] &= ~(1L << pfn);
     }
 
-    /** Unlinks the {@code linked} frames of {@code [start, end)} that are on the stack, walking from the top. */
+    /**
+     * Unlinks the {@code linked} frames of {@code [start, end)} that are on the stack, walking from
+     * the top. A first walk follows the whole stack, checking every link ({@link #nextOnStack}):
+     * reaching the bottom in exactly {@code stackFrames} steps proves the links a simple path
+     * through every free frame on it (a cycle never reaches the bottom, a skip reaches it too
+     * soon), so a corrupt list is found before anything is written, and the second walk, which
+     * unlinks, can trust them.
+     */
     private void unlink(long start, long end, long linked) {
+        long found = 0;
+        for (long at = topPfn, left = stackFrames; at != NONE; left--) {
+            if (at >= start && at < end) {
+                found++;
+            }
+            at = nextOnStack("allocateRun", at, left);
+        }
+        if (found != linked) {
+            throw new FrameAllocatorCorruptedException("allocateRun: " + found + " free frames of the run [" + frame(start)
+                    + ", +" + (end - start) + " frames) are on the free list, not " + linked + " (kernel code wrote"
+                    + " into a free frame?)", NONE);
+        }
         long remaining = linked;
         long previous = NONE;
         long pfn = topPfn;

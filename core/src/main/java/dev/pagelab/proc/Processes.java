@@ -29,6 +29,8 @@ import dev.pagelab.vmm.PageRangeAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Seed 001 inside the kernel: processes with their own page directories, a page-fault handler
@@ -124,6 +126,8 @@ public final class Processes {
     private static final int CLEAN = 0;
     private static final int DIRTY = 1;
     private static final int NO_SLOT = -1;
+    /** {@code process 0} in a message of {@link FrameAllocation#divide}, which numbers processes from 0. */
+    private static final Pattern ENGINE_INDEX = Pattern.compile("\\bprocess (\\d+)\\b");
 
     private final Kernel kernel;
     private final Cpu cpu;
@@ -390,6 +394,21 @@ public final class Processes {
      * @throws ProcessException when the access killed the process (its kill report says why)
      */
     public int read8(Process p, long vaddr) {
+        return (int) read(p, vaddr, 1);
+    }
+
+    /**
+     * Reads the {@code bytes} bytes at {@code vaddr}, little-endian, as {@code p} does, at CPL 3:
+     * one reference to one page, counted, faulted in and told to the policy as {@link #touch} is.
+     *
+     * @param bytes 1, 2 or 4, all in the page of {@code vaddr}
+     * @return the value, zero-extended
+     * @throws ProcessException         when the access killed the process (its kill report says why)
+     * @throws IllegalArgumentException when {@code bytes} is not 1, 2 or 4 or the bytes cross into
+     *                                  the next page; nothing is changed
+     */
+    public long read(Process p, long vaddr, int bytes) {
+        checkOnePage("read", vaddr, bytes);
         PagePool pool = enter(p, vaddr, ReplacementPolicy.NEVER);
         if (pool == null) {
             throw new ProcessException(p + " was killed at a tick before its access to " + Addresses.hex(vaddr) + ": "
@@ -398,9 +417,13 @@ public final class Processes {
         long before = faultsResolved;
         int cpl = cpu.cpl();
         cpu.setCpl(3);
-        int value;
+        long value;
         try {
-            value = cpu.read8(vaddr);
+            value = switch (bytes) {
+                case 1 -> cpu.read8(vaddr);
+                case 2 -> cpu.read16(vaddr) & 0xFFFFL;
+                default -> cpu.read32(vaddr) & 0xFFFF_FFFFL;
+            };
         } catch (PageFaultException e) {
             throw notDone(p, failed(p, e), "reading", vaddr);
         } finally {
@@ -418,6 +441,20 @@ public final class Processes {
      * @throws ProcessException when the access killed the process (its kill report says why)
      */
     public Outcome write8(Process p, long vaddr, int value) {
+        return write(p, vaddr, 1, value);
+    }
+
+    /**
+     * Writes the low {@code bytes} bytes of {@code value} at {@code vaddr}, little-endian, as
+     * {@code p} does, at CPL 3: one reference to one page, as {@link #read(Process, long, int)}.
+     *
+     * @param bytes 1, 2 or 4, all in the page of {@code vaddr}
+     * @throws ProcessException         when the access killed the process (its kill report says why)
+     * @throws IllegalArgumentException when {@code bytes} is not 1, 2 or 4 or the bytes cross into
+     *                                  the next page; nothing is changed
+     */
+    public Outcome write(Process p, long vaddr, int bytes, long value) {
+        checkOnePage("write", vaddr, bytes);
         PagePool pool = enter(p, vaddr, ReplacementPolicy.NEVER);
         if (pool == null) {
             throw new ProcessException(p + " was killed at a tick before its access to " + Addresses.hex(vaddr) + ": "
@@ -427,7 +464,11 @@ public final class Processes {
         int cpl = cpu.cpl();
         cpu.setCpl(3);
         try {
-            cpu.write8(vaddr, value);
+            switch (bytes) {
+                case 1 -> cpu.write8(vaddr, (int) value);
+                case 2 -> cpu.write16(vaddr, (int) value);
+                default -> cpu.write32(vaddr, (int) value);
+            }
         } catch (PageFaultException e) {
             throw notDone(p, failed(p, e), "writing", vaddr);
         } finally {
@@ -438,6 +479,18 @@ public final class Processes {
             throw notDone(p, outcome, "writing", vaddr);
         }
         return outcome;
+    }
+
+    /** A process's access is one reference to one page: 1, 2 or 4 bytes that stay in the page of {@code vaddr}. */
+    private static void checkOnePage(String operation, long vaddr, int bytes) {
+        if (bytes != 1 && bytes != 2 && bytes != 4) {
+            throw new IllegalArgumentException(operation + ": " + bytes + " bytes at " + Addresses.hex(vaddr)
+                    + ": a process reads and writes 1, 2 or 4 bytes at a time");
+        }
+        if ((vaddr & Addresses.PAGE_OFFSET_MASK) + bytes > Addresses.PAGE_BYTES) {
+            throw new IllegalArgumentException(operation + ": " + bytes + " bytes at " + Addresses.hex(vaddr)
+                    + " cross into the next page: a process's access is one reference to one page, so split it");
+        }
     }
 
     private static ProcessException notDone(Process p, Outcome outcome, String what, long vaddr) {
@@ -933,8 +986,23 @@ public final class Processes {
         try {
             return FrameAllocation.divide(config.allocation(), config.frames(), sizes, priorities, config.minimumFor(n));
         } catch (IllegalArgumentException e) {
-            throw new ProcessException((name == null ? "" : "spawn " + name + ": ") + e.getMessage());
+            throw new ProcessException((name == null ? "" : "spawn " + name + ": ") + byPid(e.getMessage(), name));
         }
+    }
+
+    /**
+     * {@code message} of {@link FrameAllocation#divide}, which numbers processes by their index in
+     * its arrays from 0 (the replay engine's numbering), with each {@code process I} named as the
+     * kernel names it: {@code process 1 (a)} for a live one (its pid and name), {@code b (being
+     * spawned)} for the one {@code newName} that has no pid yet.
+     */
+    private String byPid(String message, String newName) {
+        return ENGINE_INDEX.matcher(message).replaceAll(m -> {
+            int index = Integer.parseInt(m.group(1));
+            String named = index < live.size() ? live.get(index).toString()
+                    : index == live.size() && newName != null ? newName + " (being spawned)" : m.group();
+            return Matcher.quoteReplacement(named);
+        });
     }
 
     /** Refuses a spawn whose new quotas would push out more dirty pages without a slot than swap has free slots. */

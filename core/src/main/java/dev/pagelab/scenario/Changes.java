@@ -267,7 +267,15 @@ public record Changes(List<FrameChange> frames, List<PageChange> pages, List<Pro
                 .map(b -> Addresses.hex(b.vaddr()) + ", " + b.bytes() + " bytes").toList()) + ")";
     }
 
-    /** {@code 0x00000245-0x00000248, 0x0000024A}: consecutive frames as runs. */
+    /** Past this many runs, a group of frames is shown as its span and the number of runs. */
+    static final int RUNS_SHOWN = 3;
+
+    /**
+     * {@code 0x00000245-0x00000248, 0x0000024A}: consecutive frames (in frame order) as runs; more
+     * than {@link #RUNS_SHOWN} runs as the span they lie in, {@code 0x00000241-0x000002A4 in 7
+     * runs}, so that a spawn's 48 bitmap frames, scattered by a fragmented allocator, stay one
+     * short part of the line (the event log lists every frame).
+     */
     static String runs(List<Long> pfns) {
         List<String> out = new ArrayList<>();
         int start = 0;
@@ -276,6 +284,10 @@ public record Changes(List<FrameChange> frames, List<PageChange> pages, List<Pro
                 out.add(Addresses.hex(pfns.get(start)) + (i - 1 > start ? "-" + Addresses.hex(pfns.get(i - 1)) : ""));
                 start = i;
             }
+        }
+        if (out.size() > RUNS_SHOWN) {
+            return Addresses.hex(pfns.get(0)) + "-" + Addresses.hex(pfns.get(pfns.size() - 1)) + " in " + out.size()
+                    + " runs";
         }
         return String.join(", ", out);
     }

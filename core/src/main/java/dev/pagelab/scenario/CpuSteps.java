@@ -21,6 +21,11 @@ final class CpuSteps {
     }
 
     static void read(Op.Read read, StepContext c, StepResult r) {
+        Process running = read.user() ? c.runningProcess() : null;
+        if (running != null) {
+            ProcessSteps.readAsRunning(read, running, c, r);
+            return;
+        }
         Mmu mmu = c.mmu();
         long vaddr = c.resolve(read.vaddr());
         int cpl = read.user() ? 3 : 0;
@@ -49,18 +54,24 @@ final class CpuSteps {
     }
 
     static void write(Op.Write write, StepContext c, StepResult r) {
+        Process running = write.user() ? c.runningProcess() : null;
+        if (running != null) {
+            ProcessSteps.writeAsRunning(write, running, c, r);
+            return;
+        }
         Mmu mmu = c.mmu();
         long vaddr = c.resolve(write.vaddr());
         int cpl = write.user() ? 3 : 0;
         long value = write.value() == null ? 0 : c.resolve(write.value());
+        byte[] string = write.string() == null ? null : write.string().getBytes(StandardCharsets.UTF_8);
+        FreeFrameWrites free = FreeFrameWrites.before(c, vaddr, string != null ? string.length : write.size(), cpl);
         WalkExplanation before = mmu.explain(vaddr);
         MmuStats.Snapshot stats = mmu.stats().snapshot();
         mmu.setCpl(cpl);
         try {
-            if (write.string() != null) {
-                byte[] bytes = write.string().getBytes(StandardCharsets.UTF_8);
-                mmu.writeBytes(vaddr, bytes, 0, bytes.length);
-                r.text("wrote " + bytes.length + " bytes \"" + printable(write.string()) + "\"");
+            if (string != null) {
+                mmu.writeBytes(vaddr, string, 0, string.length);
+                r.text("wrote " + string.length + " bytes \"" + printable(write.string()) + "\"");
             } else {
                 switch (write.size()) {
                     case 1 -> mmu.write8(vaddr, (int) value);
@@ -73,6 +84,7 @@ final class CpuSteps {
             mmu.setCpl(0);
         }
         access(c, vaddr, true, cpl, before, stats, null, r);
+        free.warn(c, r);
     }
 
     /**
@@ -136,7 +148,7 @@ final class CpuSteps {
     }
 
     /** The physical address the TLB holds for {@code vaddr}, or -1. */
-    private static long cachedPaddr(Mmu mmu, long vaddr) {
+    static long cachedPaddr(Mmu mmu, long vaddr) {
         for (Tlb.Entry e : mmu.tlb().entries()) {
             long mask = e.large() ? Addresses.LARGE_PAGE_OFFSET_MASK : Addresses.PAGE_OFFSET_MASK;
             if (e.vaddr() == (vaddr & ~mask)) {

@@ -29,7 +29,13 @@ public record Failure(Kind kind, String message) {
          */
         KILLED,
         /** {@code --check} found a broken invariant after the step: a bug in the kernel. */
-        INVARIANT;
+        INVARIANT,
+        /**
+         * The frame allocator found its own data in RAM overwritten (a link of a free list that a
+         * write into a free frame replaced) and refused to follow it: the kernel cannot go on
+         * allocating. Unexpected, it stops the run whatever {@code on-error} says.
+         */
+        CORRUPTED;
 
         /** The name in a scenario file: {@code out-of-memory}. */
         public String key() {

@@ -36,7 +36,7 @@ final class PagingSteps {
 
     static void mapPage(Op.MapPage op, StepContext c, StepResult r) {
         long pfn = c.resolve(op.frame());
-        MapResult result = c.space().mapPage(c.resolve(op.vaddr()), pfn, flags(op.writable(), op.user()));
+        MapResult result = c.kernel().mapPage(c.resolve(op.vaddr()), pfn, flags(op.writable(), op.user()));
         switch (result) {
             case MapResult.Mapped mapped -> {
                 r.text(mapped.toString());

@@ -216,6 +216,42 @@ final class ProcessSteps {
         }, ignored -> r.text("wrote " + Addresses.hex(value & 0xFF)));
     }
 
+    /**
+     * A plain {@code read} with {@code user: true} while {@code p} runs: an access at CPL 3 with
+     * p's directory in CR3 is p's own, whoever wrote the step, so it runs as
+     * {@code read: {process: p, ...}} does (a reference of p, told to its policy; a fault handled
+     * by the kernel: the page loaded, or p killed), with the step's size. A string is refused: a
+     * process's access is one reference to one page.
+     */
+    static void readAsRunning(Op.Read op, Process p, StepContext c, StepResult r) {
+        long vaddr = c.resolve(op.vaddr());
+        if (op.length() > 0) {
+            throw new IllegalArgumentException("read: " + op.length() + " bytes at " + Addresses.hex(vaddr) + " with user:"
+                    + " true while " + p + " runs: an access at CPL 3 is " + p.name() + "'s, one reference to one page,"
+                    + " so read 1, 2 or 4 bytes (size:) at a time");
+        }
+        inProcess(c, r, p, vaddr, false, () -> (int) c.processes().read(p, vaddr, op.size()),
+                value -> r.value(Integer.toUnsignedLong(value), Addresses.hex(Integer.toUnsignedLong(value)) + " (" + p
+                        + " runs: a read at CPL 3 is its reference)"));
+    }
+
+    /** A plain {@code write} with {@code user: true} while {@code p} runs: p's access, as {@link #readAsRunning}. */
+    static void writeAsRunning(Op.Write op, Process p, StepContext c, StepResult r) {
+        long vaddr = c.resolve(op.vaddr());
+        if (op.string() != null) {
+            throw new IllegalArgumentException("write: a string at " + Addresses.hex(vaddr) + " with user: true while "
+                    + p + " runs: an access at CPL 3 is " + p.name() + "'s, one reference to one page, so write 1, 2"
+                    + " or 4 bytes (value:, size:) at a time");
+        }
+        long value = op.value() == null ? 0 : c.resolve(op.value());
+        long mask = op.size() == 4 ? 0xFFFF_FFFFL : (1L << (8 * op.size())) - 1;
+        inProcess(c, r, p, vaddr, true, () -> {
+            c.processes().write(p, vaddr, op.size(), value);
+            return 0;
+        }, ignored -> r.text("wrote " + Addresses.hex(value & mask) + " (" + p + " runs: a write at CPL 3 is its"
+                + " reference)"));
+    }
+
     static void tick(Op.Tick op, StepContext c, StepResult r) {
         c.processes().tick();
         r.text("every pool's policy (" + c.processes().config().policy() + ") ticked");

@@ -7,6 +7,7 @@ import dev.pagelab.hw.MmuStats;
 import dev.pagelab.hw.PageFault;
 import dev.pagelab.hw.PageFaultException;
 import dev.pagelab.kernel.Kernel;
+import dev.pagelab.pmm.FrameAllocatorCorruptedException;
 import dev.pagelab.pmm.FrameAllocatorException;
 import dev.pagelab.pmm.FrameOwner;
 import dev.pagelab.proc.ProcessException;
@@ -46,8 +47,17 @@ import java.util.function.Consumer;
  *       invariant always does.</li>
  * </ol>
  * Looking is not doing: the runner's own reads of kernel memory (invariant checks, the
- * pages-bitmap of a snapshot) run as {@linkplain Mmu#observe observers}, leaving the TLB and the
- * MMU's counters as the steps left them. Not thread-safe; one runner a run.
+ * pages-bitmap of a snapshot) run as {@linkplain Mmu#observe observers}, leaving the TLB, the A
+ * and D flags and the MMU's counters as the steps left them; the checks, which reach every
+ * process's directory, also leave the recursive strategy's alternate entry where it was
+ * ({@link dev.pagelab.paging.AddressSpaces#observe}). A run with {@code --check} reports every
+ * step as a run without.
+ *
+ * <p>A step acts as kernel code and may make a kernel's mistakes: a write into a free frame is
+ * warned about ({@link FreeFrameWrites}), and the allocation that trips on a link it broke fails
+ * as {@link Failure.Kind#CORRUPTED}, naming that write; a structure found broken in the middle of
+ * a call (an {@link AssertionError}) fails the step as {@link Failure.Kind#INVARIANT}. Either,
+ * unexpected, stops the run. Not thread-safe; one runner a run.
  */
 public final class ScenarioRunner {
     /**
@@ -153,7 +163,8 @@ public final class ScenarioRunner {
         }
         StepEvent event = execute(scenario.steps().get(stepsRun));
         stepsRun++;
-        boolean broken = event.failure() != null && event.failure().kind() == Failure.Kind.INVARIANT;
+        boolean broken = event.failure() != null && (event.failure().kind() == Failure.Kind.INVARIANT
+                || event.failure().kind() == Failure.Kind.CORRUPTED);
         if (event.outcome() == StepEvent.Outcome.FAILED && (scenario.onError() == OnError.STOP || broken)) {
             stopped = true;
         }
@@ -183,6 +194,7 @@ public final class ScenarioRunner {
         });
         MmuStats.Snapshot mmuBefore = mmu.stats().snapshot();
         StepResult r = new StepResult();
+        context.stepStarting(step.number(), step.line());
         try {
             kind.run(step.op(), context, r);
         } catch (PageFaultException e) {
@@ -195,6 +207,13 @@ public final class ScenarioRunner {
             r.fail(Failure.Kind.OUT_OF_MEMORY, e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException | FrameAllocatorException e) {
             r.fail(Failure.Kind.MISUSE, e.getMessage());
+        } catch (FrameAllocatorCorruptedException e) {
+            String writes = context.linkWritesInto(e.pfn());
+            r.fail(Failure.Kind.CORRUPTED, e.getMessage() + (writes.isEmpty() ? ""
+                    : ". The write into a free frame's link: " + writes));
+        } catch (AssertionError e) {
+            // A structure found broken half way through the call: the run cannot trust the kernel any more.
+            r.fail(Failure.Kind.INVARIANT, "the kernel found itself broken during the step: " + e.getMessage());
         } finally {
             kernel.events().listen(previous);
         }
@@ -202,8 +221,10 @@ public final class ScenarioRunner {
         if (options.check()) {
             try {
                 context.checkInvariants();
-                // An allocator that cannot free (bump) keeps what a failed call took and gave back: a leak, not a half-applied step.
-                if (r.failure() != null && r.failure().kind() != Failure.Kind.KILLED && !changes.unchanged()
+                // An allocator that cannot free (bump) keeps what a failed call took and gave back: a leak, not a
+                // half-applied step. A corrupt allocator stops its caller wherever it was.
+                if (r.failure() != null && r.failure().kind() != Failure.Kind.KILLED
+                        && r.failure().kind() != Failure.Kind.CORRUPTED && !changes.unchanged()
                         && kernel.allocator().canFree()) {
                     throw new AssertionError("the step failed (" + r.failure() + ") and yet changed: " + changes.summary());
                 }

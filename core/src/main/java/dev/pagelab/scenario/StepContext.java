@@ -4,9 +4,11 @@ import dev.pagelab.heap.HeapStats;
 import dev.pagelab.hw.Mmu;
 import dev.pagelab.kernel.Kernel;
 import dev.pagelab.paging.AddressSpace;
+import dev.pagelab.paging.AddressSpaces;
 import dev.pagelab.proc.Process;
 import dev.pagelab.proc.Processes;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -25,6 +27,10 @@ final class StepContext {
     private final Processes processes;
     /** The processes the steps spawned, by name. */
     private final Map<String, Process> byName = new HashMap<>();
+    /** The step running now, for what a step records about itself: {@code step 5 (line 12)}. */
+    private String stepName = "before the first step";
+    /** The writes into the link bytes of free frames so far, by frame: which step, at which address. */
+    private final Map<Long, String> linkWrites = new LinkedHashMap<>();
 
     StepContext(Kernel kernel, Processes processes) {
         this.kernel = kernel;
@@ -93,11 +99,12 @@ final class StepContext {
     /**
      * The kernel's invariant checks, and the processes' (pools against page tables, frames and
      * swap), as an observer: they read the page-range bitmaps and the processes' tables through
-     * the MMU. (Reaching a directory that is not loaded, the recursive strategy points the loaded
-     * directory's alternate entry, PDE 1022, at it; that entry stays, as the kernel left it.)
+     * the MMU. Reaching a directory that is not loaded, the recursive strategy points the loaded
+     * directory's alternate entry, PDE 1022, at it; {@link AddressSpaces#observe} points it back,
+     * so that a check, or {@code --check}, changes nothing a later step sees.
      */
     void checkInvariants() {
-        mmu().observe(() -> {
+        kernel.spaces().observe(() -> {
             kernel.checkInvariants();
             if (processes != null) {
                 processes.checkInvariants();
@@ -135,6 +142,39 @@ final class StepContext {
     /** Records that a step spawned {@code p} as {@code name}. */
     void spawned(String name, Process p) {
         byName.put(name, p);
+    }
+
+    /** The process running now (its directory in CR3), or null: none, or no {@code processes:} block. */
+    Process runningProcess() {
+        return processes == null ? null : processes.current();
+    }
+
+    /** The runner starts step {@code number}, which begins at {@code line} of the file. */
+    void stepStarting(int number, int line) {
+        stepName = "step " + number + " (line " + line + ")";
+    }
+
+    /** The step running now: {@code step 5 (line 12)}. */
+    String stepName() {
+        return stepName;
+    }
+
+    /** The step running now wrote into the link of free frame {@code pfn}: {@code what} says where. */
+    void linkWritten(long pfn, String what) {
+        linkWrites.put(pfn, stepName + " " + what);
+    }
+
+    /**
+     * What the steps wrote into free frames' links, for the message of a corrupt allocator: the
+     * write into frame {@code pfn}, or every one when {@code pfn} is -1 or none went there; empty
+     * when no step did.
+     */
+    String linkWritesInto(long pfn) {
+        String one = linkWrites.get(pfn);
+        if (one != null) {
+            return one;
+        }
+        return String.join("; ", linkWrites.values());
     }
 
     /** Temporary-slot loads since the start-up. */

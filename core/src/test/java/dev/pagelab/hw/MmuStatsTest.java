@@ -89,6 +89,64 @@ class MmuStatsTest {
     }
 
     @Test
+    void observe_walksSetAccessedAndDirty_clearsThemAgainButNotFlagsSetBefore() {
+        Mmu mmu = pagedMmu(TlbConfig.DEFAULT);
+        mmu.read32(vaddr(0));
+        int pde = memory.read32(DIRECTORY + 4);
+        int pte0 = memory.read32(TABLE);
+
+        mmu.observe(() -> {
+            mmu.write32(vaddr(0), 1);
+            mmu.read32(vaddr(3));
+            return mmu.observe(() -> mmu.read32(vaddr(4)));
+        });
+
+        assertThat(memory.read32(DIRECTORY + 4)).as("A set before the observer stays").isEqualTo(pde);
+        assertThat(memory.read32(TABLE)).as("D cleared, A kept").isEqualTo(pte0);
+        assertThat(memory.read32(TABLE + 4 * 3) & (Pte.ACCESSED | Pte.DIRTY)).isZero();
+        assertThat(memory.read32(TABLE + 4 * 4) & (Pte.ACCESSED | Pte.DIRTY)).isZero();
+        assertThat(memory.read32(vaddr(0) - Addresses.linear(1, 0, 0) + 0x0080_0000)).as("the data stays").isEqualTo(1);
+    }
+
+    @Test
+    void observe_entryWrittenAfterItsFlagWasSet_isLeftAsWritten() {
+        Mmu mmu = pagedMmu(TlbConfig.DEFAULT);
+
+        mmu.observe(() -> {
+            mmu.read32(vaddr(5));
+            memory.write32(TABLE + 4 * 5, 0x0090_0000 | KERNEL);
+            return null;
+        });
+
+        assertThat(memory.read32(TABLE + 4 * 5)).isEqualTo(0x0090_0000 | KERNEL);
+    }
+
+    @Test
+    void observe_pageRemappedAndBack_keepsItsTlbEntryAndDropsOneLeftChanged() {
+        Mmu mmu = pagedMmu(TlbConfig.DEFAULT);
+        mmu.read32(vaddr(1));
+        mmu.read32(vaddr(2));
+        int pte1 = memory.read32(TABLE + 4);
+
+        mmu.observe(() -> {
+            memory.write32(TABLE + 4, 0x0090_0000 | KERNEL);
+            mmu.invlpg(vaddr(1));
+            mmu.read32(vaddr(1));
+            memory.write32(TABLE + 4, pte1);
+            mmu.invlpg(vaddr(1));
+            memory.write32(TABLE + 8, 0x0091_0000 | KERNEL | Pte.ACCESSED);
+            mmu.invlpg(vaddr(2));
+            return null;
+        });
+
+        assertThat(mmu.tlb().entries()).extracting(Tlb.Entry::vaddr).containsExactly(vaddr(1));
+        long hits = mmu.stats().tlbHits();
+        assertThat(mmu.translate(vaddr(1), false)).isEqualTo(0x0080_1000L);
+        assertThat(mmu.stats().tlbHits()).isEqualTo(hits + 1);
+        assertThat(mmu.translate(vaddr(2), false)).as("not the stale frame").isEqualTo(0x0091_0000L);
+    }
+
+    @Test
     void stats_tlbOff_everyAccessWalks() {
         Mmu mmu = pagedMmu(TlbConfig.OFF);
         mmu.resetStats();

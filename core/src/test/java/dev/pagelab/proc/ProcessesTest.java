@@ -141,6 +141,40 @@ class ProcessesTest {
     }
 
     @Test
+    void readAndWrite_oneToFourBytesInAPage_areOneReferenceEachLittleEndian() {
+        Processes procs = install(config(Scope.LOCAL, 8, 8));
+        Process p = procs.spawn("p", 1, layout());
+
+        assertThat(procs.write(p, page(3) + 0xFFC, 4, 0x1122_3344L)).isEqualTo(Processes.Outcome.FAULT);
+        procs.write(p, page(3) + 0x10, 2, 0xBEEFL);
+
+        assertThat(procs.read(p, page(3) + 0xFFC, 4)).isEqualTo(0x1122_3344L);
+        assertThat(procs.read(p, page(3) + 0xFFD, 2)).isEqualTo(0x2233L);
+        assertThat(procs.read8(p, page(3) + 0x11)).isEqualTo(0xBE);
+        assertThat(p.stats().references()).isEqualTo(5);
+        assertThat(p.stats().faults()).isEqualTo(1);
+        procs.exit(p);
+        procs.uninstall();
+        assertThat(KernelLedger.of(kernel)).isEqualTo(boot);
+    }
+
+    @Test
+    void readAndWrite_crossingAPageOrAnOddSize_areRefusedBeforeAnythingCounts() {
+        Processes procs = install(config(Scope.LOCAL, 8, 8));
+        Process p = procs.spawn("p", 1, layout());
+
+        assertThatThrownBy(() -> procs.read(p, page(3) + 0xFFE, 4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("read: 4 bytes at 0x00004FFE cross into the next page: a process's access is one reference"
+                        + " to one page, so split it");
+        assertThatThrownBy(() -> procs.write(p, page(3), 3, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("write: 3 bytes at 0x00004000: a process reads and writes 1, 2 or 4 bytes at a time");
+        assertThat(p.stats().references()).isZero();
+        assertThat(procs.residentPages(p)).isEmpty();
+        procs.exit(p);
+        procs.uninstall();
+    }
+
+    @Test
     void touch_fullSwapDevice_killsTheFaultingProcessWithAClearReport() {
         Processes procs = install(config(Scope.LOCAL, 4, 2));
         Process p = procs.spawn("writer", 1, layout());

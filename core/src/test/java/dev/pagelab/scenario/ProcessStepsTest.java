@@ -121,8 +121,114 @@ class ProcessStepsTest {
                 """);
 
         assertThat(r.succeeded()).isTrue();
-        assertThat(step(r, 2).failure().message()).contains("below the minimum of 6");
+        assertThat(step(r, 2).failure().message()).isEqualTo("spawn b: equal allocation of 8 frames among 2 processes"
+                + " gives process 1 (a) 4 frames, below the minimum of 6 per process; 2 processes need at least 12"
+                + " frames");
         assertThat(step(r, 2).changes().unchanged()).isTrue();
+    }
+
+    @Test
+    void spawn_theNewProcessBelowTheMinimum_isNamedAsTheOneBeingSpawned() {
+        RunResult r = run("""
+                processes: {frames: 8, allocation: proportional, min-frames: 2}
+                on-error: continue
+                steps:
+                  - spawn: {name: a, regions: {data: 4}, size: 1000}
+                  - spawn: {name: b, regions: {data: 1}}
+                    expect: {fails: out-of-memory}
+                  - spawn: {name: c, regions: {data: 1}, size: 4000}
+                    expect: {fails: out-of-memory}
+                """);
+
+        assertThat(r.succeeded()).isTrue();
+        assertThat(step(r, 2).failure().message()).isEqualTo("spawn b: proportional allocation of 8 frames among 2"
+                + " processes gives b (being spawned) 0 frames (size 1), below the minimum of 2 per process");
+        assertThat(step(r, 3).failure().message()).startsWith("spawn c: proportional allocation of 8 frames among 2"
+                + " processes gives process 1 (a) 1 frame (size 1000)");
+    }
+
+    @Test
+    void read_userWhileAProcessRuns_isItsReferenceAndItsPolicySeesIt() {
+        RunResult r = run("""
+                processes: {policy: lru, frames: 2}
+                steps:
+                  - write: {process: a, vaddr: 0x1000, value: 0xA1}
+                  - access: {process: a, vaddr: 0x2000}
+                  - read: {vaddr: 0x1000, user: true}
+                    expect: {value: 0xA1, tlb: hit}
+                  - read: {vaddr: 0x3000, user: true}
+                    expect: {value: 0}
+                  - write: {vaddr: 0x3002, value: 0xBEEF, size: 2, user: true}
+                  - ps: a
+                """.replace("steps:\n", "steps:\n  - spawn: {name: a, regions: {data: 3}}\n"));
+
+        assertThat(r.succeeded()).isTrue();
+        assertThat(step(r, 4).fields()).containsEntry("hit", true).containsEntry("faults", 2L);
+        assertThat(step(r, 4).result()).startsWith("0x000000A1 (process 1 (a) runs: a read at CPL 3 is its reference)"
+                + " at paddr ");
+        assertThat(step(r, 5).fields()).as("LRU saw the read of 0x1000: 0x2000 goes").containsEntry("hit", false)
+                .containsEntry("zero-filled", true).containsEntry("victim", "a 0x00002000")
+                .containsEntry("resident", "[0x00001000, 0x00003000]");
+        assertThat(step(r, 6).result()).startsWith("wrote 0x0000BEEF (process 1 (a) runs: a write at CPL 3 is its"
+                + " reference)");
+        assertThat(step(r, 7).details()).anyMatch(l -> l.contains("5 references, 3 faults"));
+    }
+
+    @Test
+    void readAndWrite_userWhileAProcessRuns_stringsAndPageCrossingsAreMisuseAndChangeNothing() {
+        RunResult r = run("""
+                processes: {frames: 2}
+                on-error: continue
+                steps:
+                  - spawn: {name: a, regions: {data: 3}}
+                  - access: {process: a, vaddr: 0x1000}
+                  - read: {vaddr: 0x1000, length: 3, user: true}
+                    expect: {fails: misuse}
+                  - write: {vaddr: 0x1000, string: hi, user: true}
+                    expect: {fails: misuse}
+                  - read: {vaddr: 0x1FFE, size: 4, user: true}
+                    expect: {fails: misuse}
+                  - ps: a
+                """);
+
+        assertThat(r.succeeded()).isTrue();
+        assertThat(step(r, 3).failure().message()).isEqualTo("read: 3 bytes at 0x00001000 with user: true while process"
+                + " 1 (a) runs: an access at CPL 3 is a's, one reference to one page, so read 1, 2 or 4 bytes (size:) at"
+                + " a time");
+        assertThat(step(r, 5).failure().message()).isEqualTo("read: 4 bytes at 0x00001FFE cross into the next page: a"
+                + " process's access is one reference to one page, so split it");
+        assertThat(r.events().subList(2, 5)).allSatisfy(e -> assertThat(e.changes().unchanged()).isTrue());
+        assertThat(step(r, 6).details()).anyMatch(l -> l.contains("1 reference, 1 fault"));
+    }
+
+    @Test
+    void write_userToTheKernelHalfWhileAProcessRuns_killsTheProcess() {
+        RunResult r = run("""
+                processes: {frames: 2}
+                steps:
+                  - spawn: {name: a, regions: {data: 1}}
+                  - access: {process: a, vaddr: 0x1000}
+                  - write: {vaddr: 0xC0100000, value: 1, user: true}
+                    expect: {fails: killed}
+                """);
+
+        assertThat(r.succeeded()).isTrue();
+        assertThat(step(r, 3).fields()).containsEntry("killed", "kernel-page");
+    }
+
+    @Test
+    void read_userWhileNoProcessRuns_isThePlainAccessOfTheKernelsDirectory() {
+        RunResult r = run("""
+                processes: {frames: 2}
+                steps:
+                  - spawn: {name: a, regions: {data: 1}}
+                  - read: {vaddr: 0x1000, user: true}
+                    expect: {fails: page-fault}
+                """);
+
+        assertThat(r.succeeded()).isTrue();
+        assertThat(step(r, 2).fields()).doesNotContainKey("hit");
+        assertThat(step(r, 2).failure().message()).contains("U/S=1 user");
     }
 
     @Test

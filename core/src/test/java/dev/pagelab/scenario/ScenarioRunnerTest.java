@@ -439,6 +439,26 @@ class ScenarioRunnerTest {
     }
 
     @Test
+    void mapPage_inTheKmmapArea_isMisuseNamingTheAreaAndTheNextKmmapWorks() {
+        RunResult r = run("""
+                steps:
+                  - allocFrame:
+                    as: f
+                  - mapPage: {vaddr: 0xC1000000, frame: $f, writable: true}
+                    expect: {fails: misuse}
+                  - kmmap: 4096
+                    expect: {value: 0xC1000000}
+                  - kmalloc: 100
+                """);
+
+        assertThat(outcomes(r)).containsExactly(StepEvent.Outcome.OK, StepEvent.Outcome.EXPECTED_FAILURE,
+                StepEvent.Outcome.OK, StepEvent.Outcome.OK);
+        assertThat(r.events().get(1).failure().message()).startsWith("mapPage: 0xC1000000 is in the kernel heap area"
+                + " [0xC1000000, 0xF8000000)");
+        assertThat(r.events().get(1).changes().unchanged()).isTrue();
+    }
+
+    @Test
     void run_withoutHeapSteps_leavesTheHeapOutOfTheReport() {
         assertThat(run("steps: [allocFrame]").report().heap()).isNull();
     }

@@ -90,7 +90,7 @@ public final class Main implements Runnable {
      */
     static boolean outOfMemory(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof OutOfMemoryError || t.getClass().getName().equals("com.carrotsearch.hppc.BufferAllocationException")) {
+            if (t instanceof OutOfMemoryError || t instanceof com.carrotsearch.hppc.BufferAllocationException) {
                 return true;
             }
         }

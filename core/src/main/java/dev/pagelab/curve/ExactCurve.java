@@ -154,6 +154,15 @@ public record ExactCurve(String policy, Scope scope, long quantum, long referenc
      *                                  frame count is beyond an incomplete curve
      */
     public CurveCounts countsAt(ReplayConfig config) {
+        checkReplay(config);
+        if (scope == Scope.GLOBAL) {
+            return countsAt(config.frames());
+        }
+        return countsAt(allocation(config));
+    }
+
+    /** Refuses a replay configuration of another scope or quantum than the curve's. */
+    void checkReplay(ReplayConfig config) {
         if (config.scope() != scope) {
             throw new IllegalArgumentException("the curve is of " + scope.cliName() + " scope, the replay of "
                     + config.scope().cliName());
@@ -162,10 +171,6 @@ public record ExactCurve(String policy, Scope scope, long quantum, long referenc
             throw new IllegalArgumentException("the curve interleaves its traces with quantum " + quantum
                     + ", the replay with " + config.quantum());
         }
-        if (scope == Scope.GLOBAL) {
-            return countsAt(config.frames());
-        }
-        return countsAt(allocation(config));
     }
 
     /** The frames {@code config} gives each process under local scope, divided as the replay divides them. */

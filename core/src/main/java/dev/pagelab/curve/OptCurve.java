@@ -80,7 +80,7 @@ public final class OptCurve {
      * @throws IllegalStateException    without write-backs
      */
     public CurveCounts countsAt(ReplayConfig config) {
-        curve.countsAt(config); // the same checks, and the same refusals
+        curve.checkReplay(config);
         return curve.scope() == Scope.GLOBAL ? countsAt(config.frames()) : countsAt(curve.allocation(config));
     }
 

@@ -29,8 +29,7 @@ import dev.pagelab.vmm.PageRangeAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.IntFunction;
 
 /**
  * Seed 001 inside the kernel: processes with their own page directories, a page-fault handler
@@ -126,8 +125,6 @@ public final class Processes {
     private static final int CLEAN = 0;
     private static final int DIRTY = 1;
     private static final int NO_SLOT = -1;
-    /** {@code process 0} in a message of {@link FrameAllocation#divide}, which numbers processes from 0. */
-    private static final Pattern ENGINE_INDEX = Pattern.compile("\\bprocess (\\d+)\\b");
 
     private final Kernel kernel;
     private final Cpu cpu;
@@ -983,26 +980,14 @@ public final class Processes {
             sizes[n - 1] = size;
             priorities[n - 1] = priority;
         }
+        // Messages name processes as the kernel does: by pid and name, the new one by its name.
+        IntFunction<String> names = i -> i < live.size() ? live.get(i).toString() : name + " (being spawned)";
         try {
-            return FrameAllocation.divide(config.allocation(), config.frames(), sizes, priorities, config.minimumFor(n));
+            return FrameAllocation.divide(config.allocation(), config.frames(), sizes, priorities, config.minimumFor(n),
+                    names);
         } catch (IllegalArgumentException e) {
-            throw new ProcessException((name == null ? "" : "spawn " + name + ": ") + byPid(e.getMessage(), name));
+            throw new ProcessException((name == null ? "" : "spawn " + name + ": ") + e.getMessage());
         }
-    }
-
-    /**
-     * {@code message} of {@link FrameAllocation#divide}, which numbers processes by their index in
-     * its arrays from 0 (the replay engine's numbering), with each {@code process I} named as the
-     * kernel names it: {@code process 1 (a)} for a live one (its pid and name), {@code b (being
-     * spawned)} for the one {@code newName} that has no pid yet.
-     */
-    private String byPid(String message, String newName) {
-        return ENGINE_INDEX.matcher(message).replaceAll(m -> {
-            int index = Integer.parseInt(m.group(1));
-            String named = index < live.size() ? live.get(index).toString()
-                    : index == live.size() && newName != null ? newName + " (being spawned)" : m.group();
-            return Matcher.quoteReplacement(named);
-        });
     }
 
     /** Refuses a spawn whose new quotas would push out more dirty pages without a slot than swap has free slots. */

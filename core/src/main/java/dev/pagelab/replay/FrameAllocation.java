@@ -3,6 +3,7 @@ package dev.pagelab.replay;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * Frames divided among processes, as seed 001 defines it (after Silberschatz, <i>Operating System
@@ -66,6 +67,15 @@ public record FrameAllocation(AllocationMode mode, int frames, int[] quotas, int
      *                                  {@code minimum} frames, or an argument is out of range
      */
     public static FrameAllocation divide(AllocationMode mode, int frames, long[] sizes, long[] priorities, int minimum) {
+        return divide(mode, frames, sizes, priorities, minimum, i -> "process " + i);
+    }
+
+    /**
+     * {@link #divide(AllocationMode, int, long[], long[], int)}, its messages naming process i
+     * {@code names.apply(i)} (the kernel names them by pid and name; the replay by index).
+     */
+    public static FrameAllocation divide(AllocationMode mode, int frames, long[] sizes, long[] priorities, int minimum,
+                                         IntFunction<String> names) {
         Objects.requireNonNull(mode, "mode");
         int n = sizes.length;
         if (n == 0) {
@@ -79,7 +89,7 @@ public record FrameAllocation(AllocationMode mode, int frames, int[] quotas, int
         }
         for (int i = 0; mode != AllocationMode.EQUAL && i < n; i++) {
             if (sizes[i] < 1) {
-                throw new IllegalArgumentException("process " + i + " has size " + sizes[i] + "; sizes must be at least 1");
+                throw new IllegalArgumentException(names.apply(i) + " has size " + sizes[i] + "; sizes must be at least 1");
             }
         }
         if (priorities != null) {
@@ -88,7 +98,7 @@ public record FrameAllocation(AllocationMode mode, int frames, int[] quotas, int
             }
             for (int i = 0; i < n; i++) {
                 if (priorities[i] < 1) {
-                    throw new IllegalArgumentException("process " + i + " has priority " + priorities[i]
+                    throw new IllegalArgumentException(names.apply(i) + " has priority " + priorities[i]
                             + "; priorities must be at least 1");
                 }
             }
@@ -109,7 +119,8 @@ public record FrameAllocation(AllocationMode mode, int frames, int[] quotas, int
         for (int i = 0; i < n; i++) {
             given += quotas[i];
             if (quotas[i] < minimum) {
-                throw new IllegalArgumentException(describeShortfall(mode, frames, sizes, priorities, minimum, quotas, i));
+                throw new IllegalArgumentException(describeShortfall(mode, frames, sizes, priorities, minimum, quotas, i,
+                        names));
             }
         }
         return new FrameAllocation(mode, frames, quotas, (int) (frames - given), minimum);
@@ -128,10 +139,10 @@ public record FrameAllocation(AllocationMode mode, int frames, int[] quotas, int
     }
 
     private static String describeShortfall(AllocationMode mode, int frames, long[] sizes, long[] priorities,
-                                            int minimum, int[] quotas, int pid) {
+                                            int minimum, int[] quotas, int pid, IntFunction<String> names) {
         StringBuilder text = new StringBuilder();
         text.append(mode.cliName()).append(" allocation of ").append(frames).append(" frames among ")
-                .append(sizes.length).append(" processes gives process ").append(pid).append(' ')
+                .append(sizes.length).append(" processes gives ").append(names.apply(pid)).append(' ')
                 .append(quotas[pid]).append(" frame").append(quotas[pid] == 1 ? "" : "s");
         if (mode != AllocationMode.EQUAL) {
             text.append(" (size ").append(sizes[pid]);

@@ -5,7 +5,6 @@ import dev.pagelab.curve.CurveOptions;
 import dev.pagelab.curve.Curves;
 import dev.pagelab.curve.ExactCurve;
 import dev.pagelab.curve.OptCurve;
-import dev.pagelab.replay.ReferenceStream;
 import dev.pagelab.replay.Scope;
 import java.util.function.LongConsumer;
 
@@ -18,7 +17,7 @@ import java.util.function.LongConsumer;
  *   <li>LRU, global or local scope: faults and write-backs, exactly the replay's.</li>
  *   <li>OPT, global or local scope: faults from the stack, and write-backs exactly the replay's
  *       (tie rule included) from the same pass, the dead pages' part counted at each frame count
- *       of the group ({@link OptCurve}); a stream without writes skips recording them.</li>
+ *       of the group ({@link OptCurve}).</li>
  * </ul>
  */
 public final class OnePassCurves implements CurveSource {
@@ -29,20 +28,7 @@ public final class OnePassCurves implements CurveSource {
 
     @Override
     public boolean supports(CurveGroup group) {
-        return switch (group.policy()) {
-            case "lru" -> true;
-            case "opt" -> true;
-            default -> false;
-        };
-    }
-
-    private static boolean hasWrites(ReferenceStream stream) {
-        for (int i = 0, n = stream.length(); i < n; i++) {
-            if (stream.isWrite(i)) {
-                return true;
-            }
-        }
-        return false;
+        return group.policy().equals("lru") || group.policy().equals("opt");
     }
 
     @Override
@@ -51,30 +37,30 @@ public final class OnePassCurves implements CurveSource {
         for (int f : group.frames()) {
             most = Math.max(most, f);
         }
-        Scope scope = group.scope();
-        CurveOptions options = CurveOptions.of(scope).withQuantum(group.config(0).quantum()).withMaxFrames(most);
-        boolean opt = group.policy().equals("opt");
-        // OPT's write-backs need each pool's distances kept; without writes there are none to count.
-        OptCurve optCurve = opt && hasWrites(group.stream()) ? Curves.optWithWritebacks(group.stream(), options) : null;
-        ExactCurve curve = optCurve != null ? optCurve.curve() : opt ? Curves.opt(group.stream(), options)
-                : Curves.lru(group.stream(), options);
+        boolean local = group.scope() == Scope.LOCAL;
+        CurveOptions options = CurveOptions.of(group.scope()).withQuantum(group.config(0).quantum())
+                .withMaxFrames(most);
+        int n = group.frames().length;
+        CurveCounts[] counts = new CurveCounts[n];
+        if (group.policy().equals("opt")) {
+            OptCurve curve = Curves.optWithWritebacks(group.stream(), options);
+            for (int i = 0; i < n; i++) {
+                counts[i] = local ? curve.countsAt(group.allocations()[i]) : curve.countsAt(group.frames()[i]);
+            }
+        } else {
+            ExactCurve curve = Curves.lru(group.stream(), options);
+            for (int i = 0; i < n; i++) {
+                counts[i] = local ? curve.countsAt(group.allocations()[i]) : curve.countsAt(group.frames()[i]);
+            }
+        }
         if (progress != null) {
             progress.accept(group.stream().length());
         }
-        int n = group.frames().length;
         long[][] faults = new long[n][];
         long[][] writebacks = new long[n][];
         for (int i = 0; i < n; i++) {
-            CurveCounts counts;
-            if (optCurve != null) {
-                counts = scope == Scope.LOCAL ? optCurve.countsAt(group.allocations()[i])
-                        : optCurve.countsAt(group.frames()[i]);
-            } else {
-                counts = scope == Scope.LOCAL ? curve.countsAt(group.allocations()[i])
-                        : curve.countsAt(group.frames()[i]);
-            }
-            faults[i] = counts.faults();
-            writebacks[i] = counts.writebacks() != null ? counts.writebacks() : new long[faults[i].length];
+            faults[i] = counts[i].faults();
+            writebacks[i] = counts[i].writebacks();
         }
         return new Curve(faults, writebacks);
     }
